@@ -1,7 +1,6 @@
-#include <simdjson.h>
-
 #include <algorithm>
-#include <set>
+
+#include "settings_json.h"
 
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
@@ -54,36 +53,11 @@ std::string NormalizerSettings::to_json() const {
 }
 
 NormalizerSettings NormalizerSettings::from_json(std::string_view json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::object object;
-  if (parser.parse(json.data(), json.size()).get_object().get(object)) {
-    throw Error(ErrorKind::kFormat, kWhere, "not a JSON object");
-  }
+  detail::SettingsJson fields(json, kWhere);
   NormalizerSettings settings;
-  std::set<std::string> seen;
-  for (const auto field : object) {
-    const std::string key(field.key);
-    seen.insert(key);
-    if (key == "max_char_run") {
-      int64_t value = 0;
-      if (field.value.get_int64().get(value)) throw Error(ErrorKind::kFormat, kWhere, "max_char_run: not an integer");
-      settings.max_char_run = static_cast<int>(std::clamp<int64_t>(value, -1, kMaxCharRunLimit + 1));
-      continue;
-    }
-    const BoolField* match = nullptr;
-    for (const BoolField& candidate : kBoolFields) {
-      if (key == candidate.name) match = &candidate;
-    }
-    if (!match) throw Error(ErrorKind::kFormat, kWhere, "unknown key '" + key + "'");
-    bool value = false;
-    if (field.value.get_bool().get(value)) throw Error(ErrorKind::kFormat, kWhere, key + ": not a boolean");
-    settings.*(match->member) = value;
-  }
-  // Every key must be present: a default filled in silently could normalize differently from training.
-  for (const BoolField& field : kBoolFields) {
-    if (!seen.count(field.name)) throw Error(ErrorKind::kFormat, kWhere, std::string("missing key '") + field.name + "'");
-  }
-  if (!seen.count("max_char_run")) throw Error(ErrorKind::kFormat, kWhere, "missing key 'max_char_run'");
+  for (const BoolField& field : kBoolFields) settings.*(field.member) = fields.get_bool(field.name);
+  settings.max_char_run = static_cast<int>(std::clamp<std::int64_t>(fields.get_int("max_char_run"), -1, kMaxCharRunLimit + 1));
+  fields.reject_unknown_keys();
   try {
     settings.validate();
   } catch (const Error& e) {

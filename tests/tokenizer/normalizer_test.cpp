@@ -6,7 +6,7 @@
 #include <random>
 
 #include "corpus.h"
-#include "sieve/core/error.h"
+#include "error_text.h"
 
 namespace sieve::tokenizer {
 namespace {
@@ -243,39 +243,28 @@ TEST(NormalizerSettings, RoundTripsThroughJson) {
 }
 
 TEST(NormalizerSettings, RejectsBadJsonWithTheKeyInTheMessage) {
-  auto message_of = [](const std::string& json) {
-    try {
-      NormalizerSettings::from_json(json);
-    } catch (const Error& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::kFormat);
-      return std::string(e.what());
-    }
-    return std::string("no error");
+  auto error_of = [](const std::string& json) {
+    return sieve::testing::error_text([&] { NormalizerSettings::from_json(json); });
   };
-  std::string json = NormalizerSettings().to_json();
-  EXPECT_EQ(message_of("[1]"), "normalizer settings: not a JSON object");
-  EXPECT_EQ(message_of(json.substr(0, json.size() - 1)), "normalizer settings: not a JSON object");
+  const std::string json = NormalizerSettings().to_json();
+  EXPECT_EQ(error_of("[1]"), "format: normalizer settings: not a JSON object");
+  EXPECT_EQ(error_of(json.substr(0, json.size() - 1)), "format: normalizer settings: not a JSON object");
   std::string unknown = json;
   unknown.insert(1, "\"lowercase\":true,");
-  EXPECT_EQ(message_of(unknown), "normalizer settings: unknown key 'lowercase'");
+  EXPECT_EQ(error_of(unknown), "format: normalizer settings: unknown key 'lowercase'");
   std::string wrong_type = json;
   wrong_type.replace(wrong_type.find("\"nfkc\":true"), 11, "\"nfkc\":1");
-  EXPECT_EQ(message_of(wrong_type), "normalizer settings: nfkc: not a boolean");
+  EXPECT_EQ(error_of(wrong_type), "format: normalizer settings: nfkc: not a boolean");
   std::string missing = json;
   missing.erase(missing.find("\"nfkc\":true,"), 12);
-  EXPECT_EQ(message_of(missing), "normalizer settings: missing key 'nfkc'");
+  EXPECT_EQ(error_of(missing), "format: normalizer settings: missing key 'nfkc'");
 }
 
 TEST(NormalizerSettings, ValidateNamesTheFieldOutOfRange) {
   NormalizerSettings s;
   s.max_char_run = -2;
-  try {
-    Normalizer{s};
-    FAIL() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kConfig);
-    EXPECT_STREQ(e.what(), "normalizer.max_char_run: must be between 0 (keep runs) and 1000, got -2");
-  }
+  EXPECT_EQ(sieve::testing::error_text([&] { Normalizer{s}; }),
+            "config: normalizer.max_char_run: must be between 0 (keep runs) and 1000, got -2");
 }
 
 }  // namespace

@@ -1,0 +1,95 @@
+#pragma once
+// The featurizer: raw post → normalized text → subword ids + hashed subword bigrams + hashed character
+// n-grams, all as rows of one embedding table. The same object runs at prepare time and at serve time.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sieve/tokenizer/normalizer.h"
+#include "sieve/tokenizer/subword_model.h"
+
+namespace sieve::tokenizer {
+
+struct FeaturizerSettings {
+  std::uint32_t hash_buckets = 1u << 18;  // rows after the vocabulary shared by bigram and n-gram hashes
+  bool subword_bigrams = true;            // hashed pairs of neighbouring subword ids
+  int char_ngram_min = 2;                 // character n-grams of each word, with begin/end markers;
+  int char_ngram_max = 4;                 // 0 and 0 turn them off
+  std::uint64_t seed = 0x5e1e7e;          // hash seed: changing it changes every hashed id
+
+  bool char_ngrams() const { return char_ngram_max > 0; }
+  void validate() const;  // throws Error(kConfig) naming the field
+  std::string to_json() const;
+  static FeaturizerSettings from_json(std::string_view json);  // throws Error(kFormat)
+  bool operator==(const FeaturizerSettings& other) const;
+};
+
+// The features of one post. ids holds, in this order: subword ids (in text order), bigram ids,
+// character n-gram ids; every id is below Featurizer::table_size().
+struct Features {
+  std::vector<std::uint32_t> ids;
+  std::uint32_t subword_count = 0;
+  std::uint32_t bigram_count = 0;
+
+  std::uint32_t ngram_count() const { return static_cast<std::uint32_t>(ids.size()) - subword_count - bigram_count; }
+};
+
+// The features of many posts in one flat array: post i owns ids[offsets[i], offsets[i + 1]).
+struct FeatureBatch {
+  std::vector<std::uint32_t> ids;
+  std::vector<std::uint64_t> offsets{0};
+  std::vector<std::uint32_t> subword_counts;
+  std::size_t invalid_utf8_posts = 0;  // posts that held invalid UTF-8 (replaced, still featurized)
+
+  std::size_t size() const { return subword_counts.size(); }
+};
+
+// Per-thread scratch of the featurizer: buffers and a cache of per-word features. Not thread-safe;
+// give each thread its own.
+class FeaturizerWorkspace {
+ public:
+  FeaturizerWorkspace();
+  ~FeaturizerWorkspace();
+  FeaturizerWorkspace(FeaturizerWorkspace&&) noexcept;
+  FeaturizerWorkspace& operator=(FeaturizerWorkspace&&) noexcept;
+
+ private:
+  friend class Featurizer;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Immutable after construction; featurize() is const and safe to call from many threads, each with its
+// own workspace. The result depends only on the text, the models and the settings: never on the thread,
+// the workspace's cache or the machine.
+class Featurizer {
+ public:
+  Featurizer(Normalizer normalizer, SubwordModel subwords, FeaturizerSettings settings = {});
+
+  const Normalizer& normalizer() const { return normalizer_; }
+  const SubwordModel& subwords() const { return subwords_; }
+  const FeaturizerSettings& settings() const { return settings_; }
+  // Rows of the embedding table the ids index: vocabulary, then hash buckets.
+  std::uint32_t table_size() const { return vocab_size_ + settings_.hash_buckets; }
+
+  void featurize(std::string_view text, Features& out, FeaturizerWorkspace& workspace,
+                 NormalizeStats* stats = nullptr) const;
+  Features featurize(std::string_view text) const;
+  // All posts, on all cores (oneTBB), in input order.
+  FeatureBatch featurize_batch(const std::vector<std::string>& texts) const;
+
+ private:
+  void append_word(std::string_view word, Features& out, std::vector<std::uint32_t>& ngrams,
+                   FeaturizerWorkspace::Impl& ws) const;
+  void char_ngrams(std::string_view word, std::vector<std::uint32_t>& out, FeaturizerWorkspace::Impl& ws) const;
+
+  Normalizer normalizer_;
+  SubwordModel subwords_;
+  FeaturizerSettings settings_;
+  std::uint32_t vocab_size_;
+};
+
+}  // namespace sieve::tokenizer
