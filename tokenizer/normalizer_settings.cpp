@@ -35,6 +35,24 @@ constexpr int kMaxCharRunLimit = 1000;
 
 }  // namespace
 
+std::vector<std::string> NormalizerSettings::step_names() {
+  std::vector<std::string> names;
+  for (const BoolField& field : kBoolFields) names.emplace_back(field.name);
+  return names;
+}
+
+void NormalizerSettings::set_step(std::string_view name, bool on) {
+  for (const BoolField& field : kBoolFields) {
+    if (name == field.name) {
+      this->*field.member = on;
+      return;
+    }
+  }
+  std::string known;
+  for (const BoolField& field : kBoolFields) known += (known.empty() ? "" : ", ") + std::string(field.name);
+  throw Error(ErrorKind::kConfig, "normalizer step '" + std::string(name) + "'", "unknown; the steps are " + known);
+}
+
 void NormalizerSettings::validate() const {
   if (max_char_run < 0 || max_char_run > kMaxCharRunLimit) {
     throw Error(ErrorKind::kConfig, "normalizer.max_char_run",

@@ -35,6 +35,10 @@ struct NormalizerSettings {
   int max_char_run = 3;         // longer runs of one character are cut to this length; 0 keeps them
   bool collapse_whitespace = true;  // any run of white space → one ' ', none at either end
 
+  // The switchable steps by the names to_json() uses; set_step throws Error(kConfig) on another name.
+  static std::vector<std::string> step_names();
+  void set_step(std::string_view name, bool on);
+
   // Throws Error(kConfig) naming the field that is out of range.
   void validate() const;
   std::string to_json() const;

@@ -1,0 +1,35 @@
+# Entry points; every target installs missing Debian packages first (scripts/install-deps).
+#   make demo    the main job on the project's own sample
+#   make test    build and run all tests
+#   make bench   the text pipeline benchmarks side by side with SentencePiece and ICU
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build test demo bench format clean
+
+all: build
+
+deps:
+	scripts/install-deps
+
+configure: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure
+
+demo: build
+	scripts/demo $(BUILD_DIR)
+
+bench: build
+	BUILD_DIR=$(BUILD_DIR) bench/text_pipeline
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,20 @@
+#pragma once
+// How the front end is put together: each command group registers its subcommands and returns what runs
+// them; main() only parses and dispatches.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <vector>
+
+namespace sieve::cli {
+
+struct Command {
+  CLI::App* app;             // the subcommand, to ask whether it was chosen
+  std::function<int()> run;  // returns the exit code; throws sieve::Error on bad input
+};
+
+std::vector<Command> add_normalize_command(CLI::App& app);
+std::vector<Command> add_tokenizer_commands(CLI::App& app);
+
+}  // namespace sieve::cli

@@ -1,0 +1,54 @@
+// The sieve front end: parses the command line and runs one command. All work is in the libraries.
+
+#include <iostream>
+
+#include "command.h"
+#include "sieve/core/error.h"
+
+namespace {
+
+// Bad input, a missing file or a wrong option is the user's to fix (exit 2); anything else is ours (1).
+int exit_code_for(sieve::ErrorKind kind) {
+  switch (kind) {
+    case sieve::ErrorKind::kInvalidInput:
+    case sieve::ErrorKind::kIo:
+    case sieve::ErrorKind::kFormat:
+    case sieve::ErrorKind::kConfig:
+      return 2;
+  }
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"sieve: train, evaluate and serve multilingual classifiers of coordinated posts", "sieve"};
+  app.require_subcommand(1);
+  std::vector<sieve::cli::Command> commands;
+  for (auto* add : {&sieve::cli::add_normalize_command, &sieve::cli::add_tokenizer_commands}) {
+    for (auto& command : add(app)) commands.push_back(std::move(command));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "sieve: " << e.what() << "\n(run with --help for the options)\n";
+    return 2;
+  }
+  try {
+    for (const auto& command : commands) {
+      if (command.app->parsed()) return command.run();
+    }
+  } catch (const sieve::Error& e) {
+    std::cerr << "sieve: " << e.what() << "\n";
+    return exit_code_for(e.kind());
+  } catch (const std::exception& e) {
+    std::cerr << "sieve: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  std::cerr << app.help();
+  return 2;
+}

@@ -1,0 +1,41 @@
+#include "run_sieve.h"
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sieve::testing {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::string scratch_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("sieve_cli_test_" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+RunResult run_sieve(const std::string& args, const std::string& stdin_text) {
+  const std::string dir = scratch_dir("run");
+  std::ofstream(dir + "/in", std::ios::binary) << stdin_text;
+  const std::string command = std::string(SIEVE_BINARY) + " " + args + " < " + dir + "/in > " + dir + "/out 2> " + dir + "/err";
+  const int status = std::system(command.c_str());
+  RunResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = slurp(dir + "/out");
+  result.err = slurp(dir + "/err");
+  return result;
+}
+
+}  // namespace sieve::testing

@@ -1,0 +1,20 @@
+#pragma once
+// Runs the sieve executable as a user would, with standard input from a string.
+
+#include <string>
+
+namespace sieve::testing {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// args is appended to the binary path as is (shell words); stdin_text is fed on standard input.
+RunResult run_sieve(const std::string& args, const std::string& stdin_text = "");
+
+// A fresh scratch directory for one test.
+std::string scratch_dir(const std::string& name);
+
+}  // namespace sieve::testing
