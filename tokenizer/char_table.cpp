@@ -94,6 +94,8 @@ CharTable::CharTable(const NormalizerSettings& settings) : settings_(settings) {
     }
   }
   if (settings_.fold_homoglyphs) build_homoglyphs();
+  flags_.resize(kTableSize);
+  for (char32_t c = 0; c < kTableSize; ++c) flags_[c] = entries_[c].flags;
 }
 
 std::uint8_t CharTable::compute_flags(char32_t c) const {

@@ -1,5 +1,7 @@
 #include "sieve/tokenizer/normalizer.h"
 
+#include <algorithm>
+
 #include "char_table.h"
 #include "sieve/core/utf8.h"
 
@@ -91,7 +93,18 @@ class Emitter {
   Emitter(const NormalizerSettings& settings, const CharTable& table, std::string& out)
       : settings_(settings), table_(table), out_(out) {}
 
+  // Writes through a raw cursor into out, sized up front for the longest possible result: a character
+  // takes at most 4 bytes plus a separating space, and a placeholder is never longer than 5 bytes per
+  // character it replaces ("<num>" for one digit).
   void emit(const std::u32string& mapped) {
+    out_.resize(5 * mapped.size() + 1);
+    begin_ = cursor_ = out_.data();
+    emit_chunks(mapped);
+    out_.resize(static_cast<std::size_t>(cursor_ - begin_));
+  }
+
+ private:
+  void emit_chunks(const std::u32string& mapped) {
     const char32_t* p = mapped.data();
     const char32_t* const end = p + mapped.size();
     while (p < end) {
@@ -101,7 +114,7 @@ class Emitter {
       const char32_t* space_end = chunk_end;
       while (space_end < end && (table_.flags(*space_end) & detail::kSpace)) ++space_end;
       if (settings_.collapse_whitespace) {
-        pending_space_ = !out_.empty();
+        pending_space_ = cursor_ != begin_;
       } else {
         for (const char32_t* s = chunk_end; s < space_end; ++s) put(*s);
       }
@@ -109,7 +122,6 @@ class Emitter {
     }
   }
 
- private:
   // '>' counts as a word character because it ends every placeholder: "2016#tag" and its normalized
   // "<num>#tag" must both see the '#' after a word, or normalizing twice would differ from once.
   bool is_word_char(char32_t c) const {
@@ -130,14 +142,16 @@ class Emitter {
   // The first URL, e-mail address or mention at or after p (begin == end when there is none).
   Span find_special(const char32_t* p, const char32_t* end) const {
     for (const char32_t* q = p; q < end; ++q) {
+      const char32_t c = *q;
+      if (c != '@' && c != 'h' && c != 'H' && c != 'w' && c != 'W') continue;  // the common case, cheaply
       const bool at_word_start = q == chunk_begin_ || !is_word_char(q[-1]);
-      if (settings_.mask_urls && at_word_start && (*q == 'h' || *q == 'H' || *q == 'w' || *q == 'W') &&
+      if (settings_.mask_urls && at_word_start && c != '@' &&
           (starts_with(q, end, "http://") || starts_with(q, end, "https://") || starts_with(q, end, "www."))) {
         const char32_t* url_end = end;
         while (url_end > q && is_closing_punctuation(url_end[-1])) --url_end;
         return {q, url_end, kUrlToken};
       }
-      if (*q != '@') continue;
+      if (c != '@') continue;
       if (settings_.mask_emails) {
         if (const char32_t* email_end = match_email_domain(q + 1, end)) {
           const char32_t* local = q;
@@ -226,9 +240,12 @@ class Emitter {
       has_homoglyph = has_homoglyph || (flags & detail::kHomoglyph);
       ++word_end;
     }
-    const bool fold = settings_.fold_homoglyphs && has_latin && has_homoglyph;
+    if (!(settings_.fold_homoglyphs && has_latin && has_homoglyph)) {
+      for (; p < word_end; ++p) put(*p);
+      return word_end;
+    }
     for (; p < word_end; ++p) {
-      if (fold && (table_.flags(*p) & detail::kHomoglyph)) {
+      if (table_.flags(*p) & detail::kHomoglyph) {
         for (const char32_t latin : table_.homoglyph(*p)) put(latin);
       } else {
         put(*p);
@@ -239,7 +256,7 @@ class Emitter {
 
   void put(char32_t c) {
     if (pending_space_) {
-      out_.push_back(' ');
+      *cursor_++ = ' ';
       pending_space_ = false;
       last_ = ' ';
       run_ = 1;
@@ -250,15 +267,15 @@ class Emitter {
       last_ = c;
       run_ = 1;
     }
-    utf8::append(out_, c);
+    cursor_ = utf8::encode(c, cursor_);
   }
 
   void put_token(std::string_view token) {
     if (pending_space_) {
-      out_.push_back(' ');
+      *cursor_++ = ' ';
       pending_space_ = false;
     }
-    out_ += token;
+    cursor_ = std::copy(token.begin(), token.end(), cursor_);
     last_ = kNone;
     run_ = 0;
   }
@@ -268,6 +285,8 @@ class Emitter {
   const NormalizerSettings& settings_;
   const CharTable& table_;
   std::string& out_;
+  char* begin_ = nullptr;
+  char* cursor_ = nullptr;
   const char32_t* chunk_begin_ = nullptr;
   bool pending_space_ = false;
   char32_t last_ = kNone;
@@ -297,8 +316,6 @@ void Normalizer::normalize(std::string_view text, std::string& out, NormalizeSta
   thread_local std::u32string word;
   mapped.clear();
   map_characters(*table_, text, mapped, word, stats);
-  out.clear();
-  out.reserve(text.size());
   Emitter(settings_, *table_, out).emit(mapped);
   if (mapped.capacity() > (1u << 20)) std::u32string().swap(mapped);  // a 1 MB post must not pin 4 MB
 }
