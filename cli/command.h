@@ -3,7 +3,6 @@
 // them; main() only parses and dispatches.
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <vector>
 

@@ -56,10 +56,13 @@ int run_normalize(const NormalizeOptions& options) {
 std::vector<Command> add_normalize_command(CLI::App& app) {
   auto options = std::make_shared<NormalizeOptions>();
   CLI::App* command = app.add_subcommand("normalize", "Print each post as the normalizer reads it");
-  command->add_option("input", options->input.path, "file of posts, one per line (default '-': standard input)");
+  command->add_option("input", options->input.path,
+                      "file of posts, one per line (default '-': standard input)");
   command->add_flag("--jsonl", options->input.jsonl, "input is JSON lines; the post is in --field");
   command->add_option("--field", options->input.field, "JSON field of the post text (default: text)");
-  command->add_option("--format", options->format, "text: one normalized post a line; jsonl: id, text, lang_hint")
+  command
+      ->add_option("--format", options->format,
+                   "text: one normalized post a line; jsonl: id, text, lang_hint")
       ->check(CLI::IsMember({"text", "jsonl"}));
   add_normalizer_options(*command, options->normalizer);
   return {{command, [options] { return run_normalize(*options); }}};

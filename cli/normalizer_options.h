@@ -2,7 +2,6 @@
 // The command-line switches of the normalizer, shared by every command that reads raw posts.
 
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 

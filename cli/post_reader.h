@@ -21,7 +21,7 @@ struct PostReaderOptions {
 
 struct Post {
   std::size_t line = 0;
-  std::string_view text;  // valid until the next call to next()
+  std::string_view text;     // valid until the next call to next()
   std::string_view id_json;  // the JSON "id" field as JSON (a quoted string or a number), when present
 };
 

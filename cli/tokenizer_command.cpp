@@ -58,7 +58,8 @@ int run_train(const TrainOptions& options) {
     PostReader reader({path, options.jsonl, options.field});
     for (Post post; reader.next(post);) {
       reservoir.offer(normalizer.normalize(post.text));
-      if (tty && reservoir.seen() % 100000 == 0) std::cerr << "\rsieve: read " << reservoir.seen() << " posts" << std::flush;
+      if (tty && reservoir.seen() % 100000 == 0)
+        std::cerr << "\rsieve: read " << reservoir.seen() << " posts" << std::flush;
     }
     exit_code = std::max(exit_code, finish_input(reader));
   }
@@ -93,14 +94,20 @@ void write_json(JsonWriter& w, const Post& post, const std::string& normalized,
   if (!post.id_json.empty()) w.key("id").raw(post.id_json);
   w.key("normalized").value(normalized);
   w.key("pieces").begin_array();
-  for (std::uint32_t i = 0; i < f.subword_count; ++i) w.value(featurizer.subwords().piece(static_cast<int>(f.ids[i])));
+  for (std::uint32_t i = 0; i < f.subword_count; ++i)
+    w.value(featurizer.subwords().piece(static_cast<int>(f.ids[i])));
   w.end_array();
   w.key("ids").begin_array();
   for (std::uint32_t i = 0; i < f.subword_count; ++i) w.value(f.ids[i]);
   w.end_array();
   if (with_features) {
     w.key("features").begin_object();
-    w.key("subwords").value(f.subword_count).key("bigrams").value(f.bigram_count).key("ngrams").value(f.ngram_count());
+    w.key("subwords")
+        .value(f.subword_count)
+        .key("bigrams")
+        .value(f.bigram_count)
+        .key("ngrams")
+        .value(f.ngram_count());
     w.key("ids").begin_array();
     for (const auto id : f.ids) w.value(id);
     w.end_array();
@@ -152,11 +159,14 @@ std::vector<Command> add_tokenizer_commands(CLI::App& app) {
   group->require_subcommand(1);
 
   auto train = std::make_shared<TrainOptions>();
-  CLI::App* train_command = group->add_subcommand("train", "Train a SentencePiece unigram model on normalized posts");
-  train_command->add_option("inputs", train->inputs, "files of posts, one per line ('-': standard input)")->required();
+  CLI::App* train_command =
+      group->add_subcommand("train", "Train a SentencePiece unigram model on normalized posts");
+  train_command->add_option("inputs", train->inputs, "files of posts, one per line ('-': standard input)")
+      ->required();
   add_input_options(*train_command, train->jsonl, train->field);
   train_command->add_option("-o,--out", train->out, "where to write the model")->required();
-  train_command->add_option("--vocab-size", train->trainer.vocab_size, "pieces in the vocabulary (default 16000)");
+  train_command->add_option("--vocab-size", train->trainer.vocab_size,
+                            "pieces in the vocabulary (default 16000)");
   train_command->add_option("--character-coverage", train->trainer.character_coverage,
                             "share of characters with a piece of their own (default 0.9995)");
   train_command->add_option("--max-sentences", train->trainer.max_sentences,
@@ -167,16 +177,23 @@ std::vector<Command> add_tokenizer_commands(CLI::App& app) {
   add_normalizer_options(*train_command, train->normalizer);
 
   auto encode = std::make_shared<EncodeOptions>();
-  CLI::App* encode_command = group->add_subcommand("encode", "Print the subwords (and features) of each post");
-  encode_command->add_option("input", encode->input.path, "file of posts, one per line (default '-': standard input)");
+  CLI::App* encode_command =
+      group->add_subcommand("encode", "Print the subwords (and features) of each post");
+  encode_command->add_option("input", encode->input.path,
+                             "file of posts, one per line (default '-': standard input)");
   add_input_options(*encode_command, encode->input.jsonl, encode->input.field);
-  encode_command->add_option("-m,--model", encode->model, "SentencePiece model from 'sieve tokenizer train'")->required();
+  encode_command->add_option("-m,--model", encode->model, "SentencePiece model from 'sieve tokenizer train'")
+      ->required();
   encode_command->add_option("--output", encode->output, "pieces, ids or jsonl (default pieces)")
       ->check(CLI::IsMember({"pieces", "ids", "jsonl"}));
-  encode_command->add_flag("--features", encode->features, "with ids or jsonl: all feature ids, not only subwords");
-  encode_command->add_option("--hash-buckets", encode->featurizer.hash_buckets, "hashed feature rows (default 262144)");
-  encode_command->add_option("--ngram-min", encode->featurizer.char_ngram_min, "shortest character n-gram (default 2)");
-  encode_command->add_option("--ngram-max", encode->featurizer.char_ngram_max, "longest character n-gram (default 4)");
+  encode_command->add_flag("--features", encode->features,
+                           "with ids or jsonl: all feature ids, not only subwords");
+  encode_command->add_option("--hash-buckets", encode->featurizer.hash_buckets,
+                             "hashed feature rows (default 262144)");
+  encode_command->add_option("--ngram-min", encode->featurizer.char_ngram_min,
+                             "shortest character n-gram (default 2)");
+  encode_command->add_option("--ngram-max", encode->featurizer.char_ngram_max,
+                             "longest character n-gram (default 4)");
   encode_command->add_option("--seed", encode->featurizer.seed, "hash seed");
   add_normalizer_options(*encode_command, encode->normalizer);
 

@@ -84,7 +84,8 @@ CharTable::CharTable(const NormalizerSettings& settings) : settings_(settings) {
     CharEntry& e = entries_[c];
     e.flags = compute_flags(c);
     const bool unassigned = u_charType(c) == U_UNASSIGNED && !is_invisible(c);
-    const std::u32string mapped = unassigned || (c >= 0xD800 && c <= 0xDFFF) ? std::u32string(1, c) : map_one(c);
+    const std::u32string mapped =
+        unassigned || (c >= 0xD800 && c <= 0xDFFF) ? std::u32string(1, c) : map_one(c);
     e.length = static_cast<std::uint8_t>(mapped.size());
     if (mapped.size() == 1) {
       e.value = mapped[0];

@@ -16,11 +16,13 @@ constexpr int kMaxNgram = 8;
 
 void FeaturizerSettings::validate() const {
   if (hash_buckets < 1 || hash_buckets > kMaxBuckets) {
-    throw Error(ErrorKind::kConfig, "featurizer.hash_buckets",
-                "must be between 1 and " + std::to_string(kMaxBuckets) + ", got " + std::to_string(hash_buckets));
+    throw Error(
+        ErrorKind::kConfig, "featurizer.hash_buckets",
+        "must be between 1 and " + std::to_string(kMaxBuckets) + ", got " + std::to_string(hash_buckets));
   }
   const bool off = char_ngram_min == 0 && char_ngram_max == 0;
-  const bool valid_range = char_ngram_min >= 1 && char_ngram_min <= char_ngram_max && char_ngram_max <= kMaxNgram;
+  const bool valid_range =
+      char_ngram_min >= 1 && char_ngram_min <= char_ngram_max && char_ngram_max <= kMaxNgram;
   if (!off && !valid_range) {
     throw Error(ErrorKind::kConfig, "featurizer.char_ngram_min/max",
                 "need 1 <= min <= max <= " + std::to_string(kMaxNgram) + " (or both 0 for none), got " +
@@ -46,8 +48,10 @@ FeaturizerSettings FeaturizerSettings::from_json(std::string_view json) {
   const std::uint64_t buckets = fields.get_uint("hash_buckets");
   settings.hash_buckets = static_cast<std::uint32_t>(std::min<std::uint64_t>(buckets, kMaxBuckets + 1ull));
   settings.subword_bigrams = fields.get_bool("subword_bigrams");
-  settings.char_ngram_min = static_cast<int>(std::clamp<std::int64_t>(fields.get_int("char_ngram_min"), -1, 99));
-  settings.char_ngram_max = static_cast<int>(std::clamp<std::int64_t>(fields.get_int("char_ngram_max"), -1, 99));
+  settings.char_ngram_min =
+      static_cast<int>(std::clamp<std::int64_t>(fields.get_int("char_ngram_min"), -1, 99));
+  settings.char_ngram_max =
+      static_cast<int>(std::clamp<std::int64_t>(fields.get_int("char_ngram_max"), -1, 99));
   settings.seed = fields.get_uint("seed");
   fields.reject_unknown_keys();
   try {
@@ -60,7 +64,8 @@ FeaturizerSettings FeaturizerSettings::from_json(std::string_view json) {
 
 bool FeaturizerSettings::operator==(const FeaturizerSettings& other) const {
   return hash_buckets == other.hash_buckets && subword_bigrams == other.subword_bigrams &&
-         char_ngram_min == other.char_ngram_min && char_ngram_max == other.char_ngram_max && seed == other.seed;
+         char_ngram_min == other.char_ngram_min && char_ngram_max == other.char_ngram_max &&
+         seed == other.seed;
 }
 
 }  // namespace sieve::tokenizer

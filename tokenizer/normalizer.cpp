@@ -66,13 +66,8 @@ bool is_email_local_char(char32_t c) {
 }
 
 bool is_closing_punctuation(char32_t c) {
-  switch (c) {
-    case '.': case ',': case ';': case ':': case '!': case '?': case ')': case ']': case '}':
-    case '\'': case '"': case '>':
-      return true;
-    default:
-      return false;
-  }
+  static constexpr std::string_view kClosing = ".,;:!?)]}'\">";
+  return c < 0x80 && kClosing.find(static_cast<char>(c)) != std::string_view::npos;
 }
 
 // Case-insensitive ASCII prefix test.
@@ -146,7 +141,8 @@ class Emitter {
       if (c != '@' && c != 'h' && c != 'H' && c != 'w' && c != 'W') continue;  // the common case, cheaply
       const bool at_word_start = q == chunk_begin_ || !is_word_char(q[-1]);
       if (settings_.mask_urls && at_word_start && c != '@' &&
-          (starts_with(q, end, "http://") || starts_with(q, end, "https://") || starts_with(q, end, "www."))) {
+          (starts_with(q, end, "http://") || starts_with(q, end, "https://") ||
+           starts_with(q, end, "www."))) {
         const char32_t* url_end = end;
         while (url_end > q && is_closing_punctuation(url_end[-1])) --url_end;
         return {q, url_end, kUrlToken};
@@ -296,7 +292,8 @@ class Emitter {
 }  // namespace
 
 std::vector<std::string> placeholder_tokens() {
-  return {std::string(kUrlToken), std::string(kUserToken), std::string(kEmailToken), std::string(kNumberToken)};
+  return {std::string(kUrlToken), std::string(kUserToken), std::string(kEmailToken),
+          std::string(kNumberToken)};
 }
 
 Normalizer::Normalizer(NormalizerSettings settings) : settings_(settings) {

@@ -1,7 +1,6 @@
 #include <algorithm>
 
 #include "settings_json.h"
-
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/tokenizer/normalizer.h"
@@ -50,7 +49,8 @@ void NormalizerSettings::set_step(std::string_view name, bool on) {
   }
   std::string known;
   for (const BoolField& field : kBoolFields) known += (known.empty() ? "" : ", ") + std::string(field.name);
-  throw Error(ErrorKind::kConfig, "normalizer step '" + std::string(name) + "'", "unknown; the steps are " + known);
+  throw Error(ErrorKind::kConfig, "normalizer step '" + std::string(name) + "'",
+              "unknown; the steps are " + known);
 }
 
 void NormalizerSettings::validate() const {
@@ -74,7 +74,8 @@ NormalizerSettings NormalizerSettings::from_json(std::string_view json) {
   detail::SettingsJson fields(json, kWhere);
   NormalizerSettings settings;
   for (const BoolField& field : kBoolFields) settings.*(field.member) = fields.get_bool(field.name);
-  settings.max_char_run = static_cast<int>(std::clamp<std::int64_t>(fields.get_int("max_char_run"), -1, kMaxCharRunLimit + 1));
+  settings.max_char_run =
+      static_cast<int>(std::clamp<std::int64_t>(fields.get_int("max_char_run"), -1, kMaxCharRunLimit + 1));
   fields.reject_unknown_keys();
   try {
     settings.validate();

@@ -14,24 +14,19 @@ namespace sieve::tokenizer {
 namespace {
 
 constexpr std::array<std::string_view, 24> kFrenchWords = {
-    "le", "la", "les", "des", "est", "et", "une", "un", "du", "pour", "que", "qui",
-    "pas", "dans", "sur", "au", "ce", "il", "elle", "je", "vous", "nous", "avec", "sont"};
+    "le",  "la",   "les", "des", "est", "et", "une",  "un", "du",   "pour", "que",  "qui",
+    "pas", "dans", "sur", "au",  "ce",  "il", "elle", "je", "vous", "nous", "avec", "sont"};
 constexpr std::array<std::string_view, 24> kEnglishWords = {
-    "the", "and", "is", "of", "to", "a", "in", "that", "for", "it", "you", "this",
-    "are", "with", "on", "not", "be", "i", "have", "was", "but", "my", "they", "what"};
+    "the", "and",  "is", "of",  "to", "a", "in",   "that", "for", "it", "you",  "this",
+    "are", "with", "on", "not", "be", "i", "have", "was",  "but", "my", "they", "what"};
 
 bool contains(const std::array<std::string_view, 24>& words, std::string_view word) {
   return std::find(words.begin(), words.end(), word) != words.end();
 }
 
 bool is_french_letter(char32_t c) {
-  switch (c) {
-    case U'é': case U'è': case U'ê': case U'à': case U'ù': case U'ç': case U'ô': case U'î': case U'â':
-    case U'û': case U'ë': case U'ï': case U'œ':
-      return true;
-    default:
-      return false;
-  }
+  static constexpr std::u32string_view kFrenchLetters = U"éèêàùçôîâûëïœ";
+  return kFrenchLetters.find(c) != std::u32string_view::npos;
 }
 
 }  // namespace

@@ -12,20 +12,23 @@ SettingsJson::SettingsJson(std::string_view json, std::string where) : where_(st
 
 simdjson::dom::element SettingsJson::require(const char* key) {
   simdjson::dom::element value;
-  if (object_[key].get(value)) throw Error(ErrorKind::kFormat, where_, std::string("missing key '") + key + "'");
+  if (object_[key].get(value))
+    throw Error(ErrorKind::kFormat, where_, std::string("missing key '") + key + "'");
   read_.insert(key);
   return value;
 }
 
 bool SettingsJson::get_bool(const char* key) {
   bool value = false;
-  if (require(key).get_bool().get(value)) throw Error(ErrorKind::kFormat, where_, std::string(key) + ": not a boolean");
+  if (require(key).get_bool().get(value))
+    throw Error(ErrorKind::kFormat, where_, std::string(key) + ": not a boolean");
   return value;
 }
 
 std::int64_t SettingsJson::get_int(const char* key) {
   std::int64_t value = 0;
-  if (require(key).get_int64().get(value)) throw Error(ErrorKind::kFormat, where_, std::string(key) + ": not an integer");
+  if (require(key).get_int64().get(value))
+    throw Error(ErrorKind::kFormat, where_, std::string(key) + ": not an integer");
   return value;
 }
 
@@ -39,7 +42,8 @@ std::uint64_t SettingsJson::get_uint(const char* key) {
 
 void SettingsJson::reject_unknown_keys() const {
   for (const auto field : object_) {
-    if (!read_.count(field.key)) throw Error(ErrorKind::kFormat, where_, "unknown key '" + std::string(field.key) + "'");
+    if (!read_.count(field.key))
+      throw Error(ErrorKind::kFormat, where_, "unknown key '" + std::string(field.key) + "'");
   }
 }
 

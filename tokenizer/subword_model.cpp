@@ -50,8 +50,9 @@ std::string join(const std::vector<std::string>& items) {
 
 void SubwordTrainerOptions::validate() const {
   if (vocab_size < 300 || vocab_size > 1000000) {
-    throw Error(ErrorKind::kConfig, "tokenizer.vocab_size",
-                "must be between 300 (room for 256 byte pieces) and 1000000, got " + std::to_string(vocab_size));
+    throw Error(
+        ErrorKind::kConfig, "tokenizer.vocab_size",
+        "must be between 300 (room for 256 byte pieces) and 1000000, got " + std::to_string(vocab_size));
   }
   if (!(character_coverage >= 0.98 && character_coverage <= 1.0)) {
     throw Error(ErrorKind::kConfig, "tokenizer.character_coverage",
@@ -59,11 +60,13 @@ void SubwordTrainerOptions::validate() const {
   }
   if (max_sentences == 0) throw Error(ErrorKind::kConfig, "tokenizer.max_sentences", "must be positive");
   if (threads < 1 || threads > 256) {
-    throw Error(ErrorKind::kConfig, "tokenizer.threads", "must be between 1 and 256, got " + std::to_string(threads));
+    throw Error(ErrorKind::kConfig, "tokenizer.threads",
+                "must be between 1 and 256, got " + std::to_string(threads));
   }
 }
 
-SubwordModel::SubwordModel(std::shared_ptr<const sentencepiece::SentencePieceProcessor> processor, std::string bytes)
+SubwordModel::SubwordModel(std::shared_ptr<const sentencepiece::SentencePieceProcessor> processor,
+                           std::string bytes)
     : processor_(std::move(processor)), bytes_(std::move(bytes)) {}
 
 SubwordModel SubwordModel::train(const std::vector<std::string>& normalized_texts,
@@ -71,7 +74,8 @@ SubwordModel SubwordModel::train(const std::vector<std::string>& normalized_text
   options.validate();
   std::size_t non_empty = 0;
   for (const auto& text : normalized_texts) non_empty += !text.empty();
-  if (non_empty == 0) throw Error(ErrorKind::kInvalidInput, "tokenizer training", "no non-empty text to learn from");
+  if (non_empty == 0)
+    throw Error(ErrorKind::kInvalidInput, "tokenizer training", "no non-empty text to learn from");
 
   const std::unordered_map<std::string, std::string> args = {
       {"model_type", "unigram"},
@@ -114,7 +118,8 @@ SubwordModel SubwordModel::from_bytes(std::string_view serialized, const std::st
   auto processor = std::make_shared<sentencepiece::SentencePieceProcessor>();
   const auto status = processor->LoadFromSerializedProto(serialized);
   if (!status.ok()) throw Error(ErrorKind::kFormat, where, "not a SentencePiece model: " + status.ToString());
-  if (processor->GetPieceSize() <= 0) throw Error(ErrorKind::kFormat, where, "SentencePiece model has no pieces");
+  if (processor->GetPieceSize() <= 0)
+    throw Error(ErrorKind::kFormat, where, "SentencePiece model has no pieces");
   return SubwordModel(std::move(processor), std::string(serialized));
 }
 

@@ -29,7 +29,8 @@ std::string scratch_dir(const std::string& name) {
 RunResult run_sieve(const std::string& args, const std::string& stdin_text) {
   const std::string dir = scratch_dir("run");
   std::ofstream(dir + "/in", std::ios::binary) << stdin_text;
-  const std::string command = std::string(SIEVE_BINARY) + " " + args + " < " + dir + "/in > " + dir + "/out 2> " + dir + "/err";
+  const std::string command =
+      std::string(SIEVE_BINARY) + " " + args + " < " + dir + "/in > " + dir + "/out 2> " + dir + "/err";
   const int status = std::system(command.c_str());
   RunResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -24,8 +24,9 @@ TEST(NormalizeCommand, SwitchesStepsOffByName) {
 }
 
 TEST(NormalizeCommand, ReportsBadJsonLinesAndKeepsTheRest) {
-  const RunResult r = run_sieve("normalize --jsonl --format jsonl",
-                                "{\"id\":1,\"text\":\"Le PREMIER ministre\"}\n{broken\n{\"id\":3}\n{\"id\":\"x\",\"text\":\"OK\"}\n");
+  const RunResult r = run_sieve(
+      "normalize --jsonl --format jsonl",
+      "{\"id\":1,\"text\":\"Le PREMIER ministre\"}\n{broken\n{\"id\":3}\n{\"id\":\"x\",\"text\":\"OK\"}\n");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out,
             "{\"id\":1,\"text\":\"le premier ministre\",\"lang_hint\":\"fr\",\"invalid_utf8_bytes\":0}\n"
@@ -58,7 +59,9 @@ TEST(Commands, ReportErrorsAsSieveWhereWhatWithExitCode2) {
   EXPECT_EQ(r.err, "sieve: /nonexistent/posts.txt: cannot open\n");
   r = run_sieve("normalize --disable lowercase");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err.rfind("sieve: normalizer step 'lowercase': unknown; the steps are remove_invisible,", 0), 0u) << r.err;
+  EXPECT_EQ(r.err.rfind("sieve: normalizer step 'lowercase': unknown; the steps are remove_invisible,", 0),
+            0u)
+      << r.err;
   r = run_sieve("normalize --max-char-run 5000");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "sieve: normalizer.max_char_run: must be between 0 (keep runs) and 1000, got 5000\n");
@@ -90,7 +93,8 @@ TEST(TokenizerCommands, TrainThenEncodeTheProjectSample) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.substr(r.out.size() - 11), "▁ <url>\n\n");  // the empty post has no pieces
 
-  r = run_sieve("tokenizer encode --output jsonl --features --jsonl -m " + model, "{\"id\":7,\"text\":\"Alex Martin\"}\n");
+  r = run_sieve("tokenizer encode --output jsonl --features --jsonl -m " + model,
+                "{\"id\":7,\"text\":\"Alex Martin\"}\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("{\"id\":7,\"normalized\":\"alex martin\",\"pieces\":[", 0), 0u) << r.out;
   // "alex" and "martin" with markers: 5 + 4 + 3 and 7 + 6 + 5 n-grams of 2, 3 and 4 characters.
@@ -98,14 +102,16 @@ TEST(TokenizerCommands, TrainThenEncodeTheProjectSample) {
 
   r = run_sieve("tokenizer encode --output ids -m " + model, "Alex Martin\n");
   const RunResult pieces = run_sieve("tokenizer encode -m " + model, "Alex Martin\n");
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), ' '), std::count(pieces.out.begin(), pieces.out.end(), ' '));
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), ' '),
+            std::count(pieces.out.begin(), pieces.out.end(), ' '));
 }
 
 TEST(TokenizerCommands, TrainingOnNothingIsAClearError) {
   const std::string dir = scratch_dir("empty");
   const RunResult r = run_sieve("tokenizer train - -o " + dir + "/m.model", "\n\n");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("sieve: tokenizer training: no non-empty text to learn from"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sieve: tokenizer training: no non-empty text to learn from"), std::string::npos)
+      << r.err;
 }
 
 }  // namespace

@@ -18,8 +18,10 @@ TEST(Utf8, DecodesEveryLengthOfSequence) {
 }
 
 TEST(Utf8, ReplacesTheMaximalInvalidPrefixWithOneReplacementCharacter) {
-  EXPECT_EQ(sanitize("\xE4\xB8" "x"), "\uFFFDx");       // truncated 3-byte sequence: one U+FFFD
-  EXPECT_EQ(sanitize("\xC0\x80"), "\uFFFD\uFFFD");      // overlong NUL: C0 is never valid
+  EXPECT_EQ(sanitize("\xE4\xB8"
+                     "x"),
+            "\uFFFDx");                                       // truncated 3-byte sequence: one U+FFFD
+  EXPECT_EQ(sanitize("\xC0\x80"), "\uFFFD\uFFFD");            // overlong NUL: C0 is never valid
   EXPECT_EQ(sanitize("\xED\xA0\x80"), "\uFFFD\uFFFD\uFFFD");  // surrogate D800
   EXPECT_EQ(sanitize("\xF4\x90\x80\x80"), "\uFFFD\uFFFD\uFFFD\uFFFD");  // above U+10FFFF
   EXPECT_EQ(sanitize("\x80"), "\uFFFD");
@@ -28,7 +30,9 @@ TEST(Utf8, ReplacesTheMaximalInvalidPrefixWithOneReplacementCharacter) {
 
 TEST(Utf8, CountsInvalidBytes) {
   EXPECT_EQ(count_invalid("abc"), 0u);
-  EXPECT_EQ(count_invalid("a\xFF" "b\xE4\xB8"), 3u);
+  EXPECT_EQ(count_invalid("a\xFF"
+                          "b\xE4\xB8"),
+            3u);
 }
 
 TEST(Utf8, AppendEncodesAndRefusesNonScalarValues) {

@@ -16,7 +16,9 @@ namespace {
 
 using testing::small_model;
 
-Featurizer small_featurizer(FeaturizerSettings settings = {}) { return Featurizer(Normalizer(), small_model(), settings); }
+Featurizer small_featurizer(FeaturizerSettings settings = {}) {
+  return Featurizer(Normalizer(), small_model(), settings);
+}
 
 TEST(Featurizer, LaysOutSubwordsThenBigramsThenNgrams) {
   const Featurizer featurizer = small_featurizer();
@@ -29,7 +31,8 @@ TEST(Featurizer, LaysOutSubwordsThenBigramsThenNgrams) {
   EXPECT_EQ(f.bigram_count, f.subword_count - 1);
   // 6 words of 2, 7, 8, 1, 4, 8 characters plus two markers each: n-grams of 2, 3 and 4 characters.
   std::size_t expected_ngrams = 0;
-  for (const int chars : {4, 9, 10, 3, 6, 10}) expected_ngrams += (chars - 1) + (chars - 2) + (chars - 3 > 0 ? chars - 3 : 0);
+  for (const int chars : {4, 9, 10, 3, 6, 10})
+    expected_ngrams += (chars - 1) + (chars - 2) + (chars - 3 > 0 ? chars - 3 : 0);
   EXPECT_EQ(f.ngram_count(), expected_ngrams);
   const auto vocab = static_cast<std::uint32_t>(small_model().vocab_size());
   for (std::size_t i = f.subword_count; i < f.ids.size(); ++i) {
@@ -50,7 +53,10 @@ TEST(Featurizer, HashedIdsFollowTheDocumentedScheme) {
   ASSERT_EQ(f.ngram_count(), 3u);
   const std::uint64_t seed = settings.seed ^ 0xC2B2AE3D27D4EB4Full;
   const std::uint32_t* ngrams = f.ids.data() + f.subword_count;
-  EXPECT_EQ(ngrams[0], vocab + hash64("\x02" "a", seed) % 1000);
+  EXPECT_EQ(ngrams[0], vocab + hash64("\x02"
+                                      "a",
+                                      seed) %
+                                   1000);
   EXPECT_EQ(ngrams[1], vocab + hash64("ab", seed) % 1000);
   EXPECT_EQ(ngrams[2], vocab + hash64("b\x03", seed) % 1000);
   // And the hash itself is pinned to literal values.
@@ -108,15 +114,18 @@ TEST(Featurizer, CachedWordEncodingEqualsPlainEncodeOnTheWholeCorpus) {
 }
 
 TEST(Featurizer, GivesIdenticalIdsAcrossRunsThreadsAndWorkspaces) {
-  std::vector<std::string> texts = {"Тrudeau https://x.y 2023 scandal", "這個國家的總理", "la députée a menti !!!!"};
-  if (sieve::testing::corpus_missing_message("test.jsonl").empty()) texts = sieve::testing::read_corpus_texts("test.jsonl", 4000);
+  std::vector<std::string> texts = {"Тrudeau https://x.y 2023 scandal", "這個國家的總理",
+                                    "la députée a menti !!!!"};
+  if (sieve::testing::corpus_missing_message("test.jsonl").empty())
+    texts = sieve::testing::read_corpus_texts("test.jsonl", 4000);
   const Featurizer featurizer = small_featurizer();
   const FeatureBatch batch = featurizer.featurize_batch(texts);  // all cores, shared workspaces per thread
   ASSERT_EQ(batch.size(), texts.size());
   const Featurizer rebuilt(Normalizer(), SubwordModel::from_bytes(small_model().bytes()));
   for (std::size_t i = 0; i < texts.size(); ++i) {
     const Features alone = rebuilt.featurize(texts[i]);  // fresh workspace, fresh model object
-    const std::vector<std::uint32_t> from_batch(batch.ids.begin() + batch.offsets[i], batch.ids.begin() + batch.offsets[i + 1]);
+    const std::vector<std::uint32_t> from_batch(batch.ids.begin() + batch.offsets[i],
+                                                batch.ids.begin() + batch.offsets[i + 1]);
     ASSERT_EQ(from_batch, alone.ids) << texts[i];
     ASSERT_EQ(batch.subword_counts[i], alone.subword_count);
   }
@@ -141,8 +150,9 @@ TEST(FeaturizerSettings, RoundTripsThroughJsonAndValidates) {
   s.seed = 42;
   EXPECT_TRUE(FeaturizerSettings::from_json(s.to_json()) == s);
   s.char_ngram_min = 6;
-  EXPECT_EQ(sieve::testing::error_text([&] { s.validate(); }),
-            "config: featurizer.char_ngram_min/max: need 1 <= min <= max <= 8 (or both 0 for none), got 6..5");
+  EXPECT_EQ(
+      sieve::testing::error_text([&] { s.validate(); }),
+      "config: featurizer.char_ngram_min/max: need 1 <= min <= max <= 8 (or both 0 for none), got 6..5");
   EXPECT_EQ(sieve::testing::error_text([] { FeaturizerSettings::from_json(R"({"hash_buckets":0})"); }),
             "format: featurizer settings: missing key 'subword_bigrams'");
   std::string zero = FeaturizerSettings().to_json();

@@ -37,7 +37,10 @@ TEST(Normalizer, NfkcTurnsFullWidthAndLigaturesIntoPlainForms) {
 TEST(Normalizer, NfkcComposesCombiningMarksAcrossTheWord) {
   auto s = nothing();
   s.nfkc = true;
-  EXPECT_EQ(normalize("e\xCC\x81" "cole de\xCC\x81pute\xCC\x81", s), "école député");
+  EXPECT_EQ(normalize("e\xCC\x81"
+                      "cole de\xCC\x81pute\xCC\x81",
+                      s),
+            "école député");
   EXPECT_EQ(normalize("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB", s), "한");  // Hangul jamo compose
 }
 
@@ -52,12 +55,15 @@ TEST(Normalizer, CaseFoldingIsFullUnicodeFolding) {
 TEST(Normalizer, RemovesInvisibleAndFormatCharacters) {
   auto s = nothing();
   s.remove_invisible = true;
-  EXPECT_EQ(normalize("Tru\u200Bdeau", s), "Trudeau");                 // zero-width space
+  EXPECT_EQ(normalize("Tru\u200Bdeau", s), "Trudeau");                    // zero-width space
   EXPECT_EQ(normalize("cor\u200Cru\u200Dption\u2060", s), "corruption");  // ZWNJ, ZWJ, word joiner
   EXPECT_EQ(normalize("\u202Efraud\u202C \u2066x\u2069", s), "fraud x");  // bidi controls
-  EXPECT_EQ(normalize("\u2764\uFE0F", s), "\u2764");                    // variation selector
-  EXPECT_EQ(normalize("\xEF\xBB\xBFpost", s), "post");                  // byte order mark
-  EXPECT_EQ(normalize("a\x01" "b", s), "ab");                           // C0 control
+  EXPECT_EQ(normalize("\u2764\uFE0F", s), "\u2764");                      // variation selector
+  EXPECT_EQ(normalize("\xEF\xBB\xBFpost", s), "post");                    // byte order mark
+  EXPECT_EQ(normalize("a\x01"
+                      "b",
+                      s),
+            "ab");  // C0 control
   EXPECT_EQ(normalize("贪\u200B污", s), "贪污");
 }
 
@@ -70,12 +76,12 @@ TEST(Normalizer, FoldsHomoglyphsOnlyInsideWordsThatMixScripts) {
   auto s = nothing();
   s.fold_homoglyphs = true;
   s.case_fold = true;
-  EXPECT_EQ(normalize("\u0422rudeau", s), "trudeau");           // Cyrillic capital Te
-  EXPECT_EQ(normalize("P\u043Eilievre", s), "poilievre");       // Cyrillic small o
-  EXPECT_EQ(normalize("scand\u0430l", s), "scandal");           // Cyrillic small a
-  EXPECT_EQ(normalize("\u03BFttawa", s), "ottawa");             // Greek small omicron
-  EXPECT_EQ(normalize("Привет мир", s), "привет мир");          // genuine Russian is left alone
-  EXPECT_EQ(normalize("Αθήνα", s), "αθήνα");                    // genuine Greek is left alone
+  EXPECT_EQ(normalize("\u0422rudeau", s), "trudeau");      // Cyrillic capital Te
+  EXPECT_EQ(normalize("P\u043Eilievre", s), "poilievre");  // Cyrillic small o
+  EXPECT_EQ(normalize("scand\u0430l", s), "scandal");      // Cyrillic small a
+  EXPECT_EQ(normalize("\u03BFttawa", s), "ottawa");        // Greek small omicron
+  EXPECT_EQ(normalize("Привет мир", s), "привет мир");     // genuine Russian is left alone
+  EXPECT_EQ(normalize("Αθήνα", s), "αθήνα");               // genuine Greek is left alone
 }
 
 TEST(Normalizer, HomoglyphAttackStringsMatchThePlainSpelling) {
@@ -152,16 +158,21 @@ TEST(Normalizer, CollapsesAllUnicodeWhiteSpace) {
 }
 
 TEST(Normalizer, DefaultsCombineAllStepsOnATypicalPost) {
-  EXPECT_EQ(normalize("RT @CanadaPM: ＪＵＳＴＩＮ Тrudeau stole $15,000,000!!!!!! https://t.co/x #Corruption"),
-            "rt <user>: justin trudeau stole $<num>!!! <url> corruption");
+  EXPECT_EQ(
+      normalize("RT @CanadaPM: ＪＵＳＴＩＮ Тrudeau stole $15,000,000!!!!!! https://t.co/x #Corruption"),
+      "rt <user>: justin trudeau stole $<num>!!! <url> corruption");
   EXPECT_EQ(normalize("杜魯多總理貪污了2023萬！！！！"), "杜鲁多总理贪污了<num>万!!!");
-  EXPECT_EQ(normalize("Le PREMIER ministre a menti ... Honteux !!!!"), "le premier ministre a menti ... honteux !!!");
+  EXPECT_EQ(normalize("Le PREMIER ministre a menti ... Honteux !!!!"),
+            "le premier ministre a menti ... honteux !!!");
 }
 
 TEST(Normalizer, InvalidUtf8BecomesReplacementCharacterAndIsCounted) {
   const Normalizer normalizer(nothing());
   NormalizeStats stats;
-  EXPECT_EQ(normalizer.normalize("ab\xFF" "cd", &stats), "ab\uFFFDcd");
+  EXPECT_EQ(normalizer.normalize("ab\xFF"
+                                 "cd",
+                                 &stats),
+            "ab\uFFFDcd");
   EXPECT_EQ(stats.invalid_utf8_bytes, 1u);
   stats = {};
   EXPECT_EQ(normalizer.normalize("x\xC0\xAFy", &stats), "x\uFFFD\uFFFDy");  // overlong '/'
@@ -224,12 +235,14 @@ TEST(Normalizer, IsIdempotentOnEveryCorpusPost) {
 
 TEST(Normalizer, GivesTheSameTextFromManyThreads) {
   std::vector<std::string> texts = {"Тrudeau https://x.y 2023", "這個國家", "e\xCC\x81t\xC3\xA9 !!!!!"};
-  if (testing::corpus_missing_message("test.jsonl").empty()) texts = testing::read_corpus_texts("test.jsonl", 5000);
+  if (testing::corpus_missing_message("test.jsonl").empty())
+    texts = testing::read_corpus_texts("test.jsonl", 5000);
   const Normalizer normalizer;
   std::vector<std::string> sequential;
   for (const auto& t : texts) sequential.push_back(normalizer.normalize(t));
   std::vector<std::string> parallel(texts.size());
-  tbb::parallel_for(std::size_t{0}, texts.size(), [&](std::size_t i) { parallel[i] = normalizer.normalize(texts[i]); });
+  tbb::parallel_for(std::size_t{0}, texts.size(),
+                    [&](std::size_t i) { parallel[i] = normalizer.normalize(texts[i]); });
   EXPECT_EQ(parallel, sequential);
 }
 

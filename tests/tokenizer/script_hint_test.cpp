@@ -32,7 +32,8 @@ TEST(GuessLanguage, ReadsScriptsAndFunctionWords) {
 // On real posts the hint must be right most of the time for each language of the corpus.
 TEST(GuessLanguage, AgreesWithTheCorpusLabels) {
   const std::string file = "test.jsonl";
-  if (const auto missing = sieve::testing::corpus_missing_message(file); !missing.empty()) GTEST_SKIP() << missing;
+  if (const auto missing = sieve::testing::corpus_missing_message(file); !missing.empty())
+    GTEST_SKIP() << missing;
   std::ifstream in(sieve::testing::corpus_dir() + "/" + file);
   simdjson::dom::parser parser;
   std::map<std::string, std::pair<int, int>> right_total;
@@ -49,7 +50,8 @@ TEST(GuessLanguage, AgreesWithTheCorpusLabels) {
   for (const auto& [lang, counts] : right_total) {
     const double accuracy = static_cast<double>(counts.first) / counts.second;
     EXPECT_GE(accuracy, floor.at(lang)) << lang << ": " << counts.first << "/" << counts.second;
-    std::cout << "[ guess    ] " << lang << " accuracy " << accuracy << " over " << counts.second << " posts\n";
+    std::cout << "[ guess    ] " << lang << " accuracy " << accuracy << " over " << counts.second
+              << " posts\n";
   }
 }
 

@@ -13,9 +13,9 @@
 namespace sieve::tokenizer {
 namespace {
 
+using sieve::testing::error_text;
 using testing::corpus_model;
 using testing::small_model;
-using sieve::testing::error_text;
 
 TEST(SubwordModel, PlaceholdersAreSinglePieces) {
   const SubwordModel& model = small_model();
@@ -71,10 +71,14 @@ TEST(SubwordModel, ReportsUnreadableAndCorruptModels) {
             "i/o: /nonexistent/spm.model: cannot open tokenizer model");
   const std::string path = ::testing::TempDir() + "/sieve_corrupt.model";
   std::ofstream(path) << "this is not a protobuf";
-  EXPECT_EQ(error_text([&] { SubwordModel::load(path); }).rfind("format: " + path + ": not a SentencePiece model", 0), 0u);
+  EXPECT_EQ(error_text([&] {
+              SubwordModel::load(path);
+            }).rfind("format: " + path + ": not a SentencePiece model", 0),
+            0u);
   const std::string& bytes = small_model().bytes();
-  EXPECT_EQ(error_text([&] { SubwordModel::from_bytes(bytes.substr(0, bytes.size() / 2), "half"); })
-                .rfind("format: half: not a SentencePiece model", 0),
+  EXPECT_EQ(error_text([&] {
+              SubwordModel::from_bytes(bytes.substr(0, bytes.size() / 2), "half");
+            }).rfind("format: half: not a SentencePiece model", 0),
             0u);
   std::remove(path.c_str());
 }
@@ -82,9 +86,12 @@ TEST(SubwordModel, ReportsUnreadableAndCorruptModels) {
 TEST(SubwordModel, TrainingRejectsBadOptionsAndEmptyInput) {
   SubwordTrainerOptions options;
   options.vocab_size = 100;
-  EXPECT_EQ(error_text([&] { SubwordModel::train({"a b c"}, options); }),
-            "config: tokenizer.vocab_size: must be between 300 (room for 256 byte pieces) and 1000000, got 100");
-  EXPECT_EQ(error_text([] { SubwordModel::train({"", ""}, {}); }),
+  EXPECT_EQ(
+      error_text([&] { SubwordModel::train({"a b c"}, options); }),
+      "config: tokenizer.vocab_size: must be between 300 (room for 256 byte pieces) and 1000000, got 100");
+  EXPECT_EQ(error_text([] {
+              SubwordModel::train({"", ""}, {});
+            }),
             "invalid input: tokenizer training: no non-empty text to learn from");
 }
 

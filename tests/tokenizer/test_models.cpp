@@ -11,11 +11,11 @@ namespace sieve::tokenizer::testing {
 namespace {
 
 std::vector<std::string> generated_sentences() {
-  const std::vector<std::string> subjects = {"The prime minister", "Le premier ministre", "The senator",
-                                             "La députée", "这个总理", "那位议员"};
+  const std::vector<std::string> subjects = {
+      "The prime minister", "Le premier ministre", "The senator", "La députée", "这个总理", "那位议员"};
   const std::vector<std::string> verbs = {"stole", "a volé", "hid", "a caché", "贪污了", "隐瞒了"};
-  const std::vector<std::string> objects = {"the money", "l'argent", "the report", "le rapport", "公款",
-                                            "真相"};
+  const std::vector<std::string> objects = {"the money",  "l'argent", "the report",
+                                            "le rapport", "公款",     "真相"};
   std::mt19937 rng(3);
   const Normalizer normalizer;
   std::vector<std::string> sentences;
@@ -46,7 +46,8 @@ const std::vector<std::string>& normalized_corpus(const std::string& file) {
   auto [it, inserted] = cache.try_emplace(file);
   if (inserted && sieve::testing::corpus_missing_message(file).empty()) {
     const Normalizer normalizer;
-    for (const auto& text : sieve::testing::read_corpus_texts(file)) it->second.push_back(normalizer.normalize(text));
+    for (const auto& text : sieve::testing::read_corpus_texts(file))
+      it->second.push_back(normalizer.normalize(text));
   }
   return it->second;
 }

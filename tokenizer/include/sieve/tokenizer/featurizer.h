@@ -34,7 +34,9 @@ struct Features {
   std::uint32_t subword_count = 0;
   std::uint32_t bigram_count = 0;
 
-  std::uint32_t ngram_count() const { return static_cast<std::uint32_t>(ids.size()) - subword_count - bigram_count; }
+  std::uint32_t ngram_count() const {
+    return static_cast<std::uint32_t>(ids.size()) - subword_count - bigram_count;
+  }
 };
 
 // The features of many posts in one flat array: post i owns ids[offsets[i], offsets[i + 1]).
@@ -84,7 +86,8 @@ class Featurizer {
  private:
   void append_word(std::string_view word, Features& out, std::vector<std::uint32_t>& ngrams,
                    FeaturizerWorkspace::Impl& ws) const;
-  void char_ngrams(std::string_view word, std::vector<std::uint32_t>& out, FeaturizerWorkspace::Impl& ws) const;
+  void char_ngrams(std::string_view word, std::vector<std::uint32_t>& out,
+                   FeaturizerWorkspace::Impl& ws) const;
 
   Normalizer normalizer_;
   SubwordModel subwords_;

@@ -22,17 +22,18 @@ std::vector<std::string> placeholder_tokens();
 // Which steps run, in this order: invisible removal, NFKC, case folding, Traditional → Simplified,
 // placeholders, hashtag sign, homoglyph folding, run squashing, whitespace collapse.
 struct NormalizerSettings {
-  bool remove_invisible = true;  // zero-width spaces and joiners, bidi controls, variation selectors, controls
-  bool nfkc = true;              // Unicode NFKC: full-width → half-width, ligatures, compatibility forms
-  bool case_fold = true;         // full Unicode case folding ("Straße" → "strasse")
+  bool remove_invisible =
+      true;               // zero-width spaces and joiners, bidi controls, variation selectors, controls
+  bool nfkc = true;       // Unicode NFKC: full-width → half-width, ligatures, compatibility forms
+  bool case_fold = true;  // full Unicode case folding ("Straße" → "strasse")
   bool traditional_to_simplified = true;  // Chinese Traditional → Simplified, character by character
   bool mask_urls = true;                  // http://, https://, www. → <url>
   bool mask_mentions = true;              // @handle → <user>
   bool mask_emails = true;                // name@host.tld → <email>
   bool mask_numbers = true;               // 2023, 1,000.50, 12:30 → <num>
   bool strip_hashtag_sign = true;         // "#Trudeau" → "Trudeau": the word is kept, the '#' is not
-  bool fold_homoglyphs = true;  // Cyrillic/Greek look-alikes inside a Latin word → Latin ("Тrudeau")
-  int max_char_run = 3;         // longer runs of one character are cut to this length; 0 keeps them
+  bool fold_homoglyphs = true;      // Cyrillic/Greek look-alikes inside a Latin word → Latin ("Тrudeau")
+  int max_char_run = 3;             // longer runs of one character are cut to this length; 0 keeps them
   bool collapse_whitespace = true;  // any run of white space → one ' ', none at either end
 
   // The switchable steps by the names to_json() uses; set_step throws Error(kConfig) on another name.

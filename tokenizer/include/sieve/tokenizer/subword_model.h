@@ -15,9 +15,9 @@ class SentencePieceProcessor;
 namespace sieve::tokenizer {
 
 struct SubwordTrainerOptions {
-  int vocab_size = 16000;              // pieces, including <unk>, the placeholders and 256 byte pieces
-  double character_coverage = 0.9995;  // share of characters given their own piece; the rarest CJK
-                                       // characters fall back to UTF-8 byte pieces instead of <unk>
+  int vocab_size = 16000;               // pieces, including <unk>, the placeholders and 256 byte pieces
+  double character_coverage = 0.9995;   // share of characters given their own piece; the rarest CJK
+                                        // characters fall back to UTF-8 byte pieces instead of <unk>
   std::size_t max_sentences = 1000000;  // training sample; SentencePiece draws it from all input
   int threads = 2;                      // SentencePiece trainer threads
   bool verbose = false;                 // SentencePiece's own progress log on stderr
@@ -30,7 +30,8 @@ class SubwordModel {
  public:
   // Trains on text that the Normalizer has already produced: SentencePiece's own normalization is off
   // (identity rules, no extra white space removal) so it never changes what ours decided.
-  static SubwordModel train(const std::vector<std::string>& normalized_texts, const SubwordTrainerOptions& options);
+  static SubwordModel train(const std::vector<std::string>& normalized_texts,
+                            const SubwordTrainerOptions& options);
   // Throws Error(kIo) when the file cannot be read, Error(kFormat) when it is not a SentencePiece model.
   static SubwordModel load(const std::string& path);
   static SubwordModel from_bytes(std::string_view serialized, const std::string& where = "tokenizer model");
