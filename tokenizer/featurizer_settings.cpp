@@ -53,13 +53,7 @@ FeaturizerSettings FeaturizerSettings::from_json(std::string_view json) {
   settings.char_ngram_max =
       static_cast<int>(std::clamp<std::int64_t>(fields.get_int("char_ngram_max"), -1, 99));
   settings.seed = fields.get_uint("seed");
-  fields.reject_unknown_keys();
-  try {
-    settings.validate();
-  } catch (const Error& e) {
-    throw Error(ErrorKind::kFormat, kWhere, e.what());
-  }
-  return settings;
+  return fields.finish(settings);
 }
 
 bool FeaturizerSettings::operator==(const FeaturizerSettings& other) const {

@@ -76,13 +76,7 @@ NormalizerSettings NormalizerSettings::from_json(std::string_view json) {
   for (const BoolField& field : kBoolFields) settings.*(field.member) = fields.get_bool(field.name);
   settings.max_char_run =
       static_cast<int>(std::clamp<std::int64_t>(fields.get_int("max_char_run"), -1, kMaxCharRunLimit + 1));
-  fields.reject_unknown_keys();
-  try {
-    settings.validate();
-  } catch (const Error& e) {
-    throw Error(ErrorKind::kFormat, kWhere, e.what());
-  }
-  return settings;
+  return fields.finish(settings);
 }
 
 bool NormalizerSettings::operator==(const NormalizerSettings& other) const {

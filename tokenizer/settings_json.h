@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "sieve/core/error.h"
+
 namespace sieve::tokenizer::detail {
 
 class SettingsJson {
@@ -20,11 +22,22 @@ class SettingsJson {
   bool get_bool(const char* key);
   std::int64_t get_int(const char* key);
   std::uint64_t get_uint(const char* key);
-  // Throws on the first key that no get_*() asked for.
-  void reject_unknown_keys() const;
+  // Ends reading: throws on the first key that no get_*() asked for, then validates the settings read,
+  // reporting a value out of range as a format error of this document.
+  template <class Settings>
+  Settings finish(Settings settings) const {
+    reject_unknown_keys();
+    try {
+      settings.validate();
+    } catch (const Error& e) {
+      throw Error(ErrorKind::kFormat, where_, e.what());
+    }
+    return settings;
+  }
 
  private:
   simdjson::dom::element require(const char* key);
+  void reject_unknown_keys() const;
 
   simdjson::dom::parser parser_;
   simdjson::dom::object object_;
