@@ -15,5 +15,11 @@ struct Command {
 
 std::vector<Command> add_normalize_command(CLI::App& app);
 std::vector<Command> add_tokenizer_commands(CLI::App& app);
+std::vector<Command> add_data_commands(CLI::App& app);
+
+// The subcommands of `sieve data`, one file each.
+std::vector<Command> add_simulate_command(CLI::App& data);  // simulate
+std::vector<Command> add_dedupe_commands(CLI::App& data);   // dedupe, split
+std::vector<Command> add_prepare_commands(CLI::App& data);  // prepare, stats
 
 }  // namespace sieve::cli

@@ -21,7 +21,7 @@ struct NormalizeOptions {
 int run_normalize(const NormalizeOptions& options) {
   const tokenizer::Normalizer normalizer(resolve(options.normalizer));
   PostReader reader(options.input);
-  StdoutBuffer out;
+  OutputSink out;
   std::string normalized;
   std::size_t invalid_posts = 0;
   for (Post post; reader.next(post);) {
@@ -43,7 +43,7 @@ int run_normalize(const NormalizeOptions& options) {
     out.text() += '\n';
     out.maybe_flush();
   }
-  out.flush();
+  out.close();
   if (invalid_posts > 0) {
     std::cerr << "sieve: " << reader.name() << ": " << invalid_posts
               << " posts held invalid UTF-8 (replaced by U+FFFD)\n";

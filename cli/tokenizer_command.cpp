@@ -12,6 +12,7 @@
 #include "post_reader.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/tokenizer/featurizer.h"
+#include "validators.h"
 
 namespace sieve::cli {
 namespace {
@@ -120,7 +121,7 @@ int run_encode(const EncodeOptions& options) {
   const tokenizer::Featurizer featurizer(tokenizer::Normalizer(resolve(options.normalizer)),
                                          tokenizer::SubwordModel::load(options.model), options.featurizer);
   PostReader reader(options.input);
-  StdoutBuffer out;
+  OutputSink out;
   tokenizer::FeaturizerWorkspace workspace;
   tokenizer::Features f;
   std::string normalized;
@@ -143,7 +144,7 @@ int run_encode(const EncodeOptions& options) {
     out.text() += '\n';
     out.maybe_flush();
   }
-  out.flush();
+  out.close();
   return finish_input(reader);
 }
 
@@ -169,10 +170,12 @@ std::vector<Command> add_tokenizer_commands(CLI::App& app) {
                             "pieces in the vocabulary (default 16000)");
   train_command->add_option("--character-coverage", train->trainer.character_coverage,
                             "share of characters with a piece of their own (default 0.9995)");
-  train_command->add_option("--max-sentences", train->trainer.max_sentences,
-                            "posts sampled for training (default 1000000)");
+  train_command
+      ->add_option("--max-sentences", train->trainer.max_sentences,
+                   "posts sampled for training (default 1000000)")
+      ->check(kNotNegative);
   train_command->add_option("--threads", train->trainer.threads, "trainer threads (default 2)");
-  train_command->add_option("--seed", train->seed, "seed of the sample (default 1)");
+  train_command->add_option("--seed", train->seed, "seed of the sample (default 1)")->check(kNotNegative);
   train_command->add_flag("--verbose", train->trainer.verbose, "show SentencePiece's own progress log");
   add_normalizer_options(*train_command, train->normalizer);
 
@@ -188,13 +191,14 @@ std::vector<Command> add_tokenizer_commands(CLI::App& app) {
       ->check(CLI::IsMember({"pieces", "ids", "jsonl"}));
   encode_command->add_flag("--features", encode->features,
                            "with ids or jsonl: all feature ids, not only subwords");
-  encode_command->add_option("--hash-buckets", encode->featurizer.hash_buckets,
-                             "hashed feature rows (default 262144)");
+  encode_command
+      ->add_option("--hash-buckets", encode->featurizer.hash_buckets, "hashed feature rows (default 262144)")
+      ->check(kNotNegative);
   encode_command->add_option("--ngram-min", encode->featurizer.char_ngram_min,
                              "shortest character n-gram (default 2)");
   encode_command->add_option("--ngram-max", encode->featurizer.char_ngram_max,
                              "longest character n-gram (default 4)");
-  encode_command->add_option("--seed", encode->featurizer.seed, "hash seed");
+  encode_command->add_option("--seed", encode->featurizer.seed, "hash seed")->check(kNotNegative);
   add_normalizer_options(*encode_command, encode->normalizer);
 
   return {{train_command, [train] { return run_train(*train); }},

@@ -1,0 +1,88 @@
+// sieve data prepare | stats: turn users' files into shards for the trainer, and say what they hold.
+
+#include <iostream>
+#include <memory>
+
+#include "command.h"
+#include "file_io.h"
+#include "progress.h"
+#include "reader_options.h"
+#include "sieve/datasets/dataset_stats.h"
+#include "sieve/datasets/prepare.h"
+
+namespace sieve::cli {
+namespace {
+
+struct PrepareCommandOptions {
+  std::vector<std::string> inputs;
+  std::string tokenizer;
+  std::string out;
+  ReaderOptions reader;
+  datasets::PrepareOptions prepare;
+};
+
+int run_prepare(const PrepareCommandOptions& options) {
+  const datasets::ReaderConfig reader_config = resolve(options.reader);
+  const PrepareConfig config = load_prepare_config(options.reader.config);
+  datasets::PrepareOptions prepare = options.prepare;
+  prepare.records_per_shard = config.records_per_shard;
+  const tokenizer::Featurizer featurizer(tokenizer::Normalizer(config.normalizer),
+                                         tokenizer::SubwordModel::load(options.tokenizer), config.featurizer);
+  Progress progress("prepare");
+  const auto summary = datasets::prepare_shards(
+      options.inputs, reader_config, featurizer, options.out, prepare,
+      [&](std::size_t records, double seconds) { progress.update(records, seconds); });
+  progress.finish(summary.records, summary.seconds);
+  std::cerr << "sieve: wrote " << summary.records << " records in " << summary.shards.size() << " shards to "
+            << options.out << " (" << summary.rejected << " rows rejected); see " << options.out
+            << "/manifest.json\n";
+  return summary.rejected > 0 ? 2 : 0;
+}
+
+struct StatsOptions {
+  std::vector<std::string> inputs;
+  ReaderOptions reader;
+  bool json = false;
+};
+
+int run_stats(const StatsOptions& options) {
+  const datasets::ReaderConfig config = resolve(options.reader);
+  datasets::DatasetStats stats(config.schema);
+  std::size_t rejected = 0;
+  for (const auto& path : options.inputs) {
+    datasets::RecordReader reader(path, config);
+    for (datasets::Record record; reader.next(record);) stats.add(record);
+    rejected += reader.stats().rejected;
+  }
+  OutputSink out;
+  out.text() = options.json ? stats.to_json() + "\n" : stats.to_text();
+  out.close();
+  if (rejected > 0) std::cerr << "sieve: " << rejected << " rows rejected\n";
+  return rejected > 0 ? 2 : 0;
+}
+
+}  // namespace
+
+std::vector<Command> add_prepare_commands(CLI::App& data) {
+  auto prepare = std::make_shared<PrepareCommandOptions>();
+  CLI::App* prepare_command = data.add_subcommand("prepare", "Featurize records into shards for the trainer");
+  prepare_command->add_option("inputs", prepare->inputs, "JSONL/CSV/TSV files (.gz, .zst)")->required();
+  prepare_command
+      ->add_option("-t,--tokenizer", prepare->tokenizer, "SentencePiece model from 'sieve tokenizer train'")
+      ->required();
+  prepare_command->add_option("-o,--out", prepare->out, "output folder")->required();
+  prepare_command->add_option("--threads", prepare->prepare.threads,
+                              "featurizing threads (default: all cores)");
+  add_reader_options(*prepare_command, prepare->reader);
+
+  auto stats = std::make_shared<StatsOptions>();
+  CLI::App* stats_command = data.add_subcommand("stats", "Count records and labels per language and source");
+  stats_command->add_option("inputs", stats->inputs, "JSONL/CSV/TSV files (.gz, .zst)")->required();
+  stats_command->add_flag("--json", stats->json, "print JSON instead of tables");
+  add_reader_options(*stats_command, stats->reader);
+
+  return {{prepare_command, [prepare] { return run_prepare(*prepare); }},
+          {stats_command, [stats] { return run_stats(*stats); }}};
+}
+
+}  // namespace sieve::cli

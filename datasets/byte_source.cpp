@@ -1,0 +1,195 @@
+#include "byte_source.h"
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "sieve/core/error.h"
+
+namespace sieve::datasets::detail {
+namespace {
+
+constexpr std::size_t kChunk = 1u << 16;
+
+enum class Compression { kNone, kGzip, kZstd };
+
+Compression sniff(std::FILE* file, std::vector<unsigned char>& head) {
+  head.resize(4);
+  head.resize(std::fread(head.data(), 1, head.size(), file));
+  if (head.size() >= 2 && head[0] == 0x1F && head[1] == 0x8B) return Compression::kGzip;
+  if (head.size() >= 4 && head[0] == 0x28 && head[1] == 0xB5 && head[2] == 0x2F && head[3] == 0xFD) {
+    return Compression::kZstd;
+  }
+  return Compression::kNone;
+}
+
+}  // namespace
+
+// Decompresses the file's bytes; the bytes read while sniffing are fed first.
+struct ByteSource::Decoder {
+  Compression kind;
+  std::vector<unsigned char> in;  // compressed bytes not yet consumed
+  std::size_t in_pos = 0;
+  bool input_done = false;
+  bool stream_ended = true;  // between frames/members: the end of input is fine here
+  z_stream gzip{};
+  ZSTD_DStream* zstd = nullptr;
+
+  ~Decoder() {
+    if (kind == Compression::kGzip) inflateEnd(&gzip);
+    if (zstd) ZSTD_freeDStream(zstd);
+  }
+};
+
+ByteSource::ByteSource(const std::string& path) : path_(path == "-" ? "<stdin>" : path) {
+  if (path == "-") {
+    file_ = stdin;
+  } else {
+    file_ = std::fopen(path.c_str(), "rb");
+    if (!file_) throw Error(ErrorKind::kIo, path, std::string("cannot open: ") + std::strerror(errno));
+    owns_file_ = true;
+  }
+  std::vector<unsigned char> head;
+  const Compression kind = sniff(file_, head);
+  decoder_ = std::make_unique<Decoder>();
+  decoder_->kind = kind;
+  decoder_->in = std::move(head);
+  if (kind == Compression::kGzip) {
+    if (inflateInit2(&decoder_->gzip, 15 + 32) != Z_OK)
+      throw Error(ErrorKind::kIo, path_, "zlib init failed");
+  } else if (kind == Compression::kZstd) {
+    decoder_->zstd = ZSTD_createDStream();
+    ZSTD_initDStream(decoder_->zstd);
+  }
+}
+
+ByteSource::~ByteSource() {
+  if (owns_file_) std::fclose(file_);
+}
+
+std::size_t ByteSource::read(char* buffer, std::size_t size) {
+  Decoder& d = *decoder_;
+  auto refill = [&] {
+    if (d.in_pos < d.in.size() || d.input_done) return;
+    d.in.resize(kChunk);
+    d.in.resize(std::fread(d.in.data(), 1, kChunk, file_));
+    d.in_pos = 0;
+    if (std::ferror(file_)) throw Error(ErrorKind::kIo, path_, "read error");
+    if (d.in.empty()) d.input_done = true;
+  };
+  if (d.kind == Compression::kNone) {
+    if (d.in_pos < d.in.size()) {  // the sniffed bytes first
+      const std::size_t n = std::min(size, d.in.size() - d.in_pos);
+      std::memcpy(buffer, d.in.data() + d.in_pos, n);
+      d.in_pos += n;
+      return n;
+    }
+    const std::size_t n = std::fread(buffer, 1, size, file_);
+    if (n == 0 && std::ferror(file_)) throw Error(ErrorKind::kIo, path_, "read error");
+    return n;
+  }
+  std::size_t produced = 0;
+  while (produced == 0) {
+    refill();
+    if (d.input_done) {
+      if (!d.stream_ended) throw Error(ErrorKind::kFormat, path_, "truncated compressed stream");
+      return 0;
+    }
+    if (d.kind == Compression::kGzip) {
+      d.gzip.next_in = d.in.data() + d.in_pos;
+      d.gzip.avail_in = static_cast<uInt>(d.in.size() - d.in_pos);
+      d.gzip.next_out = reinterpret_cast<Bytef*>(buffer);
+      d.gzip.avail_out = static_cast<uInt>(size);
+      const int status = inflate(&d.gzip, Z_NO_FLUSH);
+      if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) {
+        throw Error(ErrorKind::kFormat, path_,
+                    std::string("corrupt gzip data: ") + (d.gzip.msg ? d.gzip.msg : "?"));
+      }
+      d.in_pos = d.in.size() - d.gzip.avail_in;
+      produced = size - d.gzip.avail_out;
+      d.stream_ended = status == Z_STREAM_END;
+      if (d.stream_ended) inflateReset(&d.gzip);  // concatenated members are one stream (gzip -c a b)
+    } else {
+      ZSTD_inBuffer in{d.in.data(), d.in.size(), d.in_pos};
+      ZSTD_outBuffer out{buffer, size, 0};
+      const std::size_t status = ZSTD_decompressStream(d.zstd, &out, &in);
+      if (ZSTD_isError(status)) {
+        throw Error(ErrorKind::kFormat, path_,
+                    std::string("corrupt zstd data: ") + ZSTD_getErrorName(status));
+      }
+      d.in_pos = in.pos;
+      produced = out.pos;
+      d.stream_ended = status == 0;
+    }
+  }
+  return produced;
+}
+
+bool LineReader::fill() {
+  if (eof_) return false;
+  if (begin_ > 0) {
+    buffer_.erase(0, begin_);
+    begin_ = 0;
+  }
+  const std::size_t old_size = buffer_.size();
+  buffer_.resize(old_size + kChunk);
+  const std::size_t n = source_.read(buffer_.data() + old_size, kChunk);
+  buffer_.resize(old_size + n);
+  if (n == 0) eof_ = true;
+  return n > 0;
+}
+
+bool LineReader::next(std::string_view& line, std::size_t max_bytes, std::size_t* too_long) {
+  *too_long = 0;
+  std::size_t scanned = begin_;
+  for (;;) {
+    const char* newline =
+        static_cast<const char*>(std::memchr(buffer_.data() + scanned, '\n', buffer_.size() - scanned));
+    if (newline) {
+      const std::size_t end = static_cast<std::size_t>(newline - buffer_.data());
+      ++line_number_;
+      std::size_t length = end - begin_;
+      if (length > 0 && buffer_[end - 1] == '\r') --length;
+      line = std::string_view(buffer_.data() + begin_, length);
+      begin_ = end + 1;
+      return true;
+    }
+    if (buffer_.size() - begin_ > max_bytes) {
+      // Skip to the end of this line without keeping it.
+      std::size_t skipped = buffer_.size() - begin_;
+      buffer_.clear();
+      begin_ = 0;
+      for (;;) {
+        if (!fill()) break;
+        const void* nl = std::memchr(buffer_.data(), '\n', buffer_.size());
+        if (nl) {
+          const std::size_t end = static_cast<std::size_t>(static_cast<const char*>(nl) - buffer_.data());
+          skipped += end;
+          begin_ = end + 1;
+          break;
+        }
+        skipped += buffer_.size();
+        buffer_.clear();
+      }
+      ++line_number_;
+      *too_long = skipped;
+      line = {};
+      return true;
+    }
+    const std::size_t pending = buffer_.size() - begin_;  // fill() moves the pending bytes to the front
+    if (!fill()) {
+      if (begin_ >= buffer_.size()) return false;
+      ++line_number_;  // a last line without "\n"
+      line = std::string_view(buffer_.data() + begin_, buffer_.size() - begin_);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      begin_ = buffer_.size();
+      return true;
+    }
+    scanned = pending;
+  }
+}
+
+}  // namespace sieve::datasets::detail

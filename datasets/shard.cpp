@@ -1,0 +1,318 @@
+#include "sieve/datasets/shard.h"
+
+#include <fcntl.h>
+#include <simdjson.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "sieve/core/error.h"
+#include "sieve/core/hash.h"
+#include "sieve/core/json_writer.h"
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "shards are little-endian; this host would need byte swaps");
+
+namespace sieve::datasets {
+namespace {
+
+constexpr char kMagic[8] = {'S', 'I', 'E', 'V', 'E', 'S', 'H', '1'};
+constexpr char kEndMagic[8] = {'S', 'I', 'E', 'V', 'E', 'E', 'N', 'D'};
+constexpr std::size_t kHeaderBytes = 40;
+constexpr std::size_t kFooterBytes = 16;
+constexpr std::size_t kMaxSources = 65535;
+constexpr std::size_t kMaxLangs = 255;
+
+std::uint64_t padded(std::uint64_t bytes) { return (bytes + 7) / 8 * 8; }
+
+// Byte sizes of the sections, in file order, for counts read from a header: one function for the writer
+// and the reader so the two can never disagree.
+struct Layout {
+  std::uint64_t json, offsets, ids, subwords, groups, sources, langs, labels;
+
+  Layout(std::uint64_t json_bytes, std::uint64_t records, std::uint64_t ids_count, std::uint64_t heads)
+      : json(padded(json_bytes)),
+        offsets(8 * (records + 1)),
+        ids(padded(4 * ids_count)),
+        subwords(padded(4 * records)),
+        groups(8 * records),
+        sources(padded(2 * records)),
+        langs(padded(records)),
+        labels(padded(records * heads)) {}
+
+  std::uint64_t total() const {
+    return kHeaderBytes + json + offsets + ids + subwords + groups + sources + langs + labels + kFooterBytes;
+  }
+};
+
+std::string info_json(const ShardInfo& info) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("heads").raw(info.schema.to_json());
+  w.key("langs").begin_array();
+  for (const auto& lang : info.langs) w.value(lang);
+  w.end_array();
+  w.key("sources").begin_array();
+  for (const auto& source : info.sources) w.value(source);
+  w.end_array();
+  w.key("table_size").value(info.table_size);
+  w.end_object();
+  return w.take();
+}
+
+std::vector<std::string> string_list(simdjson::dom::element doc, const char* key, const std::string& path) {
+  simdjson::dom::array array;
+  if (doc[key].get_array().get(array))
+    throw Error(ErrorKind::kFormat, path, std::string("header: no '") + key + "' list");
+  std::vector<std::string> out;
+  for (const auto item : array) {
+    std::string_view s;
+    if (item.get_string().get(s))
+      throw Error(ErrorKind::kFormat, path, std::string("header: '") + key + "' holds a non-string");
+    out.emplace_back(s);
+  }
+  return out;
+}
+
+// Writes sections and keeps the running CRC-32 of everything written.
+class ChecksummedFile {
+ public:
+  explicit ChecksummedFile(const std::string& path)
+      : path_(path), out_(path, std::ios::binary | std::ios::trunc) {
+    if (!out_) throw Error(ErrorKind::kIo, path, "cannot create");
+  }
+  void write(const void* data, std::size_t size) {
+    out_.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+    crc_ = ::crc32_z(crc_, static_cast<const Bytef*>(data), size);
+  }
+  template <class T>
+  void write_section(const std::vector<T>& values) {
+    write(values.data(), values.size() * sizeof(T));
+    static const char kZeros[8] = {};
+    write(kZeros, padded(values.size() * sizeof(T)) - values.size() * sizeof(T));
+  }
+  std::uint32_t crc() const { return static_cast<std::uint32_t>(crc_); }
+  void close() {
+    out_.close();
+    if (!out_) throw Error(ErrorKind::kIo, path_, "write error (disk full?)");
+  }
+
+ private:
+  std::string path_;
+  std::ofstream out_;
+  uLong crc_ = ::crc32_z(0, nullptr, 0);
+};
+
+}  // namespace
+
+ShardWriter::ShardWriter(LabelSchema schema, std::uint32_t table_size) {
+  info_.schema = std::move(schema);
+  info_.table_size = table_size;
+}
+
+std::uint16_t ShardWriter::index_of(std::vector<std::string>& table, const std::string& value,
+                                    std::size_t limit) {
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (table[i] == value) return static_cast<std::uint16_t>(i);
+  }
+  if (table.size() >= limit)
+    throw Error(
+        ErrorKind::kInvalidInput, "shard",
+        "more than " + std::to_string(limit) + " distinct values of '" + value + "''s kind in one shard");
+  table.push_back(value);
+  return static_cast<std::uint16_t>(table.size() - 1);
+}
+
+void ShardWriter::add(const Record& record, const std::uint32_t* ids, std::size_t id_count,
+                      std::uint32_t subword_count) {
+  for (std::size_t i = 0; i < id_count; ++i) {
+    if (ids[i] >= info_.table_size) {
+      throw Error(ErrorKind::kInvalidInput, "record " + record.id,
+                  "feature id " + std::to_string(ids[i]) + " is outside the table of " +
+                      std::to_string(info_.table_size));
+    }
+  }
+  if (subword_count > id_count)
+    throw Error(ErrorKind::kInvalidInput, "record " + record.id, "more subwords than ids");
+  ids_.insert(ids_.end(), ids, ids + id_count);
+  offsets_.push_back(ids_.size());
+  subword_counts_.push_back(subword_count);
+  groups_.push_back(hash64(record.group, 0));
+  sources_.push_back(index_of(info_.sources, record.source, kMaxSources));
+  langs_.push_back(static_cast<std::uint8_t>(index_of(info_.langs, record.lang, kMaxLangs)));
+  for (std::size_t h = 0; h < info_.schema.heads.size(); ++h) {
+    labels_.push_back(h < record.labels.size() ? record.labels[h] : kMissingLabel);
+  }
+}
+
+std::uint32_t ShardWriter::write(const std::string& path) {
+  const std::string json = info_json(info_);
+  const std::string temporary = path + ".partial";
+  ChecksummedFile file(temporary);
+  file.write(kMagic, sizeof kMagic);
+  const std::uint32_t version = kShardVersion;
+  const auto json_bytes = static_cast<std::uint32_t>(json.size());
+  const std::uint64_t counts[2] = {records(), ids()};
+  const std::uint32_t heads[2] = {static_cast<std::uint32_t>(info_.schema.heads.size()), 0};
+  file.write(&version, 4);
+  file.write(&json_bytes, 4);
+  file.write(counts, sizeof counts);
+  file.write(heads, sizeof heads);
+  file.write_section(std::vector<char>(json.begin(), json.end()));
+  file.write_section(offsets_);
+  file.write_section(ids_);
+  file.write_section(subword_counts_);
+  file.write_section(groups_);
+  file.write_section(sources_);
+  file.write_section(langs_);
+  file.write_section(labels_);
+  const std::uint32_t crc = file.crc();
+  const std::uint32_t footer[2] = {crc, 0};
+  file.write(footer, sizeof footer);
+  file.write(kEndMagic, sizeof kEndMagic);
+  file.close();
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    throw Error(ErrorKind::kIo, path,
+                std::string("cannot rename the written shard: ") + std::strerror(errno));
+  }
+  *this = ShardWriter(std::move(info_.schema), info_.table_size);
+  return crc;
+}
+
+ShardReader::ShardReader(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw Error(ErrorKind::kIo, path, std::string("cannot open: ") + std::strerror(errno));
+  struct stat st {};
+  ::fstat(fd, &st);
+  map_size_ = static_cast<std::size_t>(st.st_size);
+  if (map_size_ > 0) map_ = ::mmap(nullptr, map_size_, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map_ == MAP_FAILED) {
+    map_ = nullptr;
+    throw Error(ErrorKind::kIo, path, std::string("cannot map: ") + std::strerror(errno));
+  }
+  try {
+    validate(path);
+  } catch (...) {
+    if (map_) ::munmap(map_, map_size_);
+    map_ = nullptr;
+    throw;
+  }
+}
+
+ShardReader::~ShardReader() {
+  if (map_) ::munmap(map_, map_size_);
+}
+
+ShardReader::ShardReader(ShardReader&& other) noexcept { *this = std::move(other); }
+
+ShardReader& ShardReader::operator=(ShardReader&& other) noexcept {
+  std::swap(info_, other.info_);
+  std::swap(map_, other.map_);
+  std::swap(map_size_, other.map_size_);
+  std::swap(records_, other.records_);
+  std::swap(heads_, other.heads_);
+  std::swap(crc32_, other.crc32_);
+  std::swap(offsets_, other.offsets_);
+  std::swap(ids_, other.ids_);
+  std::swap(subword_counts_, other.subword_counts_);
+  std::swap(groups_, other.groups_);
+  std::swap(sources_, other.sources_);
+  std::swap(langs_, other.langs_);
+  std::swap(labels_, other.labels_);
+  return *this;
+}
+
+void ShardReader::validate(const std::string& path) {
+  const auto* bytes = static_cast<const unsigned char*>(map_);
+  auto fail = [&](const std::string& what) { throw Error(ErrorKind::kFormat, path, what); };
+  if (map_size_ < kHeaderBytes + kFooterBytes) {
+    fail("truncated: " + std::to_string(map_size_) + " bytes is smaller than any shard");
+  }
+  if (std::memcmp(bytes, kMagic, sizeof kMagic) != 0) fail("not a sieve shard (no SIEVESH1 magic)");
+  std::uint32_t version, json_bytes, heads;
+  std::uint64_t records, ids;
+  std::memcpy(&version, bytes + 8, 4);
+  std::memcpy(&json_bytes, bytes + 12, 4);
+  std::memcpy(&records, bytes + 16, 8);
+  std::memcpy(&ids, bytes + 24, 8);
+  std::memcpy(&heads, bytes + 32, 4);
+  if (version != kShardVersion) {
+    fail("shard format version " + std::to_string(version) + "; this build reads version " +
+         std::to_string(kShardVersion));
+  }
+  // Counts beyond the file's size cannot be right, and would overflow the layout arithmetic.
+  if (json_bytes > map_size_ || records > map_size_ || ids > map_size_ || heads > 1024) {
+    fail("corrupt header: counts larger than the file");
+  }
+  const Layout layout(json_bytes, records, ids, heads);
+  if (layout.total() != map_size_) {
+    fail("truncated or padded: " + std::to_string(map_size_) + " bytes, the header says " +
+         std::to_string(layout.total()));
+  }
+  const unsigned char* footer = bytes + map_size_ - kFooterBytes;
+  static const unsigned char kZeros[4] = {};
+  if (std::memcmp(footer + 8, kEndMagic, sizeof kEndMagic) != 0 || std::memcmp(footer + 4, kZeros, 4) != 0) {
+    fail("corrupt footer");
+  }
+  std::uint32_t stored_crc;
+  std::memcpy(&stored_crc, footer, 4);
+  crc32_ = static_cast<std::uint32_t>(::crc32_z(::crc32_z(0, nullptr, 0), bytes, map_size_ - kFooterBytes));
+  if (crc32_ != stored_crc) fail("checksum mismatch: the file is corrupt");
+
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(reinterpret_cast<const char*>(bytes) + kHeaderBytes, json_bytes).get(doc))
+    fail("header: malformed JSON");
+  simdjson::dom::element heads_json;
+  std::uint64_t table_size = 0;
+  if (doc["heads"].get(heads_json) || doc["table_size"].get_uint64().get(table_size))
+    fail("header: no heads or table_size");
+  info_.schema = LabelSchema::from_json(simdjson::minify(heads_json));
+  info_.langs = string_list(doc, "langs", path);
+  info_.sources = string_list(doc, "sources", path);
+  info_.table_size = static_cast<std::uint32_t>(table_size);
+  if (info_.schema.heads.size() != heads)
+    fail("header: " + std::to_string(heads) + " heads, the JSON declares " +
+         std::to_string(info_.schema.heads.size()));
+
+  const unsigned char* p = bytes + kHeaderBytes + layout.json;
+  offsets_ = reinterpret_cast<const std::uint64_t*>(p);
+  ids_ = reinterpret_cast<const std::uint32_t*>(p += layout.offsets);
+  subword_counts_ = reinterpret_cast<const std::uint32_t*>(p += layout.ids);
+  groups_ = reinterpret_cast<const std::uint64_t*>(p += layout.subwords);
+  sources_ = reinterpret_cast<const std::uint16_t*>(p += layout.groups);
+  langs_ = p += layout.sources;
+  labels_ = reinterpret_cast<const std::int8_t*>(p += layout.langs);
+  records_ = records;
+  heads_ = heads;
+
+  if (offsets_[0] != 0 || offsets_[records] != ids) fail("corrupt offsets");
+  for (std::size_t i = 0; i < records; ++i) {
+    if (offsets_[i + 1] < offsets_[i] || subword_counts_[i] > offsets_[i + 1] - offsets_[i]) {
+      fail("corrupt offsets at record " + std::to_string(i));
+    }
+    if (langs_[i] >= info_.langs.size() || sources_[i] >= info_.sources.size()) {
+      fail("lang or source index out of range at record " + std::to_string(i));
+    }
+    for (std::size_t h = 0; h < heads; ++h) {
+      const std::int8_t value = labels_[i * heads + h];
+      if (value != kMissingLabel && (value < 0 || value >= info_.schema.heads[h].num_values())) {
+        fail("label " + std::to_string(value) + " of head '" + info_.schema.heads[h].name +
+             "' out of range at record " + std::to_string(i));
+      }
+    }
+  }
+  for (std::size_t i = 0; i < ids; ++i) {
+    if (ids_[i] >= table_size)
+      fail("feature id " + std::to_string(ids_[i]) + " is outside the table of " +
+           std::to_string(table_size));
+  }
+}
+
+}  // namespace sieve::datasets

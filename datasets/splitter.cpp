@@ -1,0 +1,509 @@
+#include "sieve/datasets/splitter.h"
+
+#include <algorithm>
+#include <bitset>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+#include "sieve/core/error.h"
+#include "sieve/core/hash.h"
+#include "sieve/core/json_writer.h"
+#include "union_find.h"
+
+namespace sieve::datasets {
+namespace {
+
+constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+std::string_view group_of(const Record& record) {
+  return record.group.empty() ? std::string_view(record.id) : std::string_view(record.group);
+}
+
+// Record number → set number (in order of first record): the union of "same group" and, when clusters
+// are given, "same near-duplicate cluster".
+std::vector<std::vector<std::uint32_t>> find_components(const std::vector<Record>& records,
+                                                        const NearDuplicateClusters* clusters) {
+  const auto n = static_cast<std::uint32_t>(records.size());
+  detail::UnionFind sets(n);
+  std::unordered_map<std::string_view, std::uint32_t> first_of_group;
+  std::vector<std::uint32_t> first_of_cluster(clusters ? clusters->count() : 0, kNone);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    sets.unite(first_of_group.emplace(group_of(records[i]), i).first->second, i);
+    if (!clusters) continue;
+    std::uint32_t& first = first_of_cluster[clusters->cluster_of[i]];
+    if (first == kNone) first = i;
+    sets.unite(first, i);
+  }
+  std::vector<std::uint32_t> number(n, kNone);
+  std::vector<std::vector<std::uint32_t>> out;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::uint32_t root = sets.smallest(i);
+    if (root == i) {
+      number[i] = static_cast<std::uint32_t>(out.size());
+      out.emplace_back();
+    }
+    out[number[root]].push_back(i);
+  }
+  return out;
+}
+
+// The most frequent value of counts (the first on ties), where counts[v] counts value v.
+template <typename Key>
+Key majority(const std::map<Key, std::size_t>& counts) {
+  Key best{};
+  std::size_t most = 0;
+  for (const auto& [value, count] : counts) {
+    if (count > most) {
+      most = count;
+      best = value;
+    }
+  }
+  return best;
+}
+
+// "lang|v1|v2...": the majority language and, per head, the majority label (kMissingLabel included).
+std::string stratum_of(const std::vector<Record>& records, const std::vector<std::uint32_t>& members) {
+  std::map<std::string_view, std::size_t> langs;
+  std::vector<std::map<int, std::size_t>> heads;
+  for (const std::uint32_t i : members) {
+    const Record& r = records[i];
+    ++langs[r.lang];
+    if (heads.size() < r.labels.size()) heads.resize(r.labels.size());
+    for (std::size_t h = 0; h < r.labels.size(); ++h) ++heads[h][r.labels[h]];
+  }
+  std::string key(majority(langs));
+  for (const auto& head : heads) key += "|" + std::to_string(majority(head));
+  return key;
+}
+
+// Seeded position of a set of records: the least hash of their ids, so that the same rows in another
+// file order land in the same splits.
+std::uint64_t order_of(const std::vector<Record>& records, const std::vector<std::uint32_t>& members,
+                       std::uint64_t seed) {
+  std::uint64_t order = std::numeric_limits<std::uint64_t>::max();
+  for (const std::uint32_t i : members) order = std::min(order, hash64(records[i].id, seed));
+  return order;
+}
+
+// Records placed so far in one stratum or in the whole.
+struct Tally {
+  std::array<double, kSplitCount> assigned{};
+  double total = 0;
+
+  // How far the splits would be from their targets with size more records in split s: the chi-square
+  // style sum of squared record deviations over targets. Measured in records, so a component is judged by
+  // what it does to the counts: a 2,000-record talk does not go to a stratum's 700-record dev share.
+  double deviation_after(std::size_t s, double size, const std::array<double, kSplitCount>& target) const {
+    double sum = 0;
+    for (std::size_t k = 0; k < kSplitCount; ++k) {
+      if (target[k] <= 0) continue;
+      const double gap = assigned[k] + (k == s ? size : 0) - target[k] * (total + size);
+      sum += gap * gap / target[k];
+    }
+    return sum;
+  }
+  void add(std::size_t s, double size) {
+    assigned[s] += size;
+    total += size;
+  }
+};
+
+// Places sets of records where the deviation from the targets, in the set's stratum plus overall, grows
+// least. The overall term matters for small strata: alone, each would send its first component to train.
+class Placer {
+ public:
+  explicit Placer(const SplitOptions& options)
+      : target_{1 - options.dev - options.test, options.dev, options.test} {}
+
+  const std::array<double, kSplitCount>& target() const { return target_; }
+
+  Split place(const std::string& stratum, double size) {
+    const Tally& tally = strata_[stratum];
+    std::size_t best = 0;
+    double least = std::numeric_limits<double>::infinity();
+    for (std::size_t s = 0; s < kSplitCount; ++s) {
+      if (target_[s] <= 0) continue;
+      const double d = tally.deviation_after(s, size, target_) + overall_.deviation_after(s, size, target_);
+      if (d < least) least = d, best = s;
+    }
+    count(stratum, static_cast<Split>(best), size);
+    return static_cast<Split>(best);
+  }
+
+  // Records placed by other means still count towards the shares.
+  void count(const std::string& stratum, Split split, double size) {
+    strata_[stratum].add(static_cast<std::size_t>(split), size);
+    overall_.add(static_cast<std::size_t>(split), size);
+  }
+
+ private:
+  std::array<double, kSplitCount> target_;
+  std::map<std::string, Tally> strata_;
+  Tally overall_;
+};
+
+// The groups of one oversized component and the clusters (of 2 or more) that tie them.
+struct GroupGraph {
+  std::vector<std::vector<std::uint32_t>> group_members;
+  std::vector<std::vector<std::uint32_t>> group_clusters;  // local cluster numbers
+  std::vector<std::vector<std::uint32_t>> cluster_groups;  // local group numbers
+  std::vector<std::vector<std::uint32_t>> cluster_members;
+};
+
+GroupGraph build_group_graph(const std::vector<Record>& records, const std::vector<std::uint32_t>& members,
+                             const NearDuplicateClusters& clusters) {
+  GroupGraph g;
+  std::unordered_map<std::string_view, std::uint32_t> group_number;
+  std::unordered_map<std::uint32_t, std::uint32_t> cluster_number;
+  for (const std::uint32_t i : members) {
+    const auto group = group_number.emplace(group_of(records[i]), g.group_members.size()).first->second;
+    if (group == g.group_members.size()) g.group_members.emplace_back(), g.group_clusters.emplace_back();
+    g.group_members[group].push_back(i);
+    const std::uint32_t cluster = clusters.cluster_of[i];
+    if (clusters.sizes[cluster] < 2) continue;
+    const auto local = cluster_number.emplace(cluster, g.cluster_groups.size()).first->second;
+    if (local == g.cluster_groups.size()) g.cluster_groups.emplace_back(), g.cluster_members.emplace_back();
+    g.cluster_members[local].push_back(i);
+    auto& groups = g.cluster_groups[local];
+    if (std::find(groups.begin(), groups.end(), group) == groups.end()) {
+      groups.push_back(group);
+      g.group_clusters[group].push_back(local);
+    }
+  }
+  return g;
+}
+
+// Groups in breadth-first order over shared clusters from the seeded first group, so that groups which
+// share templates sit next to each other and a cut between consecutive runs cuts few clusters.
+std::vector<std::uint32_t> neighbourly_order(const GroupGraph& g, const std::vector<std::uint64_t>& order) {
+  const std::size_t n = g.group_members.size();
+  std::vector<std::uint32_t> by_order(n);
+  for (std::uint32_t i = 0; i < n; ++i) by_order[i] = i;
+  std::sort(by_order.begin(), by_order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return order[a] < order[b]; });
+  std::vector<bool> seen(n, false), expanded(g.cluster_groups.size(), false);
+  std::vector<std::uint32_t> out;
+  std::vector<std::uint32_t> next;
+  for (const std::uint32_t start : by_order) {  // one start, unless the clusters leave groups apart
+    if (seen[start]) continue;
+    seen[start] = true;
+    out.push_back(start);
+    for (std::size_t head = out.size() - 1; head < out.size(); ++head) {
+      next.clear();
+      for (const std::uint32_t c : g.group_clusters[out[head]]) {
+        if (expanded[c]) continue;
+        expanded[c] = true;
+        for (const std::uint32_t other : g.cluster_groups[c]) {
+          if (!seen[other]) seen[other] = true, next.push_back(other);
+        }
+      }
+      std::sort(next.begin(), next.end(),
+                [&](std::uint32_t a, std::uint32_t b) { return order[a] < order[b]; });
+      out.insert(out.end(), next.begin(), next.end());
+    }
+  }
+  return out;
+}
+
+// Moves the members of each cluster that spans splits into the split holding most of them (train on
+// ties). Returns the records moved.
+std::size_t mend_cut_clusters(const GroupGraph& g, std::vector<Split>& split_of) {
+  std::size_t moved = 0;
+  for (const auto& members : g.cluster_members) {
+    std::array<std::size_t, kSplitCount> count{};
+    for (const std::uint32_t i : members) ++count[static_cast<std::size_t>(split_of[i])];
+    const auto home = static_cast<Split>(std::max_element(count.begin(), count.end()) - count.begin());
+    for (const std::uint32_t i : members) {
+      moved += split_of[i] != home;
+      split_of[i] = home;
+    }
+  }
+  return moved;
+}
+
+// Places an oversized component: its groups in neighbourly order fill test's share, then dev's, then the
+// rest goes to train. A group that would overfill a split goes on to the next one and closes it, so that
+// one huge group (a 2,000-sentence talk) cannot double test while a split stays one run of neighbours.
+// Then mends the clusters the cuts went through. Returns the records moved by the mending.
+std::size_t place_oversized(const std::vector<Record>& records, const std::vector<std::uint32_t>& members,
+                            const NearDuplicateClusters& clusters, std::uint64_t seed, Placer& placer,
+                            std::vector<Split>& split_of) {
+  const GroupGraph g = build_group_graph(records, members, clusters);
+  std::vector<std::uint64_t> order(g.group_members.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = order_of(records, g.group_members[i], seed);
+  const auto total = static_cast<double>(members.size());
+  const std::array<Split, 2> fill = {Split::kTest, Split::kDev};
+  std::array<double, 2> room = {placer.target()[2] * total, placer.target()[1] * total};
+  std::size_t filling = 0;  // index into fill; 2 once both are closed
+  for (const std::uint32_t group : neighbourly_order(g, order)) {
+    const auto size = static_cast<double>(g.group_members[group].size());
+    while (filling < fill.size() && size > room[filling]) ++filling;
+    const Split split = filling < fill.size() ? fill[filling] : Split::kTrain;
+    if (filling < fill.size()) room[filling] -= size;
+    for (const std::uint32_t i : g.group_members[group]) split_of[i] = split;
+  }
+  const std::size_t moved = mend_cut_clusters(g, split_of);
+  for (const auto& group : g.group_members) {
+    const std::string stratum = stratum_of(records, group);
+    for (const std::uint32_t i : group) placer.count(stratum, split_of[i], 1);
+  }
+  return moved;
+}
+
+void check(bool ok, const char* field, const std::string& message) {
+  if (!ok) throw Error(ErrorKind::kConfig, std::string("split.") + field, message);
+}
+
+void check_inputs(const std::vector<Record>& records, const NearDuplicateClusters* clusters,
+                  const SplitOptions& options) {
+  options.validate();
+  if (options.keep_near_duplicates_together && !clusters) {
+    throw Error(ErrorKind::kInvalidInput, "assign_splits",
+                "near-duplicate clusters are needed to keep them together");
+  }
+  if (clusters && clusters->cluster_of.size() != records.size()) {
+    throw Error(ErrorKind::kInvalidInput, "assign_splits",
+                std::to_string(records.size()) + " records but clusters of " +
+                    std::to_string(clusters->cluster_of.size()) + " posts");
+  }
+}
+
+// A component placed whole.
+struct Unit {
+  std::vector<std::uint32_t> members;
+  std::string stratum;
+  std::uint64_t order = 0;
+};
+
+}  // namespace
+
+const char* split_name(Split split) {
+  switch (split) {
+    case Split::kTrain:
+      return "train";
+    case Split::kDev:
+      return "dev";
+    case Split::kTest:
+      return "test";
+  }
+  return "?";
+}
+
+void SplitOptions::validate() const {
+  check(dev >= 0 && dev < 1, "dev", "must be in [0, 1), got " + std::to_string(dev));
+  check(test >= 0 && test < 1, "test", "must be in [0, 1), got " + std::to_string(test));
+  check(dev + test < 1, "dev/test",
+        "dev + test must leave records for train, got " + std::to_string(dev + test));
+  check(max_component_share > 0 && max_component_share <= 1, "max_component_share",
+        "must be in (0, 1], got " + std::to_string(max_component_share));
+  near_duplicates.validate();
+}
+
+SplitAssignment assign_splits(const std::vector<Record>& records, const NearDuplicateClusters* clusters,
+                              const SplitOptions& options) {
+  check_inputs(records, clusters, options);
+  const NearDuplicateClusters* kept = options.keep_near_duplicates_together ? clusters : nullptr;
+  auto components = find_components(records, kept);
+  const double limit = std::max(1.0, options.max_component_share * static_cast<double>(records.size()));
+  SplitAssignment out;
+  out.split_of.resize(records.size());
+  out.components = components.size();
+  Placer placer(options);
+  std::vector<Unit> units;
+  for (auto& members : components) {
+    if (kept && static_cast<double>(members.size()) > limit) {
+      ++out.oversized_components;
+      out.records_in_oversized += members.size();
+      out.records_moved_to_cluster +=
+          place_oversized(records, members, *kept, options.seed, placer, out.split_of);
+      continue;
+    }
+    const std::string stratum = stratum_of(records, members);
+    const std::uint64_t order = order_of(records, members, options.seed);
+    units.push_back(Unit{std::move(members), stratum, order});
+  }
+  std::sort(units.begin(), units.end(), [](const Unit& a, const Unit& b) {
+    return std::tie(a.order, a.members.front()) < std::tie(b.order, b.members.front());
+  });
+  for (const Unit& unit : units) {
+    const Split split = placer.place(unit.stratum, static_cast<double>(unit.members.size()));
+    for (const std::uint32_t i : unit.members) out.split_of[i] = split;
+  }
+  return out;
+}
+
+// ---- report --------------------------------------------------------------------------------------------
+
+namespace {
+
+// How many keys have members in more than one split, and how many keys each split holds.
+template <typename Key>
+std::size_t count_spread(const std::vector<Key>& key_of, const std::vector<Split>& split_of,
+                         std::array<std::size_t, kSplitCount>& per_split) {
+  std::unordered_map<Key, std::bitset<kSplitCount>> seen;
+  for (std::size_t i = 0; i < key_of.size(); ++i) seen[key_of[i]].set(static_cast<std::size_t>(split_of[i]));
+  std::size_t across = 0;
+  for (const auto& [key, splits] : seen) {
+    across += splits.count() > 1;
+    for (std::size_t s = 0; s < kSplitCount; ++s) per_split[s] += splits.test(s);
+  }
+  return across;
+}
+
+std::vector<Prevalence> count_prevalence(const std::vector<Record>& records,
+                                         const std::vector<Split>& split_of, const LabelSchema& schema) {
+  std::map<std::tuple<std::size_t, std::string, std::size_t>, Prevalence> cells;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const Record& r = records[i];
+    for (std::size_t h = 0; h < schema.heads.size() && h < r.labels.size(); ++h) {
+      const int value = r.labels[h];
+      if (value == kMissingLabel || value >= schema.heads[h].num_values()) continue;
+      Prevalence& cell = cells[{h, r.lang, static_cast<std::size_t>(split_of[i])}];
+      if (cell.counts.empty()) {
+        cell = Prevalence{schema.heads[h].name, r.lang, split_of[i], 0,
+                          std::vector<std::size_t>(static_cast<std::size_t>(schema.heads[h].num_values()))};
+      }
+      ++cell.labelled;
+      ++cell.counts[static_cast<std::size_t>(value)];
+    }
+  }
+  std::vector<Prevalence> out;
+  for (auto& [key, cell] : cells) out.push_back(std::move(cell));
+  return out;
+}
+
+CrossDuplicates leakage(const std::vector<Signature>& signatures, const std::vector<Split>& split_of,
+                        Split from, const NearDuplicateOptions& options) {
+  std::vector<Signature> train, queries;
+  for (std::size_t i = 0; i < signatures.size(); ++i) {
+    if (split_of[i] == Split::kTrain) train.push_back(signatures[i]);
+    if (split_of[i] == from) queries.push_back(signatures[i]);
+  }
+  return count_cross_duplicates(train, queries, options);
+}
+
+}  // namespace
+
+SplitReport report_split(const std::vector<Record>& records, const std::vector<Signature>& signatures,
+                         const NearDuplicateClusters& clusters, const SplitAssignment& assignment,
+                         const LabelSchema& schema, const SplitOptions& options) {
+  const std::vector<Split>& split_of = assignment.split_of;
+  if (signatures.size() != records.size() || clusters.cluster_of.size() != records.size() ||
+      split_of.size() != records.size()) {
+    throw Error(ErrorKind::kInvalidInput, "report_split",
+                "records, signatures, clusters and splits differ in size");
+  }
+  SplitReport report;
+  report.components = assignment.components;
+  report.oversized_components = assignment.oversized_components;
+  report.records_in_oversized = assignment.records_in_oversized;
+  report.records_moved_to_cluster = assignment.records_moved_to_cluster;
+  std::array<std::size_t, kSplitCount> groups{}, cluster_counts{};
+  std::vector<std::string_view> group_keys;
+  for (const Record& r : records) group_keys.push_back(group_of(r));
+  report.groups_across_splits = count_spread(group_keys, split_of, groups);
+  // Only clusters of two or more records: every record is a cluster of its own otherwise.
+  std::vector<std::uint32_t> cluster_keys;
+  std::vector<Split> clustered_splits;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (clusters.sizes[clusters.cluster_of[i]] < 2) continue;
+    cluster_keys.push_back(clusters.cluster_of[i]);
+    clustered_splits.push_back(split_of[i]);
+  }
+  report.clusters_across_splits = count_spread(cluster_keys, clustered_splits, cluster_counts);
+  for (std::size_t s = 0; s < kSplitCount; ++s) {
+    report.splits[s].groups = groups[s];
+    report.splits[s].clusters = cluster_counts[s];
+  }
+  for (const Split s : split_of) ++report.splits[static_cast<std::size_t>(s)].records;
+  report.prevalence = count_prevalence(records, split_of, schema);
+  report.dev_in_train = leakage(signatures, split_of, Split::kDev, options.near_duplicates);
+  report.test_in_train = leakage(signatures, split_of, Split::kTest, options.near_duplicates);
+  return report;
+}
+
+SplitResult split_records(const std::vector<Record>& records, const LabelSchema& schema,
+                          const SplitOptions& options) {
+  options.validate();
+  const MinHasher hasher(options.near_duplicates);
+  const std::vector<Signature> signatures = hasher.sign_all(records);
+  const NearDuplicateClusters clusters = cluster_near_duplicates(signatures, options.near_duplicates);
+  SplitAssignment assignment = assign_splits(records, &clusters, options);
+  SplitResult out;
+  out.report = report_split(records, signatures, clusters, assignment, schema, options);
+  out.split_of = std::move(assignment.split_of);
+  return out;
+}
+
+// ---- JSON ----------------------------------------------------------------------------------------------
+
+namespace {
+
+void write_cross(JsonWriter& w, const CrossDuplicates& c) {
+  w.begin_object();
+  w.key("texts").value(static_cast<std::uint64_t>(c.queries));
+  w.key("exact").value(static_cast<std::uint64_t>(c.exact));
+  w.key("near").value(static_cast<std::uint64_t>(c.near));
+  w.end_object();
+}
+
+// {"coordinated": {"en": {"train": {"labelled": n, "counts": [...], "rate": r}, ...}, ...}, ...}
+void write_prevalence(JsonWriter& w, const std::vector<Prevalence>& cells) {
+  w.begin_object();
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const Prevalence& p = cells[i];
+    const bool new_head = i == 0 || cells[i - 1].head != p.head;
+    const bool new_lang = new_head || cells[i - 1].lang != p.lang;
+    if (new_head) w.key(p.head).begin_object();
+    if (new_lang) w.key(p.lang.empty() ? "unknown" : p.lang).begin_object();
+    w.key(split_name(p.split)).begin_object();
+    w.key("labelled").value(static_cast<std::uint64_t>(p.labelled));
+    w.key("counts").begin_array();
+    for (const std::size_t count : p.counts) w.value(static_cast<std::uint64_t>(count));
+    w.end_array();
+    if (p.counts.size() == 2) w.key("rate").value(static_cast<double>(p.counts[1]) / p.labelled);
+    w.end_object();
+    const bool last = i + 1 == cells.size();
+    const bool lang_ends = last || cells[i + 1].head != p.head || cells[i + 1].lang != p.lang;
+    if (lang_ends) w.end_object();
+    if (last || cells[i + 1].head != p.head) w.end_object();
+  }
+  w.end_object();
+}
+
+}  // namespace
+
+std::string SplitReport::to_json() const {
+  JsonWriter w;
+  w.begin_object();
+  w.key("splits").begin_object();
+  for (std::size_t s = 0; s < kSplitCount; ++s) {
+    w.key(split_name(static_cast<Split>(s))).begin_object();
+    w.key("records").value(static_cast<std::uint64_t>(splits[s].records));
+    w.key("groups").value(static_cast<std::uint64_t>(splits[s].groups));
+    w.key("clusters").value(static_cast<std::uint64_t>(splits[s].clusters));
+    w.end_object();
+  }
+  w.end_object();
+  w.key("components").value(static_cast<std::uint64_t>(components));
+  w.key("oversized_components").value(static_cast<std::uint64_t>(oversized_components));
+  w.key("records_in_oversized_components").value(static_cast<std::uint64_t>(records_in_oversized));
+  w.key("records_moved_to_their_cluster").value(static_cast<std::uint64_t>(records_moved_to_cluster));
+  w.key("groups_across_splits").value(static_cast<std::uint64_t>(groups_across_splits));
+  w.key("clusters_across_splits").value(static_cast<std::uint64_t>(clusters_across_splits));
+  w.key("leakage").begin_object();
+  w.key("dev_in_train");
+  write_cross(w, dev_in_train);
+  w.key("test_in_train");
+  write_cross(w, test_in_train);
+  w.end_object();
+  w.key("prevalence");
+  write_prevalence(w, prevalence);
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace sieve::datasets

@@ -1,0 +1,142 @@
+#include "sieve/datasets/prepare.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "error_text.h"
+#include "sieve/datasets/shard.h"
+
+namespace sieve::datasets {
+namespace {
+
+class PrepareTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / "sieve_prepare_test";
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    input_ = (dir_ / "posts.jsonl").string();
+    std::ofstream out(input_);
+    const char* words[] = {"minister", "ministre", "部长",   "report", "rapport",
+                           "报告",     "money",    "argent", "钱"};
+    for (int i = 0; i < 250; ++i) {
+      const std::string text = std::string(words[i % 9]) + " " + words[(i * 7) % 9] + " " + std::to_string(i);
+      const std::string lang = i % 3 == 2 ? "zh" : (i % 3 == 1 ? "fr" : "en");
+      out << R"({"id":"p)" << i << R"(","text":")" << text << R"(","lang":")" << lang << R"(","group":"g)"
+          << i % 17 << R"(","coordinated":)" << i % 2 << "}\n";
+      if (i % 100 == 50) out << "{broken json\n";
+    }
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  tokenizer::Featurizer featurizer() const {
+    std::vector<std::string> texts;
+    for (const auto& record : read_records({input_}, ReaderConfig{}, nullptr, [](auto&, auto&) {})) {
+      texts.push_back(tokenizer::Normalizer().normalize(record.text));
+    }
+    tokenizer::SubwordTrainerOptions options;
+    options.vocab_size = 300;
+    tokenizer::FeaturizerSettings settings;
+    settings.hash_buckets = 5000;
+    return tokenizer::Featurizer(tokenizer::Normalizer(), tokenizer::SubwordModel::train(texts, options),
+                                 settings);
+  }
+
+  PrepareSummary prepare(const tokenizer::Featurizer& f, const std::string& out, int threads = 2) {
+    PrepareOptions options;
+    options.records_per_shard = 100;
+    options.batch_records = 16;
+    options.threads = threads;
+    rejected_.clear();
+    return prepare_shards({input_}, ReaderConfig{}, f, out, options, {},
+                          [&](const std::string& where, const std::string& reason) {
+                            rejected_.push_back(where + ": " + reason);
+                          });
+  }
+
+  std::filesystem::path dir_;
+  std::string input_;
+  std::vector<std::string> rejected_;
+};
+
+TEST_F(PrepareTest, ShardsHoldTheFeaturizerOutputAndLabelsOfEveryGoodRow) {
+  const tokenizer::Featurizer f = featurizer();
+  const std::string out = (dir_ / "prepared").string();
+  const PrepareSummary summary = prepare(f, out);
+  EXPECT_EQ(summary.records, 250u);
+  EXPECT_EQ(summary.rejected, 2u);
+  EXPECT_EQ(rejected_,
+            (std::vector<std::string>{
+                input_ + ":52: malformed JSON: The JSON document has an improper structure: missing or "
+                         "superfluous commas, braces, missing keys, etc.",
+                input_ + ":153: malformed JSON: The JSON document has an improper structure: missing or "
+                         "superfluous commas, braces, missing keys, etc."}));
+  const auto records = read_records({input_}, ReaderConfig{}, nullptr, [](auto&, auto&) {});
+  ASSERT_EQ(summary.shards.size(), 3u);  // 100 + 100 + 50
+  std::size_t index = 0;
+  for (const ShardSummary& s : summary.shards) {
+    const ShardReader shard(out + "/" + s.file);
+    EXPECT_EQ(shard.crc32(), s.crc32);
+    EXPECT_EQ(shard.info().table_size, f.table_size());
+    for (std::size_t i = 0; i < shard.size(); ++i, ++index) {
+      const tokenizer::Features expected = f.featurize(records[index].text);
+      ASSERT_EQ(std::vector<std::uint32_t>(shard.ids(i), shard.ids(i) + shard.id_count(i)), expected.ids)
+          << index;
+      EXPECT_EQ(shard.subword_count(i), expected.subword_count);
+      EXPECT_EQ(shard.label(i, 0), static_cast<std::int8_t>(index % 2)) << index;
+      EXPECT_EQ(shard.label(i, 1), kMissingLabel);
+      EXPECT_EQ(shard.info().langs[shard.lang(i)], index % 3 == 2 ? "zh" : (index % 3 == 1 ? "fr" : "en"));
+    }
+  }
+  EXPECT_EQ(index, 250u);
+}
+
+TEST_F(PrepareTest, ManifestRecordsInputsCountsPrevalenceAndTokenizer) {
+  const tokenizer::Featurizer f = featurizer();
+  const std::string out = (dir_ / "prepared").string();
+  const PrepareSummary summary = prepare(f, out);
+  simdjson::dom::parser parser;
+  const simdjson::dom::element manifest = parser.load(out + "/manifest.json");
+  EXPECT_EQ(std::uint64_t(manifest["records"]), 250u);
+  EXPECT_EQ(std::uint64_t(manifest["rejected"]), 2u);
+  EXPECT_EQ(std::string_view(manifest["inputs"].at(0)["path"]), input_);
+  EXPECT_EQ(std::uint64_t(manifest["inputs"].at(0)["bytes"]), std::filesystem::file_size(input_));
+  EXPECT_EQ(std::string_view(manifest["inputs"].at(0)["xxh3"]).size(), 16u);
+  // 84 English records (0, 3, ..., 249), half of them coordinated.
+  EXPECT_EQ(std::uint64_t(manifest["languages"]["en"]["records"]), 84u);
+  EXPECT_EQ(std::uint64_t(manifest["languages"]["en"]["coordinated"]["positive"]), 42u);
+  EXPECT_EQ(std::uint64_t(manifest["languages"]["en"]["machine"]["labelled"]), 0u);
+  EXPECT_EQ(std::uint64_t(manifest["tokenizer"]["table_size"]), f.table_size());
+  EXPECT_EQ(tokenizer::FeaturizerSettings::from_json(simdjson::minify(manifest["tokenizer"]["featurizer"])),
+            f.settings());
+  EXPECT_EQ(manifest["shards"].get_array().size(), 3u);
+  EXPECT_EQ(tokenizer::SubwordModel::load(out + "/tokenizer.model").bytes(), f.subwords().bytes());
+}
+
+TEST_F(PrepareTest, OutputIsIdenticalWhateverTheThreadCount) {
+  const tokenizer::Featurizer f = featurizer();
+  prepare(f, (dir_ / "one").string(), 1);
+  prepare(f, (dir_ / "two").string(), 2);
+  for (const char* shard : {"shard-00000.bin", "shard-00001.bin", "shard-00002.bin"}) {
+    std::ifstream a(dir_ / "one" / shard, std::ios::binary), b(dir_ / "two" / shard, std::ios::binary);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}),
+              std::string(std::istreambuf_iterator<char>(b), {}))
+        << shard;
+  }
+}
+
+TEST_F(PrepareTest, UnwritableOutputIsAnIoError) {
+  const tokenizer::Featurizer f = featurizer();
+  std::ofstream(dir_ / "file") << "x";
+  const std::string out = (dir_ / "file" / "sub").string();
+  EXPECT_EQ(sieve::testing::error_text([&] {
+              prepare(f, out);
+            }).rfind("i/o: " + out + ": cannot create the output folder", 0),
+            0u);
+}
+
+}  // namespace
+}  // namespace sieve::datasets
