@@ -1,7 +1,7 @@
 # Entry points; every target installs missing Debian packages first (scripts/install-deps).
 #   make demo    the main job on the project's own sample
 #   make test    build and run all tests
-#   make bench   the text pipeline benchmarks side by side with SentencePiece and ICU
+#   make bench   text and data pipeline benchmarks, side by side with SentencePiece and ICU
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
@@ -27,6 +27,7 @@ demo: build
 
 bench: build
 	BUILD_DIR=$(BUILD_DIR) bench/text_pipeline
+	BUILD_DIR=$(BUILD_DIR) bench/data_pipeline
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
