@@ -1,0 +1,40 @@
+#pragma once
+// The [train] table of a run's TOML file: optimiser, schedule, batches, evaluation, stopping. The whole
+// resolved file is saved with every checkpoint and in model.sieve.
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "sieve/core/config_file.h"
+
+namespace sieve::train {
+
+struct TrainConfig {
+  std::string optimizer = "adamw";  // adamw, or sgd (plain, with momentum; sparse embedding gradients)
+  double lr = 0.01;                 // peak learning rate, reached after warmup
+  double weight_decay = 1e-5;       // decoupled (adamw) or L2 (sgd)
+  double momentum = 0.9;            // sgd only
+  std::string decay = "linear";     // after warmup: linear or cosine to 0, or constant
+  std::int64_t warmup_steps = 100;  // linear ramp from 0 to lr
+  std::int64_t batch_size = 128;    // records per step
+  int epochs = 5;                   // passes over the training shards
+  std::int64_t max_steps = 0;       // stop after this many steps (0: epochs decide)
+  double clip_norm = 1.0;           // gradient norm clipping (0: off)
+  std::int64_t eval_every = 0;      // steps between dev evaluations (0: after each epoch)
+  int patience = 3;                 // evaluations without a better mean dev PR-AUC before stopping (0: never)
+  std::uint64_t seed = 1;           // data order and initialisation
+  int threads = 0;                  // LibTorch intra-op threads (0: all cores)
+  std::map<std::string, double> pos_weight;  // head → weight of its positives in the loss (default 1)
+
+  // Throws Error(kConfig, "train.<field>", ...) for a value out of range.
+  void validate() const;
+};
+
+// Reads [train] (defaults for what is absent; unknown keys are errors).
+TrainConfig read_train_config(const ConfigFile& file);
+
+// Learning rate at a step: linear warmup to lr, then the decay over the remaining steps to total_steps.
+double learning_rate(const TrainConfig& config, std::int64_t step, std::int64_t total_steps);
+
+}  // namespace sieve::train

@@ -1,0 +1,73 @@
+#include "sieve/train/train_config.h"
+
+#include <cmath>
+
+#include "sieve/core/error.h"
+
+namespace sieve::train {
+namespace {
+
+void require(bool ok, const char* field, const std::string& message) {
+  if (!ok) throw Error(ErrorKind::kConfig, std::string("train.") + field, message);
+}
+
+}  // namespace
+
+void TrainConfig::validate() const {
+  require(optimizer == "adamw" || optimizer == "sgd", "optimizer", "must be adamw or sgd, got '" + optimizer + "'");
+  require(lr > 0 && lr < 100, "lr", "must be in (0, 100), got " + std::to_string(lr));
+  require(weight_decay >= 0, "weight_decay", "must not be negative");
+  require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1)");
+  require(decay == "linear" || decay == "cosine" || decay == "constant", "decay",
+          "must be linear, cosine or constant, got '" + decay + "'");
+  require(warmup_steps >= 0, "warmup_steps", "must not be negative");
+  require(batch_size >= 1 && batch_size <= 1000000, "batch_size", "must be between 1 and 1000000");
+  require(epochs >= 1, "epochs", "must be at least 1");
+  require(max_steps >= 0, "max_steps", "must not be negative");
+  require(clip_norm >= 0, "clip_norm", "must not be negative");
+  require(eval_every >= 0, "eval_every", "must not be negative");
+  require(patience >= 0, "patience", "must not be negative");
+  require(threads >= 0 && threads <= 1024, "threads", "must be between 0 (all cores) and 1024");
+  for (const auto& [head, weight] : pos_weight) {
+    require(weight > 0, "pos_weight", "weight of '" + head + "' must be positive");
+  }
+}
+
+TrainConfig read_train_config(const ConfigFile& file) {
+  TrainConfig config;
+  ConfigFile::Table t = file.table("train");
+  t.read("optimizer", config.optimizer);
+  t.read("lr", config.lr);
+  t.read("weight_decay", config.weight_decay);
+  t.read("momentum", config.momentum);
+  t.read("decay", config.decay);
+  t.read("warmup_steps", config.warmup_steps);
+  t.read("batch_size", config.batch_size);
+  t.read("epochs", config.epochs);
+  t.read("max_steps", config.max_steps);
+  t.read("clip_norm", config.clip_norm);
+  t.read("eval_every", config.eval_every);
+  t.read("patience", config.patience);
+  t.read("seed", config.seed);
+  t.read("threads", config.threads);
+  ConfigFile::Table weights = t.table("pos_weight");
+  for (const std::string& head : weights.keys()) {
+    double weight = 1;
+    weights.read(head.c_str(), weight);
+    config.pos_weight[head] = weight;
+  }
+  t.reject_unknown_keys();
+  config.validate();
+  return config;
+}
+
+double learning_rate(const TrainConfig& config, std::int64_t step, std::int64_t total_steps) {
+  if (step < config.warmup_steps) return config.lr * static_cast<double>(step + 1) / static_cast<double>(config.warmup_steps);
+  if (config.decay == "constant" || total_steps <= config.warmup_steps) return config.lr;
+  const double progress = std::min(1.0, static_cast<double>(step - config.warmup_steps) /
+                                            static_cast<double>(total_steps - config.warmup_steps));
+  if (config.decay == "cosine") return config.lr * 0.5 * (1 + std::cos(progress * 3.14159265358979323846));
+  return config.lr * (1 - progress);
+}
+
+}  // namespace sieve::train
