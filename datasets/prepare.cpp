@@ -18,6 +18,8 @@
 namespace sieve::datasets {
 namespace {
 
+constexpr std::size_t kSamples = 8;
+
 // One unit of pipeline work: records in, features out.
 struct Batch {
   std::vector<Record> records;
@@ -100,6 +102,7 @@ class ShardSink {
       const tokenizer::Features& f = batch.features[i];
       writer_.add(record, f.ids.data(), f.ids.size(), f.subword_count);
       count(record);
+      if (summary_.samples.size() < kSamples) summary_.samples.push_back(record.text);
       summary_.feature_ids += f.ids.size();
       ++summary_.records;
       if (writer_.records() == records_per_shard_) flush();
@@ -257,6 +260,9 @@ std::string manifest_json(const PrepareSummary& summary, const ReaderConfig& con
     w.begin_object().key("file").value(shard.file).key("records").value(shard.records);
     w.key("ids").value(shard.ids).key("crc32").value(shard.crc32).end_object();
   }
+  w.end_array();
+  w.key("samples").begin_array();
+  for (const std::string& text : summary.samples) w.value(text);
   w.end_array();
   w.key("seconds").value(summary.seconds);
   w.end_object();

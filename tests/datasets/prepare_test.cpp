@@ -113,6 +113,8 @@ TEST_F(PrepareTest, ManifestRecordsInputsCountsPrevalenceAndTokenizer) {
   EXPECT_EQ(tokenizer::FeaturizerSettings::from_json(simdjson::minify(manifest["tokenizer"]["featurizer"])),
             f.settings());
   EXPECT_EQ(manifest["shards"].get_array().size(), 3u);
+  EXPECT_EQ(manifest["samples"].get_array().size(), 8u);
+  EXPECT_EQ(std::string_view(manifest["samples"].at(1)), "ministre argent 1");
   EXPECT_EQ(tokenizer::SubwordModel::load(out + "/tokenizer.model").bytes(), f.subwords().bytes());
 }
 

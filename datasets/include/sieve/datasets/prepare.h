@@ -49,6 +49,9 @@ struct PrepareSummary {
   std::size_t rejected = 0;
   std::size_t feature_ids = 0;
   std::map<std::string, LanguageCounts> languages;
+  // Texts of the first records (record i is the i-th of shard 0): model.sieve keeps them with the
+  // probabilities the trainer computed, so a runtime that reads posts differently is caught on load.
+  std::vector<std::string> samples;
   double seconds = 0;
 };
 
