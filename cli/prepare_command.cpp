@@ -5,7 +5,7 @@
 
 #include "command.h"
 #include "file_io.h"
-#include "progress.h"
+#include "sieve/core/progress.h"
 #include "reader_options.h"
 #include "sieve/datasets/dataset_stats.h"
 #include "sieve/datasets/prepare.h"

@@ -9,7 +9,7 @@
 
 #include "command.h"
 #include "file_io.h"
-#include "progress.h"
+#include "sieve/core/progress.h"
 #include "sieve/core/error.h"
 #include "sieve/datasets/simulator.h"
 #include "validators.h"

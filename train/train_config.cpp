@@ -18,6 +18,7 @@ void TrainConfig::validate() const {
   require(lr > 0 && lr < 100, "lr", "must be in (0, 100), got " + std::to_string(lr));
   require(weight_decay >= 0, "weight_decay", "must not be negative");
   require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1)");
+  require(embedding_lr > 0 && embedding_lr < 1000, "embedding_lr", "must be in (0, 1000)");
   require(decay == "linear" || decay == "cosine" || decay == "constant", "decay",
           "must be linear, cosine or constant, got '" + decay + "'");
   require(warmup_steps >= 0, "warmup_steps", "must not be negative");
@@ -40,6 +41,7 @@ TrainConfig read_train_config(const ConfigFile& file) {
   t.read("lr", config.lr);
   t.read("weight_decay", config.weight_decay);
   t.read("momentum", config.momentum);
+  t.read("embedding_lr", config.embedding_lr);
   t.read("decay", config.decay);
   t.read("warmup_steps", config.warmup_steps);
   t.read("batch_size", config.batch_size);
@@ -59,6 +61,34 @@ TrainConfig read_train_config(const ConfigFile& file) {
   t.reject_unknown_keys();
   config.validate();
   return config;
+}
+
+models::ModelConfig read_model_config(const ConfigFile& file) {
+  models::ModelConfig config;
+  config.sparse_embeddings = true;  // see Optimizers in trainer.cpp: the tables learn sparsely by default
+  ConfigFile::Table m = file.table("model");
+  std::string architecture = models::architecture_name(config.architecture);
+  m.read("architecture", architecture);
+  config.architecture = models::parse_architecture(architecture);
+  m.read("dim", config.dim);
+  m.read("hidden", config.hidden);
+  double dropout = config.dropout;
+  m.read("dropout", dropout);
+  config.dropout = static_cast<float>(dropout);
+  m.read("max_subwords", config.max_subwords);
+  m.read("sparse_embeddings", config.sparse_embeddings);
+  ConfigFile::Table cnn = m.table("cnn");
+  cnn.read("widths", config.cnn.widths);
+  cnn.read("filters", config.cnn.filters);
+  cnn.reject_unknown_keys();
+  ConfigFile::Table transformer = m.table("transformer");
+  transformer.read("layers", config.transformer.layers);
+  transformer.read("d_model", config.transformer.d_model);
+  transformer.read("attention_heads", config.transformer.attention_heads);
+  transformer.read("ffn_multiplier", config.transformer.ffn_multiplier);
+  transformer.reject_unknown_keys();
+  m.reject_unknown_keys();
+  return config;  // validated once the shards give its table sizes and heads
 }
 
 double learning_rate(const TrainConfig& config, std::int64_t step, std::int64_t total_steps) {

@@ -64,6 +64,7 @@ TEST(ShardSet, EpochOrderIsASeededPermutation) {
 
 TEST(ShardSet, ReportsMissingAndForeignFolders) {
   const std::string dir = (std::filesystem::temp_directory_path() / "sieve_shard_set_none").string();
+  std::filesystem::remove_all(dir);
   EXPECT_EQ(error_text([&] { ShardSet{dir}; }),
             "i/o: " + dir + "/manifest.json: cannot open (is this a folder written by 'sieve data prepare'?)");
   std::filesystem::create_directories(dir);

@@ -72,6 +72,8 @@ class ShardReader {
   std::uint32_t subword_count(std::size_t i) const { return subword_counts_[i]; }
   // Label of head h for record i, kMissingLabel when unknown.
   std::int8_t label(std::size_t i, std::size_t h) const { return labels_[i * heads_ + h]; }
+  // All of record i's labels, one per head.
+  const std::int8_t* labels(std::size_t i) const { return labels_ + i * heads_; }
   std::uint8_t lang(std::size_t i) const { return langs_[i]; }
   std::uint16_t source(std::size_t i) const { return sources_[i]; }
   std::uint64_t group(std::size_t i) const { return groups_[i]; }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sieve/core/config_file.h"
+#include "sieve/models/model_config.h"
 
 namespace sieve::train {
 
@@ -15,6 +16,9 @@ struct TrainConfig {
   double lr = 0.01;                 // peak learning rate, reached after warmup
   double weight_decay = 1e-5;       // decoupled (adamw) or L2 (sgd)
   double momentum = 0.9;            // sgd only
+  double embedding_lr = 5.0;        // peak rate, per post, of the plain SGD that updates sparse embedding
+                                    // tables (fastText's -lr); the step uses embedding_lr × batch_size,
+                                    // as the loss is a mean over the batch
   std::string decay = "linear";     // after warmup: linear or cosine to 0, or constant
   std::int64_t warmup_steps = 100;  // linear ramp from 0 to lr
   std::int64_t batch_size = 128;    // records per step
@@ -33,6 +37,9 @@ struct TrainConfig {
 
 // Reads [train] (defaults for what is absent; unknown keys are errors).
 TrainConfig read_train_config(const ConfigFile& file);
+
+// Reads [model]: architecture and widths (the table sizes and heads come from the shards).
+models::ModelConfig read_model_config(const ConfigFile& file);
 
 // Learning rate at a step: linear warmup to lr, then the decay over the remaining steps to total_steps.
 double learning_rate(const TrainConfig& config, std::int64_t step, std::int64_t total_steps);

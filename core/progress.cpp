@@ -1,10 +1,10 @@
-#include "progress.h"
+#include "sieve/core/progress.h"
 
 #include <unistd.h>
 
 #include <cstdio>
 
-namespace sieve::cli {
+namespace sieve {
 
 Progress::Progress(std::string task) : task_(std::move(task)), tty_(isatty(STDERR_FILENO)) {}
 
@@ -31,4 +31,4 @@ void Progress::print(std::size_t done, double seconds, std::size_t total, bool f
   std::fflush(stderr);
 }
 
-}  // namespace sieve::cli
+}  // namespace sieve

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string>
 
-namespace sieve::cli {
+namespace sieve {
 
 class Progress {
  public:
@@ -23,4 +23,4 @@ class Progress {
   double last_ = -1;
 };
 
-}  // namespace sieve::cli
+}  // namespace sieve

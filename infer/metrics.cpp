@@ -1,0 +1,149 @@
+#include "sieve/infer/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace sieve::metrics {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+void sort_descending(std::vector<Scored>& examples) {
+  std::sort(examples.begin(), examples.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+}
+
+// Calls visit(threshold, confusion) for each distinct score, from the highest down, with every example
+// scoring at least the threshold predicted positive.
+template <class Visit>
+void sweep(const std::vector<Scored>& sorted, Visit visit) {
+  std::size_t positives = 0;
+  for (const Scored& e : sorted) positives += e.positive;
+  Confusion c;
+  c.false_negatives = positives;
+  c.true_negatives = sorted.size() - positives;
+  for (std::size_t i = 0; i < sorted.size();) {
+    const double threshold = sorted[i].score;
+    for (; i < sorted.size() && sorted[i].score == threshold; ++i) {
+      if (sorted[i].positive) {
+        ++c.true_positives;
+        --c.false_negatives;
+      } else {
+        ++c.false_positives;
+        --c.true_negatives;
+      }
+    }
+    visit(threshold, c);
+  }
+}
+
+}  // namespace
+
+double Confusion::precision() const {
+  const std::size_t predicted = true_positives + false_positives;
+  return predicted ? static_cast<double>(true_positives) / predicted : 0.0;
+}
+
+double Confusion::recall() const {
+  const std::size_t positives = true_positives + false_negatives;
+  return positives ? static_cast<double>(true_positives) / positives : 0.0;
+}
+
+double Confusion::f1() const {
+  const double p = precision(), r = recall();
+  return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+}
+
+double roc_auc(std::vector<Scored> examples) {
+  // Ranks in ascending order, tied scores sharing their mean rank.
+  std::sort(examples.begin(), examples.end(), [](const Scored& a, const Scored& b) { return a.score < b.score; });
+  double positive_rank_sum = 0;
+  std::size_t positives = 0;
+  for (std::size_t i = 0; i < examples.size();) {
+    std::size_t j = i;
+    std::size_t tied_positives = 0;
+    for (; j < examples.size() && examples[j].score == examples[i].score; ++j) tied_positives += examples[j].positive;
+    const double mean_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;
+    positive_rank_sum += mean_rank * static_cast<double>(tied_positives);
+    positives += tied_positives;
+    i = j;
+  }
+  const std::size_t negatives = examples.size() - positives;
+  if (positives == 0 || negatives == 0) return kNaN;
+  const double u = positive_rank_sum - static_cast<double>(positives) * (positives + 1) / 2;
+  return u / (static_cast<double>(positives) * negatives);
+}
+
+double pr_auc(std::vector<Scored> examples) {
+  sort_descending(examples);
+  double area = 0;
+  std::size_t previous_tp = 0;
+  sweep(examples, [&](double, const Confusion& c) {
+    area += static_cast<double>(c.true_positives - previous_tp) * c.precision();
+    previous_tp = c.true_positives;
+  });
+  return previous_tp ? area / static_cast<double>(previous_tp) : kNaN;
+}
+
+Confusion confusion_at(const std::vector<Scored>& examples, double threshold) {
+  Confusion c;
+  for (const Scored& e : examples) {
+    const bool predicted = e.score >= threshold;
+    if (e.positive) {
+      (predicted ? c.true_positives : c.false_negatives) += 1;
+    } else {
+      (predicted ? c.false_positives : c.true_negatives) += 1;
+    }
+  }
+  return c;
+}
+
+ThresholdChoice best_f1_threshold(std::vector<Scored> examples) {
+  sort_descending(examples);
+  ThresholdChoice best;
+  double best_f1 = -1;
+  sweep(examples, [&](double threshold, const Confusion& c) {
+    if (c.f1() > best_f1) {
+      best_f1 = c.f1();
+      best = {threshold, c};
+    }
+  });
+  return best;
+}
+
+ThresholdChoice threshold_for_precision(std::vector<Scored> examples, double target) {
+  sort_descending(examples);
+  ThresholdChoice reaching, most_precise;
+  bool reached = false;
+  double best_precision = -1;
+  sweep(examples, [&](double threshold, const Confusion& c) {
+    if (c.precision() >= target) {
+      reaching = {threshold, c};  // lower thresholds come later: the last one reaching wins
+      reached = true;
+    }
+    if (c.precision() > best_precision) {
+      best_precision = c.precision();
+      most_precise = {threshold, c};
+    }
+  });
+  return reached ? reaching : most_precise;
+}
+
+double expected_calibration_error(const std::vector<Scored>& examples, int bins) {
+  if (examples.empty() || bins <= 0) return kNaN;
+  std::vector<double> score_sum(bins, 0), positives(bins, 0), count(bins, 0);
+  for (const Scored& e : examples) {
+    const int bin = std::clamp(static_cast<int>(e.score * bins), 0, bins - 1);
+    score_sum[bin] += e.score;
+    positives[bin] += e.positive;
+    count[bin] += 1;
+  }
+  double error = 0;
+  for (int b = 0; b < bins; ++b) {
+    if (count[b] == 0) continue;
+    error += count[b] / examples.size() * std::abs(score_sum[b] / count[b] - positives[b] / count[b]);
+  }
+  return error;
+}
+
+}  // namespace sieve::metrics

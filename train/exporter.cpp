@@ -1,0 +1,114 @@
+#include "sieve/train/exporter.h"
+
+#include <simdjson.h>
+#include <torch/nn.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "sieve/core/error.h"
+#include "sieve/core/json_writer.h"
+#include "sieve/infer/model_file.h"
+
+namespace sieve::train {
+namespace {
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::kIo, path, "cannot open the tokenizer model");
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// The probabilities of the first records of the training set, whose texts the manifest keeps: a runtime
+// featurizes the texts and must reproduce these numbers.
+void write_self_test(JsonWriter& w, models::Classifier& model, const models::ModelConfig& config,
+                     const ShardSet& set) {
+  simdjson::dom::parser parser;
+  simdjson::dom::array samples;
+  w.begin_array();
+  if (parser.parse(set.manifest_json()).get_object()["samples"].get_array().get(samples) || samples.size() == 0) {
+    w.end_array();
+    return;
+  }
+  std::vector<std::uint32_t> records;
+  for (std::uint32_t i = 0; i < samples.size() && i < set.size(); ++i) records.push_back(i);
+  torch::NoGradGuard no_grad;
+  model->eval();
+  const std::vector<torch::Tensor> logits = model->forward(batch_of(set, records.data(), records.size(), config));
+  for (std::size_t r = 0; r < records.size(); ++r) {
+    w.begin_object().key("text").value(std::string_view(samples.at(r))).key("probabilities").begin_array();
+    for (std::size_t h = 0; h < logits.size(); ++h) {
+      if (config.heads[h].binary()) {
+        w.value(torch::sigmoid(logits[h][r]).item<double>());
+      } else {
+        w.begin_array();
+        const torch::Tensor p = torch::softmax(logits[h][r], 0);
+        for (std::int64_t c = 0; c < p.size(0); ++c) w.value(p[c].item<double>());
+        w.end_array();
+      }
+    }
+    w.end_array().end_object();
+  }
+  w.end_array();
+  model->train();
+}
+
+std::string sieve_metadata(models::Classifier& model, const models::ModelConfig& config, const ShardSet& set,
+                           const Evaluation& best, const std::string& config_toml) {
+  simdjson::dom::parser parser;
+  const simdjson::dom::element manifest = parser.parse(set.manifest_json());
+  JsonWriter w;
+  w.begin_object();
+  w.key("format_version").value(kModelFormatVersion);
+  w.key("model").raw(config.to_json());
+  w.key("heads").begin_array();
+  for (std::size_t h = 0; h < config.heads.size(); ++h) {
+    const datasets::LabelHead& head = set.schema().heads[h];
+    w.begin_object().key("name").value(head.name).key("kind").value(head.binary() ? "binary" : "multiclass");
+    w.key("labels").begin_array();
+    if (head.binary()) {
+      w.value("0").value("1");
+    } else {
+      for (const auto& c : head.classes) w.value(c);
+    }
+    w.end_array();
+    w.key("threshold").value(h < best.thresholds.size() ? best.thresholds[h] : 0.5);
+    w.key("temperature").value(1.0).end_object();
+  }
+  w.end_array();
+  w.key("normalizer").raw(set.normalizer_json());
+  w.key("featurizer").raw(set.featurizer_json());
+  w.key("vocab_size").value(set.vocab_size()).key("table_size").value(set.table_size());
+  w.key("provenance").begin_object();
+  w.key("created_by").value("sieve-train");
+  w.key("train_inputs").raw(simdjson::minify(manifest["inputs"]));
+  w.key("train_records").value(static_cast<std::uint64_t>(set.size()));
+  w.key("config").value(config_toml);
+  w.key("dev_metrics").raw(best.slices.empty() ? "null" : best.to_json());
+  w.end_object();
+  w.key("self_test");
+  write_self_test(w, model, config, set);
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace
+
+void export_model(const std::string& path, models::Classifier& model, const models::ModelConfig& config,
+                  const ShardSet& train_set, const Evaluation& best, const std::string& config_toml) {
+  infer::ModelFileWriter writer;
+  writer.set_metadata("sieve", sieve_metadata(model, config, train_set, best, config_toml));
+  for (const auto& item : model->named_parameters()) {
+    const torch::Tensor t = item.value().detach().to(torch::kFloat32).contiguous();
+    infer::Shape shape(t.sizes().begin(), t.sizes().end());
+    writer.add_tensor(item.key(), infer::DType::kF32, shape, t.data_ptr<float>(), static_cast<std::size_t>(t.numel()) * 4);
+  }
+  const std::string tokenizer = read_bytes(train_set.tokenizer_path());
+  writer.add_tensor("tokenizer.model", infer::DType::kU8, {static_cast<std::int64_t>(tokenizer.size())}, tokenizer.data(),
+                    tokenizer.size(), 1);
+  writer.write(path);
+}
+
+}  // namespace sieve::train

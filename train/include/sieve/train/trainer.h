@@ -1,0 +1,35 @@
+#pragma once
+// The training loop: shards in, checkpoints, a metrics log and model.sieve out.
+
+#include <cstdint>
+#include <string>
+
+#include "sieve/models/model_config.h"
+#include "sieve/train/evaluation.h"
+#include "sieve/train/train_config.h"
+
+namespace sieve::train {
+
+struct TrainRun {
+  std::string train_dir;    // prepared by `sieve data prepare`
+  std::string dev_dir;      // "" for none: no evaluation, no early stopping, the last weights are exported
+  std::string out_dir;      // checkpoints (last.ckpt, best.ckpt), metrics.jsonl, model.sieve
+  std::string config_toml;  // the resolved run file, saved with checkpoints and in model.sieve
+  models::ModelConfig model;  // architecture and widths; table, vocabulary and heads come from the shards
+  TrainConfig train;
+  bool resume = false;  // continue exactly where out_dir/last.ckpt stopped
+};
+
+struct TrainResult {
+  std::int64_t steps = 0;
+  double seconds = 0;
+  bool stopped_early = false;
+  Evaluation best;  // the dev evaluation of the exported weights (empty without dev)
+  std::string model_path;
+};
+
+// Trains, evaluates, checkpoints and exports. Throws sieve::Error for bad input (shards, config) and
+// Error(kIo) for unwritable output.
+TrainResult train_model(const TrainRun& run);
+
+}  // namespace sieve::train

@@ -1,0 +1,48 @@
+// sieve-train: trains a classifier on shards from `sieve data prepare` and exports model.sieve.
+// `sieve train ARGS` runs this program with the same arguments.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "sieve/core/config_file.h"
+#include "sieve/core/error.h"
+#include "sieve/train/trainer.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"sieve-train: train a classifier on prepared shards and export model.sieve", "sieve-train"};
+  std::string config_path;
+  std::vector<std::string> overrides;
+  sieve::train::TrainRun run;
+  app.add_option("-c,--config", config_path, "run TOML file: its [model] and [train] tables");
+  app.add_option("--set", overrides, "override a config key, e.g. train.lr=0.05 or model.architecture=cnn");
+  app.add_option("--train", run.train_dir, "shards of the training set (sieve data prepare)")->required();
+  app.add_option("--dev", run.dev_dir, "shards of the dev set: evaluation, early stopping, thresholds");
+  app.add_option("-o,--out", run.out_dir, "folder for checkpoints, metrics.jsonl and model.sieve")->required();
+  app.add_flag("--resume", run.resume, "continue from the last checkpoint in --out");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "sieve-train: " << e.what() << "\n(run with --help for the options)\n";
+    return 2;
+  }
+  try {
+    const sieve::ConfigFile file = sieve::ConfigFile::load(config_path, overrides);
+    run.model = sieve::train::read_model_config(file);
+    run.train = sieve::train::read_train_config(file);
+    run.config_toml = file.to_toml();
+    const sieve::train::TrainResult result = sieve::train::train_model(run);
+    if (!result.best.slices.empty()) std::cerr << "\nbest dev metrics:\n" << result.best.to_text();
+    std::cerr << "sieve-train: " << result.steps << " steps in " << result.seconds << " s"
+              << (result.stopped_early ? " (stopped early)" : "") << "; wrote " << result.model_path << "\n";
+    return 0;
+  } catch (const sieve::Error& e) {
+    std::cerr << "sieve-train: " << e.what() << "\n";
+    return 2;  // every sieve::Error is about the input, the files or the configuration
+  } catch (const std::exception& e) {
+    std::cerr << "sieve-train: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,320 @@
+#include "sieve/train/trainer.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/nn.h>
+#include <torch/optim.h>
+#include <torch/serialize.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "sieve/core/error.h"
+#include "sieve/core/json_writer.h"
+#include "sieve/core/progress.h"
+#include "sieve/models/feature_batch.h"
+#include "sieve/models/model_factory.h"
+#include "sieve/models/multi_task_loss.h"
+#include "sieve/train/exporter.h"
+#include "sieve/train/shard_set.h"
+
+namespace sieve::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Where training stands: enough to continue exactly (with the model, optimiser and RNG states).
+struct Position {
+  std::int64_t step = 0;
+  std::int64_t epoch = 0;
+  std::int64_t offset = 0;  // records of the current epoch already seen
+  std::int64_t evaluations_without_gain = 0;
+  double best_score = -1;
+};
+
+}  // namespace
+
+models::FeatureBatch batch_of(const ShardSet& set, const std::uint32_t* records, std::size_t count,
+                              const models::ModelConfig& config) {
+  std::vector<models::PostFeatures> posts(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t index = 0;
+    const datasets::ShardReader& shard = set.shard_of(records[i], index);
+    posts[i] = {shard.ids(index), shard.id_count(index), shard.subword_count(index), shard.labels(index)};
+  }
+  return models::make_feature_batch(posts, config);
+}
+
+namespace {
+
+// The optimisers of a model. With sparse embeddings (the default), the big tables learn by plain SGD on
+// the rows a batch touches, as fastText does; everything else by the configured optimiser. A dense
+// AdamW step over a table of 250k rows costs far more than the rest of the step.
+struct Optimizers {
+  std::unique_ptr<torch::optim::Optimizer> dense;
+  std::unique_ptr<torch::optim::SGD> sparse;  // null without sparse embeddings
+  std::vector<torch::Tensor> dense_parameters;  // what gradient clipping applies to
+
+  void zero_grad() {
+    dense->zero_grad();
+    if (sparse) sparse->zero_grad();
+  }
+  void step() {
+    dense->step();
+    if (sparse) sparse->step();
+  }
+  void set_learning_rate(double lr, const TrainConfig& c) {
+    for (auto& group : dense->param_groups()) group.options().set_lr(lr);
+    if (sparse) {
+      const double scale = c.embedding_lr * static_cast<double>(c.batch_size) / c.lr;
+      for (auto& group : sparse->param_groups()) group.options().set_lr(lr * scale);
+    }
+  }
+  void save(torch::serialize::OutputArchive& archive) const {
+    torch::serialize::OutputArchive dense_archive, sparse_archive;
+    dense->save(dense_archive);
+    archive.write("dense", dense_archive);
+    if (sparse) {
+      sparse->save(sparse_archive);
+      archive.write("sparse", sparse_archive);
+    }
+  }
+  void load(torch::serialize::InputArchive& archive) {
+    torch::serialize::InputArchive dense_archive, sparse_archive;
+    archive.read("dense", dense_archive);
+    dense->load(dense_archive);
+    if (sparse) {
+      archive.read("sparse", sparse_archive);
+      sparse->load(sparse_archive);
+    }
+  }
+};
+
+Optimizers make_optimizers(const TrainConfig& c, models::Classifier& model) {
+  std::vector<torch::Tensor> dense, tables;
+  const std::vector<torch::Tensor> embeddings = model->embedding_weights();
+  for (const torch::Tensor& p : model->parameters()) {
+    const bool table = model->config().sparse_embeddings &&
+                       std::any_of(embeddings.begin(), embeddings.end(), [&](const torch::Tensor& e) { return e.is_same(p); });
+    (table ? tables : dense).push_back(p);
+  }
+  Optimizers o;
+  o.dense_parameters = dense;
+  if (c.optimizer == "sgd") {
+    o.dense = std::make_unique<torch::optim::SGD>(dense, torch::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
+  } else {
+    o.dense = std::make_unique<torch::optim::AdamW>(dense, torch::optim::AdamWOptions(c.lr).weight_decay(c.weight_decay));
+  }
+  if (!tables.empty()) {
+    o.sparse = std::make_unique<torch::optim::SGD>(tables, torch::optim::SGDOptions(c.embedding_lr * c.batch_size));
+  }
+  return o;
+}
+
+// Per-record scores of every head (see ScoredSet) on a whole shard set, in record order.
+ScoredSet score(models::Classifier& model, const ShardSet& set, const models::ModelConfig& config,
+                std::int64_t batch_size) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  ScoredSet scored;
+  scored.heads = config.heads.size();
+  scored.lang_names = set.langs();
+  scored.source_names = set.sources();
+  std::vector<std::uint32_t> order(set.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (std::size_t begin = 0; begin < order.size(); begin += batch_size) {
+    const std::size_t count = std::min<std::size_t>(batch_size, order.size() - begin);
+    const models::FeatureBatch batch = batch_of(set, order.data() + begin, count, config);
+    const std::vector<torch::Tensor> logits = model->forward(batch);
+    std::vector<torch::Tensor> head_scores;
+    for (std::size_t h = 0; h < logits.size(); ++h) {
+      if (config.heads[h].binary()) {
+        head_scores.push_back(torch::sigmoid(logits[h]));
+      } else {
+        head_scores.push_back(logits[h].argmax(1).eq(batch.labels.select(1, h)).to(torch::kFloat));
+      }
+    }
+    const torch::Tensor table = torch::stack(head_scores, 1).contiguous();  // [count, heads]
+    const float* values = table.data_ptr<float>();
+    scored.scores.insert(scored.scores.end(), values, values + table.numel());
+    const torch::Tensor labels = batch.labels.to(torch::kInt8).contiguous();
+    scored.labels.insert(scored.labels.end(), labels.data_ptr<std::int8_t>(), labels.data_ptr<std::int8_t>() + labels.numel());
+    for (std::size_t i = 0; i < count; ++i) {
+      scored.langs.push_back(set.lang(order[begin + i]));
+      scored.sources.push_back(set.source(order[begin + i]));
+    }
+  }
+  model->train();
+  return scored;
+}
+
+torch::Tensor text_tensor(const std::string& text) {
+  return torch::from_blob(const_cast<char*>(text.data()), {static_cast<std::int64_t>(text.size())}, torch::kUInt8).clone();
+}
+
+void save_checkpoint(const std::string& path, models::Classifier& model, Optimizers& optimizer,
+                     const Position& at, const std::string& config_toml) {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive model_archive, optimizer_archive;
+  model->save(model_archive);
+  optimizer.save(optimizer_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  archive.write("position", torch::tensor({at.step, at.epoch, at.offset, at.evaluations_without_gain}));
+  archive.write("best_score", torch::tensor({at.best_score}, torch::kFloat64));
+  {
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    archive.write("rng", generator.get_state());
+  }
+  archive.write("config", text_tensor(config_toml));
+  const std::string partial = path + ".partial";
+  archive.save_to(partial);
+  std::filesystem::rename(partial, path);
+}
+
+Position load_checkpoint(const std::string& path, models::Classifier& model, Optimizers& optimizer) {
+  if (!std::filesystem::exists(path)) throw Error(ErrorKind::kIo, path, "no checkpoint to resume from");
+  torch::serialize::InputArchive archive, model_archive, optimizer_archive;
+  try {
+    archive.load_from(path);
+    archive.read("model", model_archive);
+    archive.read("optimizer", optimizer_archive);
+    model->load(model_archive);
+    optimizer.load(optimizer_archive);
+    torch::Tensor position, best, rng;
+    archive.read("position", position);
+    archive.read("best_score", best);
+    archive.read("rng", rng);
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(rng);
+    const auto p = position.accessor<std::int64_t, 1>();
+    return {p[0], p[1], p[2], p[3], best.item<double>()};
+  } catch (const c10::Error& e) {
+    throw Error(ErrorKind::kFormat, path, std::string("not a checkpoint of this model: ") + e.what_without_backtrace());
+  }
+}
+
+void append_line(const std::string& path, const std::string& line) {
+  std::ofstream out(path, std::ios::app);
+  out << line << "\n";
+  if (!out) throw Error(ErrorKind::kIo, path, "cannot append");
+}
+
+}  // namespace
+
+TrainResult train_model(const TrainRun& run) {
+  run.train.validate();
+  const auto start = Clock::now();
+  const ShardSet train_set(run.train_dir);
+  std::unique_ptr<ShardSet> dev_set = run.dev_dir.empty() ? nullptr : std::make_unique<ShardSet>(run.dev_dir);
+  if (dev_set && (!(dev_set->schema() == train_set.schema()) || dev_set->table_size() != train_set.table_size())) {
+    throw Error(ErrorKind::kInvalidInput, run.dev_dir, "prepared with other heads or another tokenizer than " + run.train_dir);
+  }
+  if (train_set.size() == 0) throw Error(ErrorKind::kInvalidInput, run.train_dir, "no records to train on");
+  models::ModelConfig config = run.model;
+  config.table_size = train_set.table_size();
+  config.vocab_size = train_set.vocab_size();
+  config.heads.clear();
+  for (const auto& head : train_set.schema().heads) config.heads.push_back({head.name, head.num_values()});
+  config.validate();
+  std::vector<float> pos_weight;
+  for (const auto& head : config.heads) {
+    const auto it = run.train.pos_weight.find(head.name);
+    pos_weight.push_back(it == run.train.pos_weight.end() ? 1.0f : static_cast<float>(it->second));
+  }
+
+  torch::manual_seed(run.train.seed);
+  at::set_num_threads(run.train.threads > 0 ? run.train.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  models::Classifier model = models::make_classifier(config);
+  Optimizers optimizer = make_optimizers(run.train, model);
+  std::filesystem::create_directories(run.out_dir);
+  const std::string last_path = run.out_dir + "/last.ckpt", best_path = run.out_dir + "/best.ckpt";
+  const std::string log_path = run.out_dir + "/metrics.jsonl";
+  Position at;
+  if (run.resume) {
+    at = load_checkpoint(last_path, model, optimizer);
+  } else {
+    std::ofstream(log_path, std::ios::trunc);
+  }
+
+  const auto batch_size = run.train.batch_size;
+  const auto records = static_cast<std::int64_t>(train_set.size());
+  const std::int64_t steps_per_epoch = (records + batch_size - 1) / batch_size;
+  const std::int64_t total_steps =
+      run.train.max_steps > 0 ? run.train.max_steps : steps_per_epoch * run.train.epochs;
+  const std::int64_t eval_every = run.train.eval_every > 0 ? run.train.eval_every : steps_per_epoch;
+  TrainResult result;
+  Progress progress("train");
+  model->train();
+
+  auto evaluate_now = [&] {
+    if (!dev_set) return;
+    const Evaluation e = evaluate(score(model, *dev_set, config, 1024), dev_set->schema());
+    JsonWriter w;
+    w.begin_object().key("event").value("eval").key("step").value(at.step).key("epoch").value(at.epoch);
+    w.key("mean_pr_auc").value(e.mean_pr_auc).key("metrics").raw(e.to_json()).end_object();
+    append_line(log_path, w.str());
+    if (e.mean_pr_auc > at.best_score) {
+      at.best_score = e.mean_pr_auc;
+      at.evaluations_without_gain = 0;
+      result.best = e;
+      save_checkpoint(best_path, model, optimizer, at, run.config_toml);
+    } else {
+      ++at.evaluations_without_gain;
+    }
+  };
+
+  while (at.step < total_steps && !result.stopped_early) {
+    const std::vector<std::uint32_t> order = train_set.epoch_order(run.train.seed, static_cast<std::uint64_t>(at.epoch));
+    while (at.offset < records && at.step < total_steps) {
+      const std::int64_t count = std::min(batch_size, records - at.offset);
+      const models::FeatureBatch batch = batch_of(train_set, order.data() + at.offset, static_cast<std::size_t>(count), config);
+      optimizer.set_learning_rate(learning_rate(run.train, at.step, total_steps), run.train);
+      optimizer.zero_grad();
+      const models::MultiTaskLoss loss = models::multi_task_loss(model->forward(batch), batch.labels, pos_weight);
+      loss.total.backward();
+      if (run.train.clip_norm > 0) torch::nn::utils::clip_grad_norm_(optimizer.dense_parameters, run.train.clip_norm);
+      optimizer.step();
+      at.offset += count;
+      ++at.step;
+      if (at.step % 50 == 0 || at.step == total_steps) {
+        JsonWriter w;
+        w.begin_object().key("event").value("step").key("step").value(at.step).key("epoch").value(at.epoch);
+        w.key("loss").value(loss.total.item<double>()).key("lr").value(learning_rate(run.train, at.step - 1, total_steps));
+        w.end_object();
+        append_line(log_path, w.str());
+      }
+      progress.update(static_cast<std::size_t>(at.step), std::chrono::duration<double>(Clock::now() - start).count(),
+                      static_cast<std::size_t>(total_steps));
+      if (at.step % eval_every == 0 && at.step < total_steps) {
+        evaluate_now();
+        save_checkpoint(last_path, model, optimizer, at, run.config_toml);
+        if (run.train.patience > 0 && at.evaluations_without_gain >= run.train.patience) {
+          result.stopped_early = true;
+          break;
+        }
+      }
+    }
+    if (at.offset >= records) {
+      ++at.epoch;
+      at.offset = 0;
+    }
+  }
+  if (!result.stopped_early) evaluate_now();
+  save_checkpoint(last_path, model, optimizer, at, run.config_toml);
+  progress.finish(static_cast<std::size_t>(at.step), std::chrono::duration<double>(Clock::now() - start).count());
+
+  if (dev_set) load_checkpoint(best_path, model, optimizer);  // export the best weights
+  result.model_path = run.out_dir + "/model.sieve";
+  export_model(result.model_path, model, config, train_set, result.best, run.config_toml);
+  result.steps = at.step;
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
+}
+
+}  // namespace sieve::train
