@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   app.add_option("--dev", run.dev_dir, "shards of the dev set: evaluation, early stopping, thresholds");
   app.add_option("-o,--out", run.out_dir, "folder for checkpoints, metrics.jsonl and model.sieve")->required();
   app.add_flag("--resume", run.resume, "continue from the last checkpoint in --out");
+  app.add_option("--stop-after", run.stop_after, "end after this many steps in all, leaving a checkpoint to --resume");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -34,6 +35,10 @@ int main(int argc, char** argv) {
     run.train = sieve::train::read_train_config(file);
     run.config_toml = file.to_toml();
     const sieve::train::TrainResult result = sieve::train::train_model(run);
+    if (result.interrupted) {
+      std::cerr << "sieve-train: stopped after " << result.steps << " steps; continue with --resume\n";
+      return 0;
+    }
     if (!result.best.slices.empty()) std::cerr << "\nbest dev metrics:\n" << result.best.to_text();
     std::cerr << "sieve-train: " << result.steps << " steps in " << result.seconds << " s"
               << (result.stopped_early ? " (stopped early)" : "") << "; wrote " << result.model_path << "\n";

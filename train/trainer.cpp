@@ -299,6 +299,16 @@ TrainResult train_model(const TrainRun& run) {
           break;
         }
       }
+      if (run.stop_after > 0 && at.step >= run.stop_after && at.step < total_steps) {
+        if (at.offset >= records) {
+          ++at.epoch;
+          at.offset = 0;
+        }
+        save_checkpoint(last_path, model, optimizer, at, run.config_toml);
+        result.interrupted = true;
+        result.steps = at.step;
+        return result;
+      }
     }
     if (at.offset >= records) {
       ++at.epoch;

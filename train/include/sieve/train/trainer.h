@@ -18,12 +18,16 @@ struct TrainRun {
   models::ModelConfig model;  // architecture and widths; table, vocabulary and heads come from the shards
   TrainConfig train;
   bool resume = false;  // continue exactly where out_dir/last.ckpt stopped
+  // End this process after this many steps in all, leaving last.ckpt to resume from (0: run to the end),
+  // for jobs on machines that are lent for a fixed time.
+  std::int64_t stop_after = 0;
 };
 
 struct TrainResult {
   std::int64_t steps = 0;
   double seconds = 0;
-  bool stopped_early = false;
+  bool stopped_early = false;  // by patience
+  bool interrupted = false;    // by stop_after: nothing exported
   Evaluation best;  // the dev evaluation of the exported weights (empty without dev)
   std::string model_path;
 };
