@@ -16,6 +16,7 @@ struct Command {
 std::vector<Command> add_normalize_command(CLI::App& app);
 std::vector<Command> add_tokenizer_commands(CLI::App& app);
 std::vector<Command> add_data_commands(CLI::App& app);
+std::vector<Command> add_train_command(CLI::App& app);
 
 // The subcommands of `sieve data`, one file each.
 std::vector<Command> add_simulate_command(CLI::App& data);  // simulate

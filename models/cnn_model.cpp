@@ -45,8 +45,8 @@ torch::Tensor CnnModelImpl::embed(const FeatureBatch& batch) {
     // Window t is real while it starts inside the post, and the first window always is. Since
     // relu(c) ≥ 0, zeroing the other windows leaves the maximum of the real ones unchanged.
     const torch::Tensor windows = (batch.lengths - widths[j] + 1).clamp_min(1);
-    const torch::Tensor valid = torch::arange(c.size(2), batch.lengths.options()).unsqueeze(0) <
-                                windows.unsqueeze(1);  // [B, T]
+    const torch::Tensor valid =
+        torch::arange(c.size(2), batch.lengths.options()).unsqueeze(0) < windows.unsqueeze(1);  // [B, T]
     c = c * valid.unsqueeze(1).to(c.scalar_type());
     parts.push_back(std::get<0>(c.max(2)));
   }

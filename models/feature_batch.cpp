@@ -47,7 +47,8 @@ FeatureBatch make_feature_batch(const std::vector<PostFeatures>& posts, const Mo
   for (std::size_t p = 0; p < posts.size(); ++p) {
     check_post(posts[p], p, config);
     total_ids += static_cast<std::int64_t>(posts[p].id_count);
-    longest = std::max<std::int64_t>(longest, std::min<std::int64_t>(posts[p].subword_count, config.max_subwords));
+    longest =
+        std::max<std::int64_t>(longest, std::min<std::int64_t>(posts[p].subword_count, config.max_subwords));
   }
 
   FeatureBatch out;

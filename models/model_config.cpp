@@ -13,9 +13,9 @@ namespace sieve::models {
 namespace {
 
 constexpr const char* kWhere = "model config";
-constexpr std::uint32_t kMaxTableSize = 1u << 27;   // vocabularies of 2^16 + the featurizer's 2^26 buckets
+constexpr std::uint32_t kMaxTableSize = 1u << 27;      // vocabularies of 2^16 + the featurizer's 2^26 buckets
 constexpr std::uint64_t kMaxTableFloats = 1ull << 31;  // 8 GiB of fp32: beyond any host we train on
-constexpr int kMaxWidth = 4096;                    // dim, d_model, filters, max_subwords
+constexpr int kMaxWidth = 4096;                        // dim, d_model, filters, max_subwords
 constexpr int kMaxHidden = 65536;
 constexpr int kMaxClasses = 127;  // labels are int8 in shards
 constexpr int kMaxConvWidth = 16;
@@ -51,12 +51,12 @@ void validate_heads(const std::vector<HeadConfig>& heads) {
 }
 
 void validate_cnn(const CnnConfig& cnn) {
-  const bool widths_ok = !cnn.widths.empty() && cnn.widths.size() <= 8 &&
-                         std::all_of(cnn.widths.begin(), cnn.widths.end(),
-                                     [](int w) { return w >= 1 && w <= kMaxConvWidth; });
+  const bool widths_ok =
+      !cnn.widths.empty() && cnn.widths.size() <= 8 &&
+      std::all_of(cnn.widths.begin(), cnn.widths.end(), [](int w) { return w >= 1 && w <= kMaxConvWidth; });
   if (!widths_ok) {
-    fail("cnn.widths",
-         "need 1 to 8 widths, each between 1 and " + std::to_string(kMaxConvWidth) + ", got " + join(cnn.widths));
+    fail("cnn.widths", "need 1 to 8 widths, each between 1 and " + std::to_string(kMaxConvWidth) + ", got " +
+                           join(cnn.widths));
   }
   check_range("cnn.filters", cnn.filters, 1, kMaxWidth);
 }
@@ -66,8 +66,8 @@ void validate_transformer(const TransformerConfig& t) {
   check_range("transformer.d_model", t.d_model, 1, kMaxWidth);
   check_range("transformer.attention_heads", t.attention_heads, 1, t.d_model);
   if (t.d_model % t.attention_heads != 0) {
-    fail("transformer.attention_heads", "must divide d_model (" + std::to_string(t.d_model) + "), got " +
-                                            std::to_string(t.attention_heads));
+    fail("transformer.attention_heads",
+         "must divide d_model (" + std::to_string(t.d_model) + "), got " + std::to_string(t.attention_heads));
   }
   check_range("transformer.ffn_multiplier", t.ffn_multiplier, 1, kMaxFfnMultiplier);
 }
@@ -177,7 +177,8 @@ void ModelConfig::validate() const {
                     std::to_string(dim));
   }
   check_range("hidden", hidden, 0, kMaxHidden);
-  if (!(dropout >= 0.0f && dropout < 1.0f)) fail("dropout", "must be in [0, 1), got " + std::to_string(dropout));
+  if (!(dropout >= 0.0f && dropout < 1.0f))
+    fail("dropout", "must be in [0, 1), got " + std::to_string(dropout));
   check_range("max_subwords", max_subwords, 1, kMaxWidth);
   validate_heads(heads);
   validate_cnn(cnn);

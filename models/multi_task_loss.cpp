@@ -28,7 +28,8 @@ void check_inputs(const std::vector<torch::Tensor>& logits, const torch::Tensor&
     }
   }
   if (labels.dim() != 2 || labels.size(1) != static_cast<std::int64_t>(logits.size())) {
-    throw Error(ErrorKind::kInvalidInput, "loss", "labels must be [batch, " + std::to_string(logits.size()) + "]");
+    throw Error(ErrorKind::kInvalidInput, "loss",
+                "labels must be [batch, " + std::to_string(logits.size()) + "]");
   }
   for (const torch::Tensor& x : logits) {
     if (x.dim() < 1 || x.dim() > 2 || x.size(0) != labels.size(0)) {

@@ -20,7 +20,8 @@ class TransformerBlockImpl : public torch::nn::Module {
     const std::int64_t d = config.d_model;
     attention_norm_ = register_module("attention_norm", make_norm(d));
     attention_ = register_module(
-        "attention", torch::nn::MultiheadAttention(torch::nn::MultiheadAttentionOptions(d, config.attention_heads)));
+        "attention",
+        torch::nn::MultiheadAttention(torch::nn::MultiheadAttentionOptions(d, config.attention_heads)));
     ffn_norm_ = register_module("ffn_norm", make_norm(d));
     ffn_in_ = register_module("ffn_in", torch::nn::Linear(d, config.ffn_dim()));
     ffn_out_ = register_module("ffn_out", torch::nn::Linear(config.ffn_dim(), d));
@@ -51,9 +52,9 @@ TransformerModelImpl::TransformerModelImpl(const ModelConfig& config)
   const std::int64_t d = config.transformer.d_model;
   token_embedding_ = register_module(
       "token_embedding",
-      torch::nn::Embedding(torch::nn::EmbeddingOptions(config.vocab_size, d).sparse(config.sparse_embeddings)));
-  position_embedding_ =
-      register_module("position_embedding", torch::nn::Embedding(config.max_subwords, d));
+      torch::nn::Embedding(
+          torch::nn::EmbeddingOptions(config.vocab_size, d).sparse(config.sparse_embeddings)));
+  position_embedding_ = register_module("position_embedding", torch::nn::Embedding(config.max_subwords, d));
   torch::nn::init::normal_(token_embedding_->weight, 0.0, 0.02);
   torch::nn::init::normal_(position_embedding_->weight, 0.0, 0.02);
   layers_ = register_module("layers", torch::nn::ModuleList());
@@ -74,7 +75,7 @@ torch::Tensor TransformerModelImpl::embed(const FeatureBatch& batch) {
   padding.select(1, 0).fill_(false);
   for (const auto& layer : *layers_) x = layer->as<TransformerBlock>()->forward(x, padding);
   const torch::Tensor real = batch.mask.transpose(0, 1).unsqueeze(-1).to(x.scalar_type());  // [L, B, 1]
-  const torch::Tensor sum = (final_norm_(x) * real).sum(0);                                  // [B, d]
+  const torch::Tensor sum = (final_norm_(x) * real).sum(0);                                 // [B, d]
   return sum / batch.lengths.clamp_min(1).unsqueeze(1).to(sum.scalar_type());
 }
 

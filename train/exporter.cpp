@@ -65,8 +65,11 @@ std::string sieve_metadata(models::Classifier& model, const models::ModelConfig&
   w.key("model").raw(config.to_json());
   w.key("heads").begin_array();
   for (std::size_t h = 0; h < config.heads.size(); ++h) {
+    // The kind follows the model, not the schema: a declared head of two classes has one sigmoid logit
+    // (for its second class), so the runtime must read it as binary.
     const datasets::LabelHead& head = set.schema().heads[h];
-    w.begin_object().key("name").value(head.name).key("kind").value(head.binary() ? "binary" : "multiclass");
+    const bool binary = config.heads[h].binary();
+    w.begin_object().key("name").value(head.name).key("kind").value(binary ? "binary" : "multiclass");
     w.key("labels").begin_array();
     if (head.binary()) {
       w.value("0").value("1");

@@ -28,6 +28,7 @@ void TrainConfig::validate() const {
   require(clip_norm >= 0, "clip_norm", "must not be negative");
   require(eval_every >= 0, "eval_every", "must not be negative");
   require(patience >= 0, "patience", "must not be negative");
+  require(checkpoint_seconds >= 0, "checkpoint_seconds", "must not be negative");
   require(threads >= 0 && threads <= 1024, "threads", "must be between 0 (all cores) and 1024");
   for (const auto& [head, weight] : pos_weight) {
     require(weight > 0, "pos_weight", "weight of '" + head + "' must be positive");
@@ -49,6 +50,7 @@ TrainConfig read_train_config(const ConfigFile& file) {
   t.read("max_steps", config.max_steps);
   t.read("clip_norm", config.clip_norm);
   t.read("eval_every", config.eval_every);
+  t.read("checkpoint_seconds", config.checkpoint_seconds);
   t.read("patience", config.patience);
   t.read("seed", config.seed);
   t.read("threads", config.threads);

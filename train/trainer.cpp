@@ -235,12 +235,44 @@ TrainResult train_model(const TrainRun& run) {
   std::filesystem::create_directories(run.out_dir);
   const std::string last_path = run.out_dir + "/last.ckpt", best_path = run.out_dir + "/best.ckpt";
   const std::string log_path = run.out_dir + "/metrics.jsonl";
+  // The best weights live in memory and reach best.ckpt together with last.ckpt: writing 2 × the model
+  // at every evaluation would cost more than the training of a small run.
+  std::vector<torch::Tensor> best_weights;
+  bool best_unsaved = false;
+  auto snapshot_best = [&] {
+    best_weights.clear();
+    for (const torch::Tensor& p : model->parameters()) best_weights.push_back(p.detach().clone());
+  };
+  auto swap_in_best = [&] {  // exchanges the model's weights with best_weights
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> params = model->parameters();
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      torch::Tensor current = params[i].detach().clone();
+      params[i].copy_(best_weights[i]);
+      best_weights[i] = current;
+    }
+  };
   Position at;
   if (run.resume) {
+    if (std::filesystem::exists(best_path)) {
+      load_checkpoint(best_path, model, optimizer);
+      snapshot_best();
+    }
     at = load_checkpoint(last_path, model, optimizer);
   } else {
     std::ofstream(log_path, std::ios::trunc);
   }
+  auto last_write = Clock::now();
+  auto write_checkpoints = [&] {
+    save_checkpoint(last_path, model, optimizer, at, run.config_toml);
+    if (best_unsaved) {
+      swap_in_best();
+      save_checkpoint(best_path, model, optimizer, at, run.config_toml);
+      swap_in_best();
+      best_unsaved = false;
+    }
+    last_write = Clock::now();
+  };
 
   const auto batch_size = run.train.batch_size;
   const auto records = static_cast<std::int64_t>(train_set.size());
@@ -263,7 +295,8 @@ TrainResult train_model(const TrainRun& run) {
       at.best_score = e.mean_pr_auc;
       at.evaluations_without_gain = 0;
       result.best = e;
-      save_checkpoint(best_path, model, optimizer, at, run.config_toml);
+      snapshot_best();
+      best_unsaved = true;
     } else {
       ++at.evaluations_without_gain;
     }
@@ -293,7 +326,9 @@ TrainResult train_model(const TrainRun& run) {
                       static_cast<std::size_t>(total_steps));
       if (at.step % eval_every == 0 && at.step < total_steps) {
         evaluate_now();
-        save_checkpoint(last_path, model, optimizer, at, run.config_toml);
+        if (std::chrono::duration<double>(Clock::now() - last_write).count() >= run.train.checkpoint_seconds) {
+          write_checkpoints();
+        }
         if (run.train.patience > 0 && at.evaluations_without_gain >= run.train.patience) {
           result.stopped_early = true;
           break;
@@ -304,7 +339,7 @@ TrainResult train_model(const TrainRun& run) {
           ++at.epoch;
           at.offset = 0;
         }
-        save_checkpoint(last_path, model, optimizer, at, run.config_toml);
+        write_checkpoints();
         result.interrupted = true;
         result.steps = at.step;
         return result;
@@ -316,10 +351,10 @@ TrainResult train_model(const TrainRun& run) {
     }
   }
   if (!result.stopped_early) evaluate_now();
-  save_checkpoint(last_path, model, optimizer, at, run.config_toml);
+  write_checkpoints();
   progress.finish(static_cast<std::size_t>(at.step), std::chrono::duration<double>(Clock::now() - start).count());
 
-  if (dev_set) load_checkpoint(best_path, model, optimizer);  // export the best weights
+  if (!best_weights.empty()) swap_in_best();  // export the best weights
   result.model_path = run.out_dir + "/model.sieve";
   export_model(result.model_path, model, config, train_set, result.best, run.config_toml);
   result.steps = at.step;

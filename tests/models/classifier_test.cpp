@@ -35,7 +35,8 @@ std::vector<torch::Tensor> all_parameters(const ClassifierImpl& model) {
 class EveryArchitecture : public ::testing::TestWithParam<Architecture> {};
 
 INSTANTIATE_TEST_SUITE_P(Models, EveryArchitecture,
-                         ::testing::Values(Architecture::kBag, Architecture::kCnn, Architecture::kTransformer),
+                         ::testing::Values(Architecture::kBag, Architecture::kCnn,
+                                           Architecture::kTransformer),
                          [](const auto& info) { return std::string(architecture_name(info.param)); });
 
 TEST_P(EveryArchitecture, OverfitsTheTinyTaskOnEveryLabelledPostAndHead) {
@@ -114,7 +115,8 @@ TEST_P(EveryArchitecture, PaddingInABatchDoesNotChangeAPostsVector) {
   const torch::Tensor together = model->embed(make_feature_batch(posts, model->config()));
   for (std::size_t i = 0; i < posts.size(); ++i) {
     const torch::Tensor alone = model->embed(make_feature_batch({posts[i]}, model->config()));
-    EXPECT_TRUE(torch::allclose(alone[0], together[static_cast<std::int64_t>(i)], 1e-5, 1e-6)) << "post " << i;
+    EXPECT_TRUE(torch::allclose(alone[0], together[static_cast<std::int64_t>(i)], 1e-5, 1e-6))
+        << "post " << i;
   }
 }
 
@@ -175,7 +177,8 @@ TEST(Classifier, HiddenLayerSitsBetweenThePooledVectorAndTheHeads) {
   const std::vector<torch::Tensor> logits = model->classify(pooled);
   auto params = model->named_parameters();
   const torch::Tensor z = torch::relu(pooled.matmul(params["hidden.weight"].t()) + params["hidden.bias"]);
-  EXPECT_TRUE(torch::allclose(logits[0], z.matmul(params["heads.0.weight"].t()).squeeze(1) + params["heads.0.bias"]));
+  EXPECT_TRUE(
+      torch::allclose(logits[0], z.matmul(params["heads.0.weight"].t()).squeeze(1) + params["heads.0.bias"]));
   EXPECT_TRUE(torch::allclose(logits[2], z.matmul(params["heads.2.weight"].t()) + params["heads.2.bias"]));
 }
 
@@ -184,22 +187,24 @@ TEST(Classifier, ParameterNamesAndShapesAreTheOnesTheHeadersDocument) {
   EXPECT_EQ(parameter_layout(*make_classifier(tiny_config(Architecture::kBag))),
             "heads.0.weight [1, 16]\nheads.0.bias [1]\nheads.1.weight [1, 16]\nheads.1.bias [1]\n"
             "heads.2.weight [3, 16]\nheads.2.bias [3]\nbag.weight [192, 16]\n");
-  EXPECT_EQ(parameter_layout(*make_classifier(tiny_config(Architecture::kCnn))),
-            "heads.0.weight [1, 48]\nheads.0.bias [1]\nheads.1.weight [1, 48]\nheads.1.bias [1]\n"
-            "heads.2.weight [3, 48]\nheads.2.bias [3]\nbag.weight [192, 16]\nsubword_embedding.weight [64, 16]\n"
-            "convs.0.weight [8, 16, 2]\nconvs.0.bias [8]\nconvs.1.weight [8, 16, 3]\nconvs.1.bias [8]\n"
-            "convs.2.weight [8, 16, 4]\nconvs.2.bias [8]\nconvs.3.weight [8, 16, 5]\nconvs.3.bias [8]\n");
+  EXPECT_EQ(
+      parameter_layout(*make_classifier(tiny_config(Architecture::kCnn))),
+      "heads.0.weight [1, 48]\nheads.0.bias [1]\nheads.1.weight [1, 48]\nheads.1.bias [1]\n"
+      "heads.2.weight [3, 48]\nheads.2.bias [3]\nbag.weight [192, 16]\nsubword_embedding.weight [64, 16]\n"
+      "convs.0.weight [8, 16, 2]\nconvs.0.bias [8]\nconvs.1.weight [8, 16, 3]\nconvs.1.bias [8]\n"
+      "convs.2.weight [8, 16, 4]\nconvs.2.bias [8]\nconvs.3.weight [8, 16, 5]\nconvs.3.bias [8]\n");
   ModelConfig transformer = tiny_config(Architecture::kTransformer);
   transformer.transformer.layers = 1;
-  EXPECT_EQ(parameter_layout(*make_classifier(transformer)),
-            "heads.0.weight [1, 32]\nheads.0.bias [1]\nheads.1.weight [1, 32]\nheads.1.bias [1]\n"
-            "heads.2.weight [3, 32]\nheads.2.bias [3]\ntoken_embedding.weight [64, 32]\n"
-            "position_embedding.weight [16, 32]\nlayers.0.attention_norm.weight [32]\n"
-            "layers.0.attention_norm.bias [32]\nlayers.0.attention.in_proj_weight [96, 32]\n"
-            "layers.0.attention.in_proj_bias [96]\nlayers.0.attention.out_proj.weight [32, 32]\n"
-            "layers.0.attention.out_proj.bias [32]\nlayers.0.ffn_norm.weight [32]\nlayers.0.ffn_norm.bias [32]\n"
-            "layers.0.ffn_in.weight [64, 32]\nlayers.0.ffn_in.bias [64]\nlayers.0.ffn_out.weight [32, 64]\n"
-            "layers.0.ffn_out.bias [32]\nfinal_norm.weight [32]\nfinal_norm.bias [32]\n");
+  EXPECT_EQ(
+      parameter_layout(*make_classifier(transformer)),
+      "heads.0.weight [1, 32]\nheads.0.bias [1]\nheads.1.weight [1, 32]\nheads.1.bias [1]\n"
+      "heads.2.weight [3, 32]\nheads.2.bias [3]\ntoken_embedding.weight [64, 32]\n"
+      "position_embedding.weight [16, 32]\nlayers.0.attention_norm.weight [32]\n"
+      "layers.0.attention_norm.bias [32]\nlayers.0.attention.in_proj_weight [96, 32]\n"
+      "layers.0.attention.in_proj_bias [96]\nlayers.0.attention.out_proj.weight [32, 32]\n"
+      "layers.0.attention.out_proj.bias [32]\nlayers.0.ffn_norm.weight [32]\nlayers.0.ffn_norm.bias [32]\n"
+      "layers.0.ffn_in.weight [64, 32]\nlayers.0.ffn_in.bias [64]\nlayers.0.ffn_out.weight [32, 64]\n"
+      "layers.0.ffn_out.bias [32]\nfinal_norm.weight [32]\nfinal_norm.bias [32]\n");
 }
 
 TEST(Classifier, FactoryRejectsAnInvalidConfigByField) {

@@ -26,8 +26,8 @@ std::vector<std::int64_t> values(const torch::Tensor& t) {
 }
 
 TEST(FeatureBatch, LaysOutFlatIdsAndAPaddedTruncatedSubwordMatrix) {
-  const std::uint32_t a[] = {1, 2, 15, 19};        // 2 subwords, 2 hashed
-  const std::uint32_t c[] = {4, 5, 6, 7, 8, 12};   // 5 subwords: 3 kept in the matrix, all 6 in the bag
+  const std::uint32_t a[] = {1, 2, 15, 19};       // 2 subwords, 2 hashed
+  const std::uint32_t c[] = {4, 5, 6, 7, 8, 12};  // 5 subwords: 3 kept in the matrix, all 6 in the bag
   const std::int8_t a_labels[] = {1, -1};
   const std::int8_t c_labels[] = {-1, 2};
   const FeatureBatch batch = make_feature_batch(
@@ -55,13 +55,21 @@ TEST(FeatureBatch, RejectsIdsAndLabelsAModelWouldIndexOutOfRange) {
   const std::uint32_t big_subword[] = {1, 12};
   const std::uint32_t big_feature[] = {1, 20};
   const std::int8_t bad_label[] = {0, 3};
-  EXPECT_EQ(error_text([&] { make_feature_batch({{ok, 2, 2, nullptr}, {big_subword, 2, 2, nullptr}}, config); }),
+  EXPECT_EQ(error_text([&] {
+              make_feature_batch({{ok, 2, 2, nullptr}, {big_subword, 2, 2, nullptr}}, config);
+            }),
             "invalid input: batch post 1: subword id 12 at 1 is not below vocab_size 10");
-  EXPECT_EQ(error_text([&] { make_feature_batch({{big_feature, 2, 1, nullptr}}, config); }),
+  EXPECT_EQ(error_text([&] {
+              make_feature_batch({{big_feature, 2, 1, nullptr}}, config);
+            }),
             "invalid input: batch post 0: feature id 20 at 1 is not below table_size 20");
-  EXPECT_EQ(error_text([&] { make_feature_batch({{ok, 2, 3, nullptr}}, config); }),
+  EXPECT_EQ(error_text([&] {
+              make_feature_batch({{ok, 2, 3, nullptr}}, config);
+            }),
             "invalid input: batch post 0: subword_count 3 exceeds id_count 2");
-  EXPECT_EQ(error_text([&] { make_feature_batch({{ok, 2, 2, bad_label}}, config); }),
+  EXPECT_EQ(error_text([&] {
+              make_feature_batch({{ok, 2, 2, bad_label}}, config);
+            }),
             "invalid input: batch post 0: head lang: label 3 is not in [-1, 3)");
   EXPECT_EQ(error_text([&] { make_feature_batch({}, config); }), "invalid input: batch: no posts");
 }

@@ -73,8 +73,8 @@ torch::Tensor cnn_reference(const ModelConfig& config, const Params& p, const st
   return torch::cat(parts);
 }
 
-torch::Tensor transformer_reference(const ModelConfig& config, const Params& p, const std::vector<std::uint32_t>& ids,
-                                    std::uint32_t subword_count) {
+torch::Tensor transformer_reference(const ModelConfig& config, const Params& p,
+                                    const std::vector<std::uint32_t>& ids, std::uint32_t subword_count) {
   const std::int64_t d = config.transformer.d_model;
   const std::int64_t heads = config.transformer.attention_heads;
   const std::int64_t e = d / heads;
@@ -84,8 +84,10 @@ torch::Tensor transformer_reference(const ModelConfig& config, const Params& p, 
                     p["position_embedding.weight"].slice(0, 0, m);
   for (int l = 0; l < config.transformer.layers; ++l) {
     const std::string layer = "layers." + std::to_string(l) + ".";
-    const torch::Tensor a = layer_norm(x, p[layer + "attention_norm.weight"], p[layer + "attention_norm.bias"]);
-    const torch::Tensor qkv = a.matmul(p[layer + "attention.in_proj_weight"].t()) + p[layer + "attention.in_proj_bias"];
+    const torch::Tensor a =
+        layer_norm(x, p[layer + "attention_norm.weight"], p[layer + "attention_norm.bias"]);
+    const torch::Tensor qkv =
+        a.matmul(p[layer + "attention.in_proj_weight"].t()) + p[layer + "attention.in_proj_bias"];
     std::vector<torch::Tensor> outputs;
     for (std::int64_t h = 0; h < heads; ++h) {
       const torch::Tensor q = qkv.slice(1, h * e, (h + 1) * e);
@@ -101,8 +103,9 @@ torch::Tensor transformer_reference(const ModelConfig& config, const Params& p, 
   return layer_norm(x, p["final_norm.weight"], p["final_norm.bias"]).mean(0);
 }
 
-void expect_embed_matches(ClassifierImpl& model,
-                          const std::function<torch::Tensor(const std::vector<std::uint32_t>&, std::uint32_t)>& reference) {
+void expect_embed_matches(
+    ClassifierImpl& model,
+    const std::function<torch::Tensor(const std::vector<std::uint32_t>&, std::uint32_t)>& reference) {
   torch::NoGradGuard no_grad;
   const testing::TinyTask task = testing::make_tiny_task();
   const torch::Tensor pooled = model.embed(make_feature_batch(task.posts(), model.config()));

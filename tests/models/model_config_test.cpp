@@ -53,7 +53,8 @@ TEST(ModelConfig, ValidationNamesTheFieldAndTheValue) {
             "config: model.vocab_size: must be at least 1, got 0");
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.table_size = 100; }),
             "config: model.table_size: must be between vocab_size (16000) and 134217728, got 100");
-  EXPECT_EQ(validation_error([](ModelConfig& c) { c.dim = 0; }), "config: model.dim: must be between 1 and 4096, got 0");
+  EXPECT_EQ(validation_error([](ModelConfig& c) { c.dim = 0; }),
+            "config: model.dim: must be between 1 and 4096, got 0");
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.table_size = 1u << 27; }),
             "config: model.dim: table_size × dim must be at most 2^31 floats, got 134217728 × 64");
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.hidden = -1; }),
@@ -62,14 +63,17 @@ TEST(ModelConfig, ValidationNamesTheFieldAndTheValue) {
             "config: model.dropout: must be in [0, 1), got 1.000000");
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.max_subwords = 0; }),
             "config: model.max_subwords: must be between 1 and 4096, got 0");
-  EXPECT_EQ(validation_error([](ModelConfig& c) { c.heads.clear(); }), "config: model.heads: at least one head is needed");
+  EXPECT_EQ(validation_error([](ModelConfig& c) { c.heads.clear(); }),
+            "config: model.heads: at least one head is needed");
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.heads[1].name = "coordinated"; }),
             "config: model.heads[1].name: duplicate head 'coordinated'");
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.heads[0].name.clear(); }),
             "config: model.heads[0].name: must not be empty");
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.heads[1].num_classes = 1; }),
             "config: model.heads[1].num_classes: must be between 2 and 127, got 1");
-  EXPECT_EQ(validation_error([](ModelConfig& c) { c.cnn.widths = {2, 0}; }),
+  EXPECT_EQ(validation_error([](ModelConfig& c) {
+              c.cnn.widths = {2, 0};
+            }),
             "config: model.cnn.widths: need 1 to 8 widths, each between 1 and 16, got [2, 0]");
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.cnn.filters = 0; }),
             "config: model.cnn.filters: must be between 1 and 4096, got 0");
@@ -114,13 +118,16 @@ TEST(ModelConfig, JsonReaderRequiresEveryKeyAndRejectsOthers) {
     return error_text([&] { ModelConfig::from_json(edited); });
   };
   EXPECT_EQ(replaced(R"("hidden":0,)", ""), "format: model config: missing key 'hidden'");
-  EXPECT_EQ(replaced(R"("hidden":0,)", R"("hidden":0,"hiden":1,)"), "format: model config: unknown key 'hiden'");
-  EXPECT_EQ(replaced(R"("filters":64)", R"("filters":64,"pool":"max")"), "format: model config: unknown key 'cnn.pool'");
+  EXPECT_EQ(replaced(R"("hidden":0,)", R"("hidden":0,"hiden":1,)"),
+            "format: model config: unknown key 'hiden'");
+  EXPECT_EQ(replaced(R"("filters":64)", R"("filters":64,"pool":"max")"),
+            "format: model config: unknown key 'cnn.pool'");
   EXPECT_EQ(replaced(R"("layers":4,)", ""), "format: model config: missing key 'transformer.layers'");
   EXPECT_EQ(replaced(R"("num_classes":3)", R"("num_classes":3,"labels":[])"),
             "format: model config: unknown key 'heads[1].labels'");
   EXPECT_EQ(replaced(R"("dim":64)", R"("dim":"64")"), "format: model config: dim: not an integer");
-  EXPECT_EQ(replaced(R"("widths":[2,3,4,5])", R"("widths":[2,3.5])"), "format: model config: cnn.widths: not an array of integers");
+  EXPECT_EQ(replaced(R"("widths":[2,3,4,5])", R"("widths":[2,3.5])"),
+            "format: model config: cnn.widths: not an array of integers");
   EXPECT_EQ(replaced(R"("architecture":"bag")", R"("architecture":"lstm")"),
             "format: model config: model.architecture: must be bag, cnn or transformer, got 'lstm'");
   EXPECT_EQ(replaced(R"("dim":64)", R"("dim":100000000000)"),

@@ -18,16 +18,20 @@ double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 struct Example {
   torch::Tensor binary = torch::tensor({2.0f, -1.0f, 0.5f, 3.0f}).requires_grad_();
   torch::Tensor classes =
-      torch::tensor({1.0f, 2.0f, 3.0f, 0.0f, 0.0f, 0.0f, 1.0f, 0.0f, -1.0f, 2.0f, 2.0f, 2.0f}).view({4, 3}).requires_grad_();
+      torch::tensor({1.0f, 2.0f, 3.0f, 0.0f, 0.0f, 0.0f, 1.0f, 0.0f, -1.0f, 2.0f, 2.0f, 2.0f})
+          .view({4, 3})
+          .requires_grad_();
   torch::Tensor unlabelled = torch::tensor({0.3f, -0.7f, 1.1f, 9.0f}).requires_grad_();
-  torch::Tensor labels = torch::tensor({1, 2, -1,  //
+  torch::Tensor labels = torch::tensor({1, 2, -1,   //
                                         0, -1, -1,  //
                                         -1, 0, -1,  //
                                         1, -1, -1},
                                        torch::kInt64)
                              .view({4, 3});
 
-  MultiTaskLoss loss() const { return multi_task_loss({binary, classes, unlabelled}, labels, {2.0f, 1.0f, 5.0f}); }
+  MultiTaskLoss loss() const {
+    return multi_task_loss({binary, classes, unlabelled}, labels, {2.0f, 1.0f, 5.0f});
+  }
 };
 
 TEST(MultiTaskLoss, EqualsTheHandComputedMeanOverLabelledPostsOnly) {
@@ -104,11 +108,13 @@ TEST(MultiTaskLoss, WithNoLabelAtAllIsZeroAndStillDifferentiable) {
 
 TEST(MultiTaskLoss, RejectsPosWeightsOfTheWrongCountOrSign) {
   const Example example;
-  EXPECT_EQ(sieve::testing::error_text(
-                [&] { multi_task_loss({example.binary, example.classes, example.unlabelled}, example.labels, {1.0f}); }),
+  EXPECT_EQ(sieve::testing::error_text([&] {
+              multi_task_loss({example.binary, example.classes, example.unlabelled}, example.labels, {1.0f});
+            }),
             "config: loss.pos_weight: need one weight per head (3), got 1");
   EXPECT_EQ(sieve::testing::error_text([&] {
-              multi_task_loss({example.binary, example.classes, example.unlabelled}, example.labels, {1.0f, 1.0f, 0.0f});
+              multi_task_loss({example.binary, example.classes, example.unlabelled}, example.labels,
+                              {1.0f, 1.0f, 0.0f});
             }),
             "config: loss.pos_weight: head 2: must be finite and positive, got 0.000000");
   EXPECT_EQ(sieve::testing::error_text([&] { multi_task_loss({example.binary}, example.labels); }),

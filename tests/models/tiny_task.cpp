@@ -77,7 +77,8 @@ double accuracy(ClassifierImpl& model, const FeatureBatch& batch) {
   std::int64_t labelled = 0;
   for (std::size_t k = 0; k < logits.size(); ++k) {
     const torch::Tensor y = batch.labels.select(1, static_cast<std::int64_t>(k));
-    const torch::Tensor predicted = logits[k].dim() == 1 ? (logits[k] > 0).to(torch::kInt64) : logits[k].argmax(1);
+    const torch::Tensor predicted =
+        logits[k].dim() == 1 ? (logits[k] > 0).to(torch::kInt64) : logits[k].argmax(1);
     const torch::Tensor known = y >= 0;
     right += ((predicted == y) & known).sum().item<std::int64_t>();
     labelled += known.sum().item<std::int64_t>();

@@ -17,7 +17,8 @@ inline constexpr std::uint32_t kTinyTable = 192;  // 64 subwords + 128 hash buck
 struct TinyTask {
   std::vector<std::vector<std::uint32_t>> ids;
   std::vector<std::uint32_t> subword_counts;
-  std::vector<std::vector<std::int8_t>> labels;  // heads: marked1 (binary), marked2 (binary), kind (3 classes)
+  std::vector<std::vector<std::int8_t>>
+      labels;  // heads: marked1 (binary), marked2 (binary), kind (3 classes)
 
   std::vector<PostFeatures> posts() const;
 };

@@ -15,6 +15,7 @@
 
 namespace sieve::models {
 
+// The bag architecture (see above).
 class BagModelImpl : public ClassifierImpl {
  public:
   explicit BagModelImpl(const ModelConfig& config);

@@ -25,6 +25,7 @@
 
 namespace sieve::models {
 
+// The base of every architecture: owns the heads and turns embed()'s pooled vectors into logits.
 class ClassifierImpl : public torch::nn::Module {
  public:
   // Registers the heads (and hidden layer) on a pooled vector of pooled_dim values. config must be valid.

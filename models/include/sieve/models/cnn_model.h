@@ -11,7 +11,8 @@
 // Forward, exactly: for a post whose first m = min(subword_count, max_subwords) subword ids are s_1..s_m,
 //   b   = the bag vector of bag_model.h                               (bag.weight [table_size, dim])
 //   x_t = subword_embedding.weight[s_t] for t = 1..m, and x_t = 0 (a zero vector) for m < t ≤ max(m, w)
-//   for convolution j of width w = cnn.widths[j]       (convs.j.weight [filters, dim, w], convs.j.bias [filters])
+//   for convolution j of width w = cnn.widths[j]       (convs.j.weight [filters, dim, w], convs.j.bias
+//   [filters])
 //     c_t[f] = convs.j.bias[f] + Σ_{k=0..w-1} Σ_{e=0..dim-1} convs.j.weight[f, e, k] · x_{t+k}[e]
 //              for t = 1 .. max(m, w) - w + 1        (a post shorter than w has one window, zero-padded)
 //     g_j[f] = max_t relu(c_t[f])
@@ -27,6 +28,7 @@
 
 namespace sieve::models {
 
+// The cnn architecture (see above).
 class CnnModelImpl : public ClassifierImpl {
  public:
   explicit CnnModelImpl(const ModelConfig& config);

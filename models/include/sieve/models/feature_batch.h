@@ -26,6 +26,7 @@ struct PostFeatures {
   const std::int8_t* labels = nullptr;  // one per head, kMissingLabel when unknown; nullptr: all unknown
 };
 
+// The tensors every architecture's forward reads, B posts at a time.
 struct FeatureBatch {
   torch::Tensor ids;       // int64 [total ids]: every feature id of every post, post after post
   torch::Tensor offsets;   // int64 [B]: where post b starts in ids; an empty post repeats the next offset

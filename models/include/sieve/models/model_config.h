@@ -33,6 +33,7 @@ struct HeadConfig {
   bool operator==(const HeadConfig& other) const;
 };
 
+// The convolutions of the cnn architecture.
 struct CnnConfig {
   std::vector<int> widths{2, 3, 4, 5};  // one Conv1d per width over the subword sequence
   int filters = 64;                     // output channels of each convolution
@@ -40,25 +41,27 @@ struct CnnConfig {
   bool operator==(const CnnConfig& other) const;
 };
 
+// The encoder of the transformer architecture.
 struct TransformerConfig {
-  int layers = 4;            // pre-LN encoder blocks
-  int d_model = 256;         // token width; the token and position tables have this many columns
-  int attention_heads = 4;   // must divide d_model
-  int ffn_multiplier = 4;    // feed-forward inner width = ffn_multiplier × d_model
+  int layers = 4;           // pre-LN encoder blocks
+  int d_model = 256;        // token width; the token and position tables have this many columns
+  int attention_heads = 4;  // must divide d_model
+  int ffn_multiplier = 4;   // feed-forward inner width = ffn_multiplier × d_model
 
   int ffn_dim() const { return ffn_multiplier * d_model; }
   bool operator==(const TransformerConfig& other) const;
 };
 
+// Everything needed to rebuild a classifier's network (not its weights, not how it was trained).
 struct ModelConfig {
   Architecture architecture = Architecture::kBag;
-  std::uint32_t table_size = 0;  // rows of the feature table: vocab_size + hash_buckets (from the shard)
-  std::uint32_t vocab_size = 0;  // subword vocabulary; subword ids are below it
-  int dim = 64;                  // width of the bag table (bag, cnn) and of cnn's subword table
-  int hidden = 0;                // width of one ReLU layer between the pooled vector and the heads; 0: none
-  float dropout = 0.1f;          // training only: before the hidden layer, after it, and on the
-                                 // transformer's residual branches
-  int max_subwords = 128;        // cnn and transformer read the first max_subwords subwords of a post
+  std::uint32_t table_size = 0;    // rows of the feature table: vocab_size + hash_buckets (from the shard)
+  std::uint32_t vocab_size = 0;    // subword vocabulary; subword ids are below it
+  int dim = 64;                    // width of the bag table (bag, cnn) and of cnn's subword table
+  int hidden = 0;                  // width of one ReLU layer between the pooled vector and the heads; 0: none
+  float dropout = 0.1f;            // training only: before the hidden layer, after it, and on the
+                                   // transformer's residual branches
+  int max_subwords = 128;          // cnn and transformer read the first max_subwords subwords of a post
   bool sparse_embeddings = false;  // sparse gradients for the vocab- and table-sized embeddings
                                    // (Adam rejects them: use SGD or Adagrad for those tables)
   std::vector<HeadConfig> heads;   // in the order of the labels in a batch

@@ -23,6 +23,7 @@
 
 namespace sieve::models {
 
+// One batch's loss: what to minimise and what to log.
 struct MultiTaskLoss {
   torch::Tensor total;                  // scalar to minimise; differentiable even when no head has labels
   std::vector<torch::Tensor> per_head;  // scalar L_k per head (for logging), 0 for a head without labels

@@ -17,7 +17,8 @@
 //     x_t = x_t + attention.out_proj.weight · o_t + attention.out_proj.bias      ([d, d], [d])
 //     f_t = LN(x_t; ffn_norm.weight, ffn_norm.bias)
 //     x_t = x_t + ffn_out.weight · relu(ffn_in.weight · f_t + ffn_in.bias) + ffn_out.bias
-//                                                    (ffn_in [ffn, d], ffn_out [d, ffn]; ffn = ffn_multiplier·d)
+//                                                    (ffn_in [ffn, d], ffn_out [d, ffn]; ffn =
+//                                                    ffn_multiplier·d)
 //   p = (1/m) Σ_t LN(x_t; final_norm.weight, final_norm.bias)
 // then the heads of classifier.h. Padding never changes a post's result: padded keys are masked out of
 // every softmax and padded positions out of the mean. In training, dropout(config.dropout) is applied to
@@ -34,6 +35,7 @@
 
 namespace sieve::models {
 
+// The transformer architecture (see above).
 class TransformerModelImpl : public ClassifierImpl {
  public:
   explicit TransformerModelImpl(const ModelConfig& config);

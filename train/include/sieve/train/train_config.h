@@ -26,6 +26,7 @@ struct TrainConfig {
   std::int64_t max_steps = 0;       // stop after this many steps (0: epochs decide)
   double clip_norm = 1.0;           // gradient norm clipping (0: off)
   std::int64_t eval_every = 0;      // steps between dev evaluations (0: after each epoch)
+  double checkpoint_seconds = 600;  // last.ckpt (and best.ckpt) at the first evaluation after this long
   int patience = 3;                 // evaluations without a better mean dev PR-AUC before stopping (0: never)
   std::uint64_t seed = 1;           // data order and initialisation
   int threads = 0;                  // LibTorch intra-op threads (0: all cores)
