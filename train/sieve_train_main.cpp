@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   app.add_option("--set", overrides, "override a config key, e.g. train.lr=0.05 or model.architecture=cnn");
   app.add_option("--train", run.train_dir, "shards of the training set (sieve data prepare)")->required();
   app.add_option("--dev", run.dev_dir, "shards of the dev set: evaluation, early stopping, thresholds");
+  app.add_option("--test", run.test_dir, "shards of a test set: the exported model's metrics (test_metrics.json)");
   app.add_option("-o,--out", run.out_dir, "folder for checkpoints, metrics.jsonl and model.sieve")->required();
   app.add_flag("--resume", run.resume, "continue from the last checkpoint in --out");
   app.add_option("--stop-after", run.stop_after, "end after this many steps in all, leaving a checkpoint to --resume");
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (!result.best.slices.empty()) std::cerr << "\nbest dev metrics:\n" << result.best.to_text();
+    if (!result.test.slices.empty()) std::cerr << "\ntest metrics:\n" << result.test.to_text();
     std::cerr << "sieve-train: " << result.steps << " steps in " << result.seconds << " s"
               << (result.stopped_early ? " (stopped early)" : "") << "; wrote " << result.model_path << "\n";
     return 0;

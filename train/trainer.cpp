@@ -357,6 +357,14 @@ TrainResult train_model(const TrainRun& run) {
   if (!best_weights.empty()) swap_in_best();  // export the best weights
   result.model_path = run.out_dir + "/model.sieve";
   export_model(result.model_path, model, config, train_set, result.best, run.config_toml);
+  if (!run.test_dir.empty()) {
+    const ShardSet test_set(run.test_dir);
+    if (!(test_set.schema() == train_set.schema()) || test_set.table_size() != train_set.table_size()) {
+      throw Error(ErrorKind::kInvalidInput, run.test_dir, "prepared with other heads or another tokenizer than " + run.train_dir);
+    }
+    result.test = evaluate(score(model, test_set, config, 1024), test_set.schema());
+    std::ofstream(run.out_dir + "/test_metrics.json", std::ios::trunc) << result.test.to_json() << "\n";
+  }
   result.steps = at.step;
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;

@@ -13,6 +13,7 @@ namespace sieve::train {
 struct TrainRun {
   std::string train_dir;    // prepared by `sieve data prepare`
   std::string dev_dir;      // "" for none: no evaluation, no early stopping, the last weights are exported
+  std::string test_dir;     // "" for none: else the exported weights are evaluated on it (test_metrics.json)
   std::string out_dir;      // checkpoints (last.ckpt, best.ckpt), metrics.jsonl, model.sieve
   std::string config_toml;  // the resolved run file, saved with checkpoints and in model.sieve
   models::ModelConfig model;  // architecture and widths; table, vocabulary and heads come from the shards
@@ -29,6 +30,7 @@ struct TrainResult {
   bool stopped_early = false;  // by patience
   bool interrupted = false;    // by stop_after: nothing exported
   Evaluation best;  // the dev evaluation of the exported weights (empty without dev)
+  Evaluation test;  // their evaluation on test_dir (empty without)
   std::string model_path;
 };
 
