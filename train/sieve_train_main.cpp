@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   app.add_option("--test", run.test_dir, "shards of a test set: the exported model's metrics (test_metrics.json)");
   app.add_option("-o,--out", run.out_dir, "folder for checkpoints, metrics.jsonl and model.sieve")->required();
   app.add_flag("--resume", run.resume, "continue from the last checkpoint in --out");
+  app.add_option("--init", run.init, "start from this model.sieve (fine-tuning; same tokenizer and [model] widths)");
+  app.add_flag("--new-heads-only", run.train_new_heads_only,
+               "with --init: train only the heads the model lacks; the others keep their outputs");
   app.add_option("--stop-after", run.stop_after, "end after this many steps in all, leaving a checkpoint to --resume");
   try {
     app.parse(argc, argv);

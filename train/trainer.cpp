@@ -19,6 +19,7 @@
 #include "sieve/models/model_factory.h"
 #include "sieve/models/multi_task_loss.h"
 #include "sieve/train/exporter.h"
+#include "sieve/train/initial_weights.h"
 #include "sieve/train/shard_set.h"
 
 namespace sieve::train {
@@ -97,6 +98,7 @@ Optimizers make_optimizers(const TrainConfig& c, models::Classifier& model) {
   std::vector<torch::Tensor> dense, tables;
   const std::vector<torch::Tensor> embeddings = model->embedding_weights();
   for (const torch::Tensor& p : model->parameters()) {
+    if (!p.requires_grad()) continue;  // frozen for fine-tuning
     const bool table = model->config().sparse_embeddings &&
                        std::any_of(embeddings.begin(), embeddings.end(), [&](const torch::Tensor& e) { return e.is_same(p); });
     (table ? tables : dense).push_back(p);
@@ -231,6 +233,17 @@ TrainResult train_model(const TrainRun& run) {
   torch::manual_seed(run.train.seed);
   at::set_num_threads(run.train.threads > 0 ? run.train.threads : static_cast<int>(std::thread::hardware_concurrency()));
   models::Classifier model = models::make_classifier(config);
+  if (!run.init.empty()) {
+    const std::vector<bool> loaded = load_initial_weights(model, run.init);
+    if (run.train_new_heads_only) {
+      if (std::all_of(loaded.begin(), loaded.end(), [](bool b) { return b; })) {
+        throw Error(ErrorKind::kConfig, "--new-heads-only", "the shards declare no head that " + run.init + " lacks");
+      }
+      freeze_all_but(model, loaded);
+    }
+  } else if (run.train_new_heads_only) {
+    throw Error(ErrorKind::kConfig, "--new-heads-only", "needs --init");
+  }
   Optimizers optimizer = make_optimizers(run.train, model);
   std::filesystem::create_directories(run.out_dir);
   const std::string last_path = run.out_dir + "/last.ckpt", best_path = run.out_dir + "/best.ckpt";

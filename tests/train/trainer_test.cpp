@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -19,23 +20,27 @@ namespace fs = std::filesystem;
 // A prepared folder made without the tokenizer: posts whose ids say their labels (id 3 → coordinated,
 // id 4 → abusive), with noise ids and some labels missing, a manifest with samples and a stand-in
 // tokenizer model (opaque bytes to the trainer).
-std::string write_prepared(const std::string& name, int records, std::uint32_t seed) {
+// With campaign_head, a fifth head "campaign" (id 5 → 1), as a new campaign's label added later.
+std::string write_prepared(const std::string& name, int records, std::uint32_t seed, bool campaign_head = false) {
   const fs::path dir = fs::temp_directory_path() / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
-  const datasets::LabelSchema schema = datasets::LabelSchema::defaults();
+  datasets::LabelSchema schema = datasets::LabelSchema::defaults();
+  if (campaign_head) schema.heads.push_back({"campaign", {}});
   datasets::ShardWriter writer(schema, 64);
   std::uint32_t state = seed;
   auto next = [&] { return state = state * 1664525u + 1013904223u; };
   for (int i = 0; i < records; ++i) {
-    const bool coordinated = next() % 2, abusive = next() % 3 == 0;
+    const bool coordinated = next() % 2, abusive = next() % 3 == 0, campaign = next() % 4 == 0;
     std::vector<std::uint32_t> ids = {10 + next() % 20, 10 + next() % 20};
     if (coordinated) ids.push_back(3);
     if (abusive) ids.push_back(4);
+    if (campaign) ids.push_back(5);
     const std::int8_t abusive_label = i % 5 == 0 ? datasets::kMissingLabel : static_cast<std::int8_t>(abusive);
-    writer.add({"r", "t", i % 2 ? "en" : "fr", "g", "s", 0,
-                {static_cast<std::int8_t>(coordinated), datasets::kMissingLabel, datasets::kMissingLabel, abusive_label}},
-               ids.data(), ids.size(), 2);
+    std::vector<std::int8_t> labels = {static_cast<std::int8_t>(coordinated), datasets::kMissingLabel,
+                                       datasets::kMissingLabel, abusive_label};
+    if (campaign_head) labels.push_back(static_cast<std::int8_t>(campaign));
+    writer.add({"r", "t", i % 2 ? "en" : "fr", "g", "s", 0, labels}, ids.data(), ids.size(), 2);
   }
   writer.write((dir / "shard-00000.bin").string());
   std::ofstream(dir / "tokenizer.model") << "stand-in tokenizer bytes";
@@ -117,6 +122,34 @@ TEST(Trainer, ResumingAfterAnInterruptionGivesTheSameModel) {
     ASSERT_EQ(t.bytes, u.bytes);
     EXPECT_EQ(std::memcmp(t.data, u.data, t.bytes), 0) << t.name;
   }
+}
+
+TEST(Trainer, FineTuningAddsAHeadWithoutChangingTheOthers) {
+  const std::string base = (fs::temp_directory_path() / "sieve_trainer_base").string();
+  const std::string tuned = (fs::temp_directory_path() / "sieve_trainer_tuned").string();
+  fs::remove_all(base);
+  fs::remove_all(tuned);
+  train_model(small_run(base));
+  TrainRun run = small_run(tuned);
+  run.train_dir = write_prepared("sieve_trainer_campaign_train", 200, 3, true);
+  run.dev_dir = write_prepared("sieve_trainer_campaign_dev", 100, 4, true);
+  run.init = base + "/model.sieve";
+  run.train_new_heads_only = true;
+  const TrainResult result = train_model(run);
+  const auto campaign = std::find_if(result.best.slices.begin(), result.best.slices.end(),
+                                     [](const SliceMetrics& m) { return m.head == "campaign" && m.slice == "all"; });
+  ASSERT_NE(campaign, result.best.slices.end());
+  EXPECT_GT(campaign->roc_auc, 0.95);
+  const infer::ModelFile before = infer::ModelFile::open(base + "/model.sieve");
+  const infer::ModelFile after = infer::ModelFile::open(tuned + "/model.sieve");
+  for (const infer::Tensor& t : before.tensors()) {
+    const infer::Tensor& u = after.tensor(t.name);  // the four old heads keep their numbers
+    ASSERT_EQ(t.bytes, u.bytes) << t.name;
+    EXPECT_EQ(std::memcmp(t.data, u.data, t.bytes), 0) << t.name << " changed";
+  }
+  EXPECT_NE(after.find("heads.4.weight"), nullptr);
+  run.init = (fs::temp_directory_path() / "sieve_trainer_nothing.sieve").string();
+  EXPECT_EQ(sieve::testing::error_text([&] { train_model(run); }).rfind("i/o: " + run.init, 0), 0u);
 }
 
 TEST(Trainer, RefusesMismatchedDevShardsAndMissingCheckpoints) {

@@ -19,6 +19,8 @@ struct TrainRun {
   models::ModelConfig model;  // architecture and widths; table, vocabulary and heads come from the shards
   TrainConfig train;
   bool resume = false;  // continue exactly where out_dir/last.ckpt stopped
+  std::string init;     // a model.sieve to start from (fine-tuning); "" for fresh weights
+  bool train_new_heads_only = false;  // with init: freeze everything but the heads the init model lacks
   // End this process after this many steps in all, leaving last.ckpt to resume from (0: run to the end),
   // for jobs on machines that are lent for a fixed time.
   std::int64_t stop_after = 0;

@@ -1,0 +1,20 @@
+#pragma once
+// Fine-tuning: starting a model from an exported model.sieve. Parameters are copied by name and shape;
+// heads by head name, so a run may add a head (a new campaign's label) beside the ones it keeps.
+
+#include <string>
+#include <vector>
+
+#include "sieve/models/classifier.h"
+
+namespace sieve::train {
+
+// Copies the weights of the model file at path into model. Throws Error(kFormat, path) when the file's
+// architecture, widths or tokenizer (table and vocabulary sizes) differ from model's. Returns, per head of
+// model, whether it came from the file (false: a new head, left at its initial zero weights).
+std::vector<bool> load_initial_weights(models::Classifier& model, const std::string& path);
+
+// Leaves only the new heads trainable, so the outputs of the other heads cannot change.
+void freeze_all_but(models::Classifier& model, const std::vector<bool>& loaded_heads);
+
+}  // namespace sieve::train
