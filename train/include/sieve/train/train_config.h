@@ -22,7 +22,7 @@ struct TrainConfig {
   std::string decay = "linear";     // after warmup: linear or cosine to 0, or constant
   std::int64_t warmup_steps = 100;  // linear ramp from 0 to lr
   std::int64_t batch_size = 128;    // records per step
-  int epochs = 5;                   // passes over the training shards
+  int epochs = 10;                  // passes over the training shards
   std::int64_t max_steps = 0;       // stop after this many steps (0: epochs decide)
   double clip_norm = 1.0;           // gradient norm clipping (0: off)
   std::int64_t eval_every = 0;      // steps between dev evaluations (0: after each epoch)
