@@ -30,7 +30,7 @@ std::string validation_error(Edit edit) {
 TEST(ModelConfig, DefaultsAreTheDocumentedArchitectures) {
   const ModelConfig config;
   EXPECT_EQ(config.architecture, Architecture::kBag);
-  EXPECT_EQ(config.dim, 64);
+  EXPECT_EQ(config.dim, 100);
   EXPECT_EQ(config.hidden, 0);
   EXPECT_EQ(config.max_subwords, 128);
   EXPECT_EQ(config.cnn.widths, (std::vector<int>{2, 3, 4, 5}));
@@ -56,7 +56,7 @@ TEST(ModelConfig, ValidationNamesTheFieldAndTheValue) {
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.dim = 0; }),
             "config: model.dim: must be between 1 and 4096, got 0");
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.table_size = 1u << 27; }),
-            "config: model.dim: table_size × dim must be at most 2^31 floats, got 134217728 × 64");
+            "config: model.dim: table_size × dim must be at most 2^31 floats, got 134217728 × 100");
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.hidden = -1; }),
             "config: model.hidden: must be between 0 and 65536, got -1");
   EXPECT_EQ(validation_error([](ModelConfig& c) { c.dropout = 1.0f; }),
@@ -125,12 +125,12 @@ TEST(ModelConfig, JsonReaderRequiresEveryKeyAndRejectsOthers) {
   EXPECT_EQ(replaced(R"("layers":4,)", ""), "format: model config: missing key 'transformer.layers'");
   EXPECT_EQ(replaced(R"("num_classes":3)", R"("num_classes":3,"labels":[])"),
             "format: model config: unknown key 'heads[1].labels'");
-  EXPECT_EQ(replaced(R"("dim":64)", R"("dim":"64")"), "format: model config: dim: not an integer");
+  EXPECT_EQ(replaced(R"("dim":100)", R"("dim":"100")"), "format: model config: dim: not an integer");
   EXPECT_EQ(replaced(R"("widths":[2,3,4,5])", R"("widths":[2,3.5])"),
             "format: model config: cnn.widths: not an array of integers");
   EXPECT_EQ(replaced(R"("architecture":"bag")", R"("architecture":"lstm")"),
             "format: model config: model.architecture: must be bag, cnn or transformer, got 'lstm'");
-  EXPECT_EQ(replaced(R"("dim":64)", R"("dim":100000000000)"),
+  EXPECT_EQ(replaced(R"("dim":100)", R"("dim":100000000000)"),
             "format: model config: model.dim: must be between 1 and 4096, got 2147483647");
   EXPECT_EQ(error_text([] { ModelConfig::from_json("[1]"); }), "format: model config: not a JSON object");
 }

@@ -57,7 +57,7 @@ struct ModelConfig {
   Architecture architecture = Architecture::kBag;
   std::uint32_t table_size = 0;    // rows of the feature table: vocab_size + hash_buckets (from the shard)
   std::uint32_t vocab_size = 0;    // subword vocabulary; subword ids are below it
-  int dim = 64;                    // width of the bag table (bag, cnn) and of cnn's subword table
+  int dim = 100;                   // width of the bag table (bag, cnn) and of cnn's subword table
   int hidden = 0;                  // width of one ReLU layer between the pooled vector and the heads; 0: none
   float dropout = 0.1f;            // training only: before the hidden layer, after it, and on the
                                    // transformer's residual branches
