@@ -5,8 +5,8 @@
 
 #include "command.h"
 #include "file_io.h"
-#include "sieve/core/progress.h"
 #include "reader_options.h"
+#include "sieve/core/progress.h"
 #include "sieve/datasets/dataset_stats.h"
 #include "sieve/datasets/prepare.h"
 

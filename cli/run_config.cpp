@@ -36,7 +36,8 @@ datasets::ReaderConfig load_reader_config(const RunConfigSource& source) {
   ConfigFile::Table data = file.table("data");
   std::string preset, format, on_error;
   data.read("preset", preset);
-  datasets::ReaderConfig config = preset.empty() ? datasets::ReaderConfig() : datasets::ReaderConfig::preset(preset);
+  datasets::ReaderConfig config =
+      preset.empty() ? datasets::ReaderConfig() : datasets::ReaderConfig::preset(preset);
   config.schema = read_heads(file);
   data.read("format", format);
   data.read("on_error", on_error);
@@ -88,7 +89,8 @@ PrepareConfig load_prepare_config(const RunConfigSource& source) {
   shards.reject_unknown_keys();
   config.normalizer.validate();
   config.featurizer.validate();
-  if (config.records_per_shard == 0) throw Error(ErrorKind::kConfig, "shards.records_per_shard", "must be positive");
+  if (config.records_per_shard == 0)
+    throw Error(ErrorKind::kConfig, "shards.records_per_shard", "must be positive");
   return config;
 }
 

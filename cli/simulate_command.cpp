@@ -9,8 +9,8 @@
 
 #include "command.h"
 #include "file_io.h"
-#include "sieve/core/progress.h"
 #include "sieve/core/error.h"
+#include "sieve/core/progress.h"
 #include "sieve/datasets/simulator.h"
 #include "validators.h"
 

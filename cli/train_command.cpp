@@ -16,7 +16,8 @@ namespace {
 std::string trainer_path() {
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  const std::filesystem::path trainer = (ec ? std::filesystem::path(".") : self.parent_path()) / "sieve-train";
+  const std::filesystem::path trainer =
+      (ec ? std::filesystem::path(".") : self.parent_path()) / "sieve-train";
   if (!std::filesystem::exists(trainer)) {
     throw Error(ErrorKind::kConfig, trainer.string(),
                 "not found: this sieve was built without training (SIEVE_WITH_TRAINING=OFF)");
@@ -37,8 +38,9 @@ int run_train(const std::vector<std::string>& args) {
 }  // namespace
 
 std::vector<Command> add_train_command(CLI::App& app) {
-  CLI::App* command = app.add_subcommand("train", "Train a classifier on prepared shards (runs sieve-train; "
-                                                  "see sieve train --help)");
+  CLI::App* command = app.add_subcommand("train",
+                                         "Train a classifier on prepared shards (runs sieve-train; "
+                                         "see sieve train --help)");
   command->prefix_command();  // every argument goes to sieve-train, --help included
   command->set_help_flag();
   return {{command, [command] { return run_train(command->remaining()); }}};

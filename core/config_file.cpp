@@ -58,7 +58,8 @@ ConfigFile ConfigFile::load(const std::string& path, const std::vector<std::stri
     try {
       config.impl_->root = toml::parse_file(path);
     } catch (const toml::parse_error& e) {
-      throw Error(ErrorKind::kFormat, path + ":" + std::to_string(e.source().begin.line), std::string(e.description()));
+      throw Error(ErrorKind::kFormat, path + ":" + std::to_string(e.source().begin.line),
+                  std::string(e.description()));
     } catch (const std::exception& e) {
       throw Error(ErrorKind::kIo, path, "cannot read: " + std::string(e.what()));
     }

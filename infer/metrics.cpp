@@ -10,7 +10,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 void sort_descending(std::vector<Scored>& examples) {
-  std::sort(examples.begin(), examples.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+  std::sort(examples.begin(), examples.end(),
+            [](const Scored& a, const Scored& b) { return a.score > b.score; });
 }
 
 // Calls visit(threshold, confusion) for each distinct score, from the highest down, with every example
@@ -56,13 +57,15 @@ double Confusion::f1() const {
 
 double roc_auc(std::vector<Scored> examples) {
   // Ranks in ascending order, tied scores sharing their mean rank.
-  std::sort(examples.begin(), examples.end(), [](const Scored& a, const Scored& b) { return a.score < b.score; });
+  std::sort(examples.begin(), examples.end(),
+            [](const Scored& a, const Scored& b) { return a.score < b.score; });
   double positive_rank_sum = 0;
   std::size_t positives = 0;
   for (std::size_t i = 0; i < examples.size();) {
     std::size_t j = i;
     std::size_t tied_positives = 0;
-    for (; j < examples.size() && examples[j].score == examples[i].score; ++j) tied_positives += examples[j].positive;
+    for (; j < examples.size() && examples[j].score == examples[i].score; ++j)
+      tied_positives += examples[j].positive;
     const double mean_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;
     positive_rank_sum += mean_rank * static_cast<double>(tied_positives);
     positives += tied_positives;

@@ -91,13 +91,13 @@ std::string Evaluation::to_json() const {
 std::string Evaluation::to_text() const {
   std::string out;
   char line[200];
-  std::snprintf(line, sizeof line, "%-14s %-20s %9s %9s %8s %8s %8s\n", "head", "slice", "labelled", "positive",
-                "ROC-AUC", "PR-AUC", "best F1");
+  std::snprintf(line, sizeof line, "%-14s %-20s %9s %9s %8s %8s %8s\n", "head", "slice", "labelled",
+                "positive", "ROC-AUC", "PR-AUC", "best F1");
   out += line;
   for (const SliceMetrics& m : slices) {
     if (m.slice.rfind("source:", 0) == 0) continue;
-    std::snprintf(line, sizeof line, "%-14s %-20s %9zu %9zu %8.4f %8.4f %8.4f\n", m.head.c_str(), m.slice.c_str(),
-                  m.labelled, m.positives, m.roc_auc, m.pr_auc, m.best_f1);
+    std::snprintf(line, sizeof line, "%-14s %-20s %9zu %9zu %8.4f %8.4f %8.4f\n", m.head.c_str(),
+                  m.slice.c_str(), m.labelled, m.positives, m.roc_auc, m.pr_auc, m.best_f1);
     out += line;
   }
   return out;

@@ -28,7 +28,8 @@ void write_self_test(JsonWriter& w, models::Classifier& model, const models::Mod
   simdjson::dom::parser parser;
   simdjson::dom::array samples;
   w.begin_array();
-  if (parser.parse(set.manifest_json()).get_object()["samples"].get_array().get(samples) || samples.size() == 0) {
+  if (parser.parse(set.manifest_json()).get_object()["samples"].get_array().get(samples) ||
+      samples.size() == 0) {
     w.end_array();
     return;
   }
@@ -36,7 +37,8 @@ void write_self_test(JsonWriter& w, models::Classifier& model, const models::Mod
   for (std::uint32_t i = 0; i < samples.size() && i < set.size(); ++i) records.push_back(i);
   torch::NoGradGuard no_grad;
   model->eval();
-  const std::vector<torch::Tensor> logits = model->forward(batch_of(set, records.data(), records.size(), config));
+  const std::vector<torch::Tensor> logits =
+      model->forward(batch_of(set, records.data(), records.size(), config));
   for (std::size_t r = 0; r < records.size(); ++r) {
     w.begin_object().key("text").value(std::string_view(samples.at(r))).key("probabilities").begin_array();
     for (std::size_t h = 0; h < logits.size(); ++h) {
@@ -106,11 +108,12 @@ void export_model(const std::string& path, models::Classifier& model, const mode
   for (const auto& item : model->named_parameters()) {
     const torch::Tensor t = item.value().detach().to(torch::kFloat32).contiguous();
     infer::Shape shape(t.sizes().begin(), t.sizes().end());
-    writer.add_tensor(item.key(), infer::DType::kF32, shape, t.data_ptr<float>(), static_cast<std::size_t>(t.numel()) * 4);
+    writer.add_tensor(item.key(), infer::DType::kF32, shape, t.data_ptr<float>(),
+                      static_cast<std::size_t>(t.numel()) * 4);
   }
   const std::string tokenizer = read_bytes(train_set.tokenizer_path());
-  writer.add_tensor("tokenizer.model", infer::DType::kU8, {static_cast<std::int64_t>(tokenizer.size())}, tokenizer.data(),
-                    tokenizer.size(), 1);
+  writer.add_tensor("tokenizer.model", infer::DType::kU8, {static_cast<std::int64_t>(tokenizer.size())},
+                    tokenizer.data(), tokenizer.size(), 1);
   writer.write(path);
 }
 

@@ -27,7 +27,8 @@ std::vector<bool> load_initial_weights(models::Classifier& model, const std::str
   const infer::ModelFile file = infer::ModelFile::open(path);
   simdjson::dom::parser parser;
   simdjson::dom::element meta;
-  if (parser.parse(file.metadata("sieve")).get(meta)) throw Error(ErrorKind::kFormat, path, "metadata 'sieve' is not JSON");
+  if (parser.parse(file.metadata("sieve")).get(meta))
+    throw Error(ErrorKind::kFormat, path, "metadata 'sieve' is not JSON");
   const models::ModelConfig init = models::ModelConfig::from_json(simdjson::minify(meta["model"]));
   const models::ModelConfig& config = model->config();
   if (init.architecture != config.architecture || init.dim != config.dim || init.hidden != config.hidden ||
@@ -49,7 +50,8 @@ std::vector<bool> load_initial_weights(models::Classifier& model, const std::str
   for (auto& item : model->named_parameters()) {
     const int k = head_index(item.key());
     if (k >= 0 && source_head[static_cast<std::size_t>(k)] < 0) continue;  // a new head
-    const std::string name = k >= 0 ? with_head_index(item.key(), source_head[static_cast<std::size_t>(k)]) : item.key();
+    const std::string name =
+        k >= 0 ? with_head_index(item.key(), source_head[static_cast<std::size_t>(k)]) : item.key();
     torch::Tensor& p = item.value();
     const infer::Shape shape(p.sizes().begin(), p.sizes().end());
     const float* data = file.f32(name, shape);

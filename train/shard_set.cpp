@@ -14,7 +14,8 @@ namespace {
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::kIo, path, "cannot open (is this a folder written by 'sieve data prepare'?)");
+  if (!in)
+    throw Error(ErrorKind::kIo, path, "cannot open (is this a folder written by 'sieve data prepare'?)");
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -41,8 +42,8 @@ ShardSet::ShardSet(const std::string& dir) : dir_(dir) {
   if (parser.parse(manifest_json_).get(manifest) || manifest["format"].get_string().get(format) ||
       format != "sieve-shards" || manifest["shards"].get_array().get(shards) ||
       manifest["heads"].get_array().get(heads) || manifest["tokenizer"].get(tokenizer) ||
-      tokenizer["table_size"].get_uint64().get(table_size) || tokenizer["vocab_size"].get_uint64().get(vocab_size) ||
-      tokenizer["model"].get_string().get(model)) {
+      tokenizer["table_size"].get_uint64().get(table_size) ||
+      tokenizer["vocab_size"].get_uint64().get(vocab_size) || tokenizer["model"].get_string().get(model)) {
     throw Error(ErrorKind::kFormat, manifest_path, "not a sieve-shards manifest (shards, heads, tokenizer)");
   }
   schema_ = datasets::LabelSchema::from_json(simdjson::minify(heads));
@@ -54,10 +55,12 @@ ShardSet::ShardSet(const std::string& dir) : dir_(dir) {
   starts_.push_back(0);
   for (const auto entry : shards) {
     std::string_view file;
-    if (entry["file"].get_string().get(file)) throw Error(ErrorKind::kFormat, manifest_path, "a shard without a file");
+    if (entry["file"].get_string().get(file))
+      throw Error(ErrorKind::kFormat, manifest_path, "a shard without a file");
     datasets::ShardReader shard(dir + "/" + std::string(file));
     if (!(shard.info().schema == schema_) || shard.info().table_size != table_size_) {
-      throw Error(ErrorKind::kFormat, dir + "/" + std::string(file), "heads or table size differ from the manifest");
+      throw Error(ErrorKind::kFormat, dir + "/" + std::string(file),
+                  "heads or table size differ from the manifest");
     }
     std::vector<std::uint16_t> lang_map, source_map;
     for (const auto& lang : shard.info().langs) lang_map.push_back(merged_index(langs_, lang));
@@ -71,7 +74,8 @@ ShardSet::ShardSet(const std::string& dir) : dir_(dir) {
 }
 
 const datasets::ShardReader& ShardSet::shard_of(std::size_t i, std::size_t& index) const {
-  const auto shard = static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), i) - starts_.begin()) - 1;
+  const auto shard =
+      static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), i) - starts_.begin()) - 1;
   index = i - starts_[shard];
   return shards_[shard];
 }
@@ -91,8 +95,10 @@ std::uint16_t ShardSet::source(std::size_t i) const {
 std::vector<std::uint32_t> ShardSet::epoch_order(std::uint64_t seed, std::uint64_t epoch) const {
   // Sorting by a hash of (seed, epoch, record) is a permutation that every platform computes alike.
   std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(total_);
-  const std::uint64_t key = hash_pair(static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(epoch), seed >> 32);
-  for (std::uint32_t i = 0; i < total_; ++i) keyed[i] = {hash_pair(i, static_cast<std::uint32_t>(epoch), key), i};
+  const std::uint64_t key =
+      hash_pair(static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(epoch), seed >> 32);
+  for (std::uint32_t i = 0; i < total_; ++i)
+    keyed[i] = {hash_pair(i, static_cast<std::uint32_t>(epoch), key), i};
   std::sort(keyed.begin(), keyed.end());
   std::vector<std::uint32_t> order(total_);
   for (std::size_t i = 0; i < total_; ++i) order[i] = keyed[i].second;

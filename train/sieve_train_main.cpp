@@ -2,7 +2,6 @@
 // `sieve train ARGS` runs this program with the same arguments.
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "sieve/core/config_file.h"
@@ -18,13 +17,17 @@ int main(int argc, char** argv) {
   app.add_option("--set", overrides, "override a config key, e.g. train.lr=0.05 or model.architecture=cnn");
   app.add_option("--train", run.train_dir, "shards of the training set (sieve data prepare)")->required();
   app.add_option("--dev", run.dev_dir, "shards of the dev set: evaluation, early stopping, thresholds");
-  app.add_option("--test", run.test_dir, "shards of a test set: the exported model's metrics (test_metrics.json)");
-  app.add_option("-o,--out", run.out_dir, "folder for checkpoints, metrics.jsonl and model.sieve")->required();
+  app.add_option("--test", run.test_dir,
+                 "shards of a test set: the exported model's metrics (test_metrics.json)");
+  app.add_option("-o,--out", run.out_dir, "folder for checkpoints, metrics.jsonl and model.sieve")
+      ->required();
   app.add_flag("--resume", run.resume, "continue from the last checkpoint in --out");
-  app.add_option("--init", run.init, "start from this model.sieve (fine-tuning; same tokenizer and [model] widths)");
+  app.add_option("--init", run.init,
+                 "start from this model.sieve (fine-tuning; same tokenizer and [model] widths)");
   app.add_flag("--new-heads-only", run.train_new_heads_only,
                "with --init: train only the heads the model lacks; the others keep their outputs");
-  app.add_option("--stop-after", run.stop_after, "end after this many steps in all, leaving a checkpoint to --resume");
+  app.add_option("--stop-after", run.stop_after,
+                 "end after this many steps in all, leaving a checkpoint to --resume");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -14,7 +14,8 @@ void require(bool ok, const char* field, const std::string& message) {
 }  // namespace
 
 void TrainConfig::validate() const {
-  require(optimizer == "adamw" || optimizer == "sgd", "optimizer", "must be adamw or sgd, got '" + optimizer + "'");
+  require(optimizer == "adamw" || optimizer == "sgd", "optimizer",
+          "must be adamw or sgd, got '" + optimizer + "'");
   require(lr > 0 && lr < 100, "lr", "must be in (0, 100), got " + std::to_string(lr));
   require(weight_decay >= 0, "weight_decay", "must not be negative");
   require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1)");
@@ -94,7 +95,8 @@ models::ModelConfig read_model_config(const ConfigFile& file) {
 }
 
 double learning_rate(const TrainConfig& config, std::int64_t step, std::int64_t total_steps) {
-  if (step < config.warmup_steps) return config.lr * static_cast<double>(step + 1) / static_cast<double>(config.warmup_steps);
+  if (step < config.warmup_steps)
+    return config.lr * static_cast<double>(step + 1) / static_cast<double>(config.warmup_steps);
   if (config.decay == "constant" || total_steps <= config.warmup_steps) return config.lr;
   const double progress = std::min(1.0, static_cast<double>(step - config.warmup_steps) /
                                             static_cast<double>(total_steps - config.warmup_steps));

@@ -56,7 +56,7 @@ namespace {
 // AdamW step over a table of 250k rows costs far more than the rest of the step.
 struct Optimizers {
   std::unique_ptr<torch::optim::Optimizer> dense;
-  std::unique_ptr<torch::optim::SGD> sparse;  // null without sparse embeddings
+  std::unique_ptr<torch::optim::SGD> sparse;    // null without sparse embeddings
   std::vector<torch::Tensor> dense_parameters;  // what gradient clipping applies to
 
   void zero_grad() {
@@ -100,18 +100,22 @@ Optimizers make_optimizers(const TrainConfig& c, models::Classifier& model) {
   for (const torch::Tensor& p : model->parameters()) {
     if (!p.requires_grad()) continue;  // frozen for fine-tuning
     const bool table = model->config().sparse_embeddings &&
-                       std::any_of(embeddings.begin(), embeddings.end(), [&](const torch::Tensor& e) { return e.is_same(p); });
+                       std::any_of(embeddings.begin(), embeddings.end(),
+                                   [&](const torch::Tensor& e) { return e.is_same(p); });
     (table ? tables : dense).push_back(p);
   }
   Optimizers o;
   o.dense_parameters = dense;
   if (c.optimizer == "sgd") {
-    o.dense = std::make_unique<torch::optim::SGD>(dense, torch::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
+    o.dense = std::make_unique<torch::optim::SGD>(
+        dense, torch::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
   } else {
-    o.dense = std::make_unique<torch::optim::AdamW>(dense, torch::optim::AdamWOptions(c.lr).weight_decay(c.weight_decay));
+    o.dense = std::make_unique<torch::optim::AdamW>(
+        dense, torch::optim::AdamWOptions(c.lr).weight_decay(c.weight_decay));
   }
   if (!tables.empty()) {
-    o.sparse = std::make_unique<torch::optim::SGD>(tables, torch::optim::SGDOptions(c.embedding_lr * c.batch_size));
+    o.sparse =
+        std::make_unique<torch::optim::SGD>(tables, torch::optim::SGDOptions(c.embedding_lr * c.batch_size));
   }
   return o;
 }
@@ -143,7 +147,8 @@ ScoredSet score(models::Classifier& model, const ShardSet& set, const models::Mo
     const float* values = table.data_ptr<float>();
     scored.scores.insert(scored.scores.end(), values, values + table.numel());
     const torch::Tensor labels = batch.labels.to(torch::kInt8).contiguous();
-    scored.labels.insert(scored.labels.end(), labels.data_ptr<std::int8_t>(), labels.data_ptr<std::int8_t>() + labels.numel());
+    scored.labels.insert(scored.labels.end(), labels.data_ptr<std::int8_t>(),
+                         labels.data_ptr<std::int8_t>() + labels.numel());
     for (std::size_t i = 0; i < count; ++i) {
       scored.langs.push_back(set.lang(order[begin + i]));
       scored.sources.push_back(set.source(order[begin + i]));
@@ -154,7 +159,9 @@ ScoredSet score(models::Classifier& model, const ShardSet& set, const models::Mo
 }
 
 torch::Tensor text_tensor(const std::string& text) {
-  return torch::from_blob(const_cast<char*>(text.data()), {static_cast<std::int64_t>(text.size())}, torch::kUInt8).clone();
+  return torch::from_blob(const_cast<char*>(text.data()), {static_cast<std::int64_t>(text.size())},
+                          torch::kUInt8)
+      .clone();
 }
 
 void save_checkpoint(const std::string& path, models::Classifier& model, Optimizers& optimizer,
@@ -197,7 +204,8 @@ Position load_checkpoint(const std::string& path, models::Classifier& model, Opt
     const auto p = position.accessor<std::int64_t, 1>();
     return {p[0], p[1], p[2], p[3], best.item<double>()};
   } catch (const c10::Error& e) {
-    throw Error(ErrorKind::kFormat, path, std::string("not a checkpoint of this model: ") + e.what_without_backtrace());
+    throw Error(ErrorKind::kFormat, path,
+                std::string("not a checkpoint of this model: ") + e.what_without_backtrace());
   }
 }
 
@@ -214,8 +222,10 @@ TrainResult train_model(const TrainRun& run) {
   const auto start = Clock::now();
   const ShardSet train_set(run.train_dir);
   std::unique_ptr<ShardSet> dev_set = run.dev_dir.empty() ? nullptr : std::make_unique<ShardSet>(run.dev_dir);
-  if (dev_set && (!(dev_set->schema() == train_set.schema()) || dev_set->table_size() != train_set.table_size())) {
-    throw Error(ErrorKind::kInvalidInput, run.dev_dir, "prepared with other heads or another tokenizer than " + run.train_dir);
+  if (dev_set &&
+      (!(dev_set->schema() == train_set.schema()) || dev_set->table_size() != train_set.table_size())) {
+    throw Error(ErrorKind::kInvalidInput, run.dev_dir,
+                "prepared with other heads or another tokenizer than " + run.train_dir);
   }
   if (train_set.size() == 0) throw Error(ErrorKind::kInvalidInput, run.train_dir, "no records to train on");
   models::ModelConfig config = run.model;
@@ -231,13 +241,15 @@ TrainResult train_model(const TrainRun& run) {
   }
 
   torch::manual_seed(run.train.seed);
-  at::set_num_threads(run.train.threads > 0 ? run.train.threads : static_cast<int>(std::thread::hardware_concurrency()));
+  at::set_num_threads(run.train.threads > 0 ? run.train.threads
+                                            : static_cast<int>(std::thread::hardware_concurrency()));
   models::Classifier model = models::make_classifier(config);
   if (!run.init.empty()) {
     const std::vector<bool> loaded = load_initial_weights(model, run.init);
     if (run.train_new_heads_only) {
       if (std::all_of(loaded.begin(), loaded.end(), [](bool b) { return b; })) {
-        throw Error(ErrorKind::kConfig, "--new-heads-only", "the shards declare no head that " + run.init + " lacks");
+        throw Error(ErrorKind::kConfig, "--new-heads-only",
+                    "the shards declare no head that " + run.init + " lacks");
       }
       freeze_all_but(model, loaded);
     }
@@ -316,30 +328,39 @@ TrainResult train_model(const TrainRun& run) {
   };
 
   while (at.step < total_steps && !result.stopped_early) {
-    const std::vector<std::uint32_t> order = train_set.epoch_order(run.train.seed, static_cast<std::uint64_t>(at.epoch));
+    const std::vector<std::uint32_t> order =
+        train_set.epoch_order(run.train.seed, static_cast<std::uint64_t>(at.epoch));
     while (at.offset < records && at.step < total_steps) {
       const std::int64_t count = std::min(batch_size, records - at.offset);
-      const models::FeatureBatch batch = batch_of(train_set, order.data() + at.offset, static_cast<std::size_t>(count), config);
+      const models::FeatureBatch batch =
+          batch_of(train_set, order.data() + at.offset, static_cast<std::size_t>(count), config);
       optimizer.set_learning_rate(learning_rate(run.train, at.step, total_steps), run.train);
       optimizer.zero_grad();
-      const models::MultiTaskLoss loss = models::multi_task_loss(model->forward(batch), batch.labels, pos_weight);
+      const models::MultiTaskLoss loss =
+          models::multi_task_loss(model->forward(batch), batch.labels, pos_weight);
       loss.total.backward();
-      if (run.train.clip_norm > 0) torch::nn::utils::clip_grad_norm_(optimizer.dense_parameters, run.train.clip_norm);
+      if (run.train.clip_norm > 0)
+        torch::nn::utils::clip_grad_norm_(optimizer.dense_parameters, run.train.clip_norm);
       optimizer.step();
       at.offset += count;
       ++at.step;
       if (at.step % 50 == 0 || at.step == total_steps) {
         JsonWriter w;
         w.begin_object().key("event").value("step").key("step").value(at.step).key("epoch").value(at.epoch);
-        w.key("loss").value(loss.total.item<double>()).key("lr").value(learning_rate(run.train, at.step - 1, total_steps));
+        w.key("loss")
+            .value(loss.total.item<double>())
+            .key("lr")
+            .value(learning_rate(run.train, at.step - 1, total_steps));
         w.end_object();
         append_line(log_path, w.str());
       }
-      progress.update(static_cast<std::size_t>(at.step), std::chrono::duration<double>(Clock::now() - start).count(),
+      progress.update(static_cast<std::size_t>(at.step),
+                      std::chrono::duration<double>(Clock::now() - start).count(),
                       static_cast<std::size_t>(total_steps));
       if (at.step % eval_every == 0 && at.step < total_steps) {
         evaluate_now();
-        if (std::chrono::duration<double>(Clock::now() - last_write).count() >= run.train.checkpoint_seconds) {
+        if (std::chrono::duration<double>(Clock::now() - last_write).count() >=
+            run.train.checkpoint_seconds) {
           write_checkpoints();
         }
         if (run.train.patience > 0 && at.evaluations_without_gain >= run.train.patience) {
@@ -365,7 +386,8 @@ TrainResult train_model(const TrainRun& run) {
   }
   if (!result.stopped_early) evaluate_now();
   write_checkpoints();
-  progress.finish(static_cast<std::size_t>(at.step), std::chrono::duration<double>(Clock::now() - start).count());
+  progress.finish(static_cast<std::size_t>(at.step),
+                  std::chrono::duration<double>(Clock::now() - start).count());
 
   if (!best_weights.empty()) swap_in_best();  // export the best weights
   result.model_path = run.out_dir + "/model.sieve";
@@ -373,7 +395,8 @@ TrainResult train_model(const TrainRun& run) {
   if (!run.test_dir.empty()) {
     const ShardSet test_set(run.test_dir);
     if (!(test_set.schema() == train_set.schema()) || test_set.table_size() != train_set.table_size()) {
-      throw Error(ErrorKind::kInvalidInput, run.test_dir, "prepared with other heads or another tokenizer than " + run.train_dir);
+      throw Error(ErrorKind::kInvalidInput, run.test_dir,
+                  "prepared with other heads or another tokenizer than " + run.train_dir);
     }
     result.test = evaluate(score(model, test_set, config, 1024), test_set.schema());
     std::ofstream(run.out_dir + "/test_metrics.json", std::ios::trunc) << result.test.to_json() << "\n";

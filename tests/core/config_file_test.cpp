@@ -19,8 +19,9 @@ std::string write_toml(const std::string& text) {
 }
 
 TEST(ConfigFile, ReadsTypedKeysAndOverridesWin) {
-  const std::string path = write_toml("[train]\nlr = 0.5\nepochs = 3\nname = \"run\"\nsparse = true\n"
-                                      "widths = [2, 3]\n[[heads]]\nname = \"a\"\n[[heads]]\nname = \"b\"\n");
+  const std::string path = write_toml(
+      "[train]\nlr = 0.5\nepochs = 3\nname = \"run\"\nsparse = true\n"
+      "widths = [2, 3]\n[[heads]]\nname = \"a\"\n[[heads]]\nname = \"b\"\n");
   const ConfigFile config = ConfigFile::load(path, {"train.lr=0.25", "train.extra.depth=2", "train.tag=x y"});
   ConfigFile::Table train = config.table("train");
   double lr = 0;
@@ -68,8 +69,12 @@ TEST(ConfigFile, WrongTypesSyntaxAndBadOverridesNameTheKey) {
   EXPECT_EQ(error_text([&] { train.read("big", big); }), "config: train.big: must be a non-negative integer");
   const std::string broken = write_toml("[train\nx = 1\n");
   EXPECT_EQ(error_text([&] { ConfigFile::load(broken); }).rfind("format: " + broken + ":1: ", 0), 0u);
-  EXPECT_EQ(error_text([] { ConfigFile::load("", {"novalue"}); }), "config: --set novalue: expected key=value");
-  EXPECT_EQ(error_text([] { ConfigFile::load("", {"a=1", "a.b=2"}); }), "config: --set a.b=2: 'a' is not a table");
+  EXPECT_EQ(error_text([] { ConfigFile::load("", {"novalue"}); }),
+            "config: --set novalue: expected key=value");
+  EXPECT_EQ(error_text([] {
+              ConfigFile::load("", {"a=1", "a.b=2"});
+            }),
+            "config: --set a.b=2: 'a' is not a table");
 }
 
 }  // namespace

@@ -19,7 +19,8 @@ TEST(Hash, IsTheStableXxh3Value) {
 TEST(Hash, StreamingHashEqualsOneShotHash) {
   const std::string text = "a longer text that arrives in several pieces, as a file read in chunks does";
   Hasher64 hasher(5);
-  for (std::size_t i = 0; i < text.size(); i += 7) hasher.update(text.data() + i, std::min<std::size_t>(7, text.size() - i));
+  for (std::size_t i = 0; i < text.size(); i += 7)
+    hasher.update(text.data() + i, std::min<std::size_t>(7, text.size() - i));
   EXPECT_EQ(hasher.digest(), hash64(text, 5));
 }
 

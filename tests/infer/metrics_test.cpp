@@ -51,7 +51,8 @@ TEST(Metrics, ExpectedCalibrationErrorWeighsBinsByCount) {
   // Bin [0.1, 0.2): mean 0.15, 0 of 2 positive → 0.15; bin [0.9, 1]: mean 0.95, 1 of 2 → 0.45.
   const auto e = examples({{0.1, 0}, {0.2 - 1e-9, 0}, {0.9, 1}, {1.0, 0}});
   EXPECT_NEAR(expected_calibration_error(e, 10), 0.5 * 0.15 + 0.5 * 0.45, 1e-6);
-  EXPECT_NEAR(expected_calibration_error(examples({{0.25, 0}, {0.25, 0}, {0.25, 1}, {0.25, 0}}), 10), 0.0, 1e-12);
+  EXPECT_NEAR(expected_calibration_error(examples({{0.25, 0}, {0.25, 0}, {0.25, 1}, {0.25, 0}}), 10), 0.0,
+              1e-12);
 }
 
 }  // namespace

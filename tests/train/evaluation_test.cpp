@@ -37,7 +37,8 @@ TEST(Evaluation, MeasuresEveryHeadOverallAndPerLanguage) {
   EXPECT_EQ(e.slices[1].labelled, 2u);
   EXPECT_DOUBLE_EQ(e.slices[1].roc_auc, 1.0);
   // Head b: three labelled records, two predicted right.
-  const auto b = std::find_if(e.slices.begin(), e.slices.end(), [](const auto& m) { return m.head == "b" && m.slice == "all"; });
+  const auto b = std::find_if(e.slices.begin(), e.slices.end(),
+                              [](const auto& m) { return m.head == "b" && m.slice == "all"; });
   ASSERT_NE(b, e.slices.end());
   EXPECT_EQ(b->labelled, 3u);
   EXPECT_DOUBLE_EQ(b->accuracy, 2.0 / 3);

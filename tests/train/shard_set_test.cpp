@@ -25,8 +25,9 @@ std::string write_prepared(const std::string& name) {
     datasets::ShardWriter writer(schema, 100);
     for (int i = 0; i < 5; ++i) {
       const std::vector<std::uint32_t> ids = {static_cast<std::uint32_t>(s * 10 + i)};
-      writer.add({"r", "t", s == 0 ? "en" : (i % 2 ? "zh" : "fr"), "g", s == 0 ? "x" : "y", 0, {1, 0, -1, -1}},
-                 ids.data(), ids.size(), 1);
+      writer.add(
+          {"r", "t", s == 0 ? "en" : (i % 2 ? "zh" : "fr"), "g", s == 0 ? "x" : "y", 0, {1, 0, -1, -1}},
+          ids.data(), ids.size(), 1);
     }
     writer.write((dir / ("shard-" + std::to_string(s) + ".bin")).string());
   }
@@ -65,8 +66,9 @@ TEST(ShardSet, EpochOrderIsASeededPermutation) {
 TEST(ShardSet, ReportsMissingAndForeignFolders) {
   const std::string dir = (std::filesystem::temp_directory_path() / "sieve_shard_set_none").string();
   std::filesystem::remove_all(dir);
-  EXPECT_EQ(error_text([&] { ShardSet{dir}; }),
-            "i/o: " + dir + "/manifest.json: cannot open (is this a folder written by 'sieve data prepare'?)");
+  EXPECT_EQ(
+      error_text([&] { ShardSet{dir}; }),
+      "i/o: " + dir + "/manifest.json: cannot open (is this a folder written by 'sieve data prepare'?)");
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/manifest.json") << R"({"format":"something else"})";
   EXPECT_EQ(error_text([&] { ShardSet{dir}; }),
@@ -74,7 +76,8 @@ TEST(ShardSet, ReportsMissingAndForeignFolders) {
 }
 
 TEST(TrainConfig, ReadsTheTrainTableAndValidates) {
-  const ConfigFile file = ConfigFile::load("", {"train.lr=0.05", "train.pos_weight.coordinated=2.5", "train.epochs=2"});
+  const ConfigFile file =
+      ConfigFile::load("", {"train.lr=0.05", "train.pos_weight.coordinated=2.5", "train.epochs=2"});
   const TrainConfig config = read_train_config(file);
   EXPECT_DOUBLE_EQ(config.lr, 0.05);
   EXPECT_EQ(config.epochs, 2);

@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 // id 4 → abusive), with noise ids and some labels missing, a manifest with samples and a stand-in
 // tokenizer model (opaque bytes to the trainer).
 // With campaign_head, a fifth head "campaign" (id 5 → 1), as a new campaign's label added later.
-std::string write_prepared(const std::string& name, int records, std::uint32_t seed, bool campaign_head = false) {
+std::string write_prepared(const std::string& name, int records, std::uint32_t seed,
+                           bool campaign_head = false) {
   const fs::path dir = fs::temp_directory_path() / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -36,7 +37,8 @@ std::string write_prepared(const std::string& name, int records, std::uint32_t s
     if (coordinated) ids.push_back(3);
     if (abusive) ids.push_back(4);
     if (campaign) ids.push_back(5);
-    const std::int8_t abusive_label = i % 5 == 0 ? datasets::kMissingLabel : static_cast<std::int8_t>(abusive);
+    const std::int8_t abusive_label =
+        i % 5 == 0 ? datasets::kMissingLabel : static_cast<std::int8_t>(abusive);
     std::vector<std::int8_t> labels = {static_cast<std::int8_t>(coordinated), datasets::kMissingLabel,
                                        datasets::kMissingLabel, abusive_label};
     if (campaign_head) labels.push_back(static_cast<std::int8_t>(campaign));
@@ -83,7 +85,8 @@ TEST(Trainer, LearnsTheHeadsAndExportsAModelFile) {
   EXPECT_GT(result.best.mean_pr_auc, 0.95);
   const infer::ModelFile file = infer::ModelFile::open(result.model_path);
   const infer::Tensor& tokenizer = file.tensor("tokenizer.model");
-  EXPECT_EQ(std::string(static_cast<const char*>(tokenizer.data), tokenizer.bytes), "stand-in tokenizer bytes");
+  EXPECT_EQ(std::string(static_cast<const char*>(tokenizer.data), tokenizer.bytes),
+            "stand-in tokenizer bytes");
   simdjson::dom::parser parser;
   const simdjson::dom::element meta = parser.parse(file.metadata("sieve"));
   EXPECT_EQ(std::int64_t(meta["format_version"]), 1);
@@ -136,8 +139,9 @@ TEST(Trainer, FineTuningAddsAHeadWithoutChangingTheOthers) {
   run.init = base + "/model.sieve";
   run.train_new_heads_only = true;
   const TrainResult result = train_model(run);
-  const auto campaign = std::find_if(result.best.slices.begin(), result.best.slices.end(),
-                                     [](const SliceMetrics& m) { return m.head == "campaign" && m.slice == "all"; });
+  const auto campaign =
+      std::find_if(result.best.slices.begin(), result.best.slices.end(),
+                   [](const SliceMetrics& m) { return m.head == "campaign" && m.slice == "all"; });
   ASSERT_NE(campaign, result.best.slices.end());
   EXPECT_GT(campaign->roc_auc, 0.95);
   const infer::ModelFile before = infer::ModelFile::open(base + "/model.sieve");
@@ -157,10 +161,14 @@ TEST(Trainer, RefusesMismatchedDevShardsAndMissingCheckpoints) {
   fs::remove_all(out);
   TrainRun run = small_run(out);
   run.resume = true;
-  EXPECT_EQ(sieve::testing::error_text([&] { train_model(run); }), "i/o: " + out + "/last.ckpt: no checkpoint to resume from");
+  EXPECT_EQ(sieve::testing::error_text([&] { train_model(run); }),
+            "i/o: " + out + "/last.ckpt: no checkpoint to resume from");
   run.resume = false;
   run.train_dir = (fs::temp_directory_path() / "sieve_trainer_nothing").string();
-  EXPECT_EQ(sieve::testing::error_text([&] { train_model(run); }).rfind("i/o: " + run.train_dir + "/manifest.json: cannot open", 0), 0u);
+  EXPECT_EQ(sieve::testing::error_text([&] {
+              train_model(run);
+            }).rfind("i/o: " + run.train_dir + "/manifest.json: cannot open", 0),
+            0u);
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ namespace sieve::train {
 struct ScoredSet {
   std::size_t heads = 0;
   std::vector<float> scores;
-  std::vector<std::int8_t> labels;  // same layout; datasets::kMissingLabel when unknown
+  std::vector<std::int8_t> labels;            // same layout; datasets::kMissingLabel when unknown
   std::vector<std::uint16_t> langs, sources;  // per record
   std::vector<std::string> lang_names, source_names;
 };

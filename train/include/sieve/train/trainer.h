@@ -18,8 +18,8 @@ struct TrainRun {
   std::string config_toml;  // the resolved run file, saved with checkpoints and in model.sieve
   models::ModelConfig model;  // architecture and widths; table, vocabulary and heads come from the shards
   TrainConfig train;
-  bool resume = false;  // continue exactly where out_dir/last.ckpt stopped
-  std::string init;     // a model.sieve to start from (fine-tuning); "" for fresh weights
+  bool resume = false;                // continue exactly where out_dir/last.ckpt stopped
+  std::string init;                   // a model.sieve to start from (fine-tuning); "" for fresh weights
   bool train_new_heads_only = false;  // with init: freeze everything but the heads the init model lacks
   // End this process after this many steps in all, leaving last.ckpt to resume from (0: run to the end),
   // for jobs on machines that are lent for a fixed time.
@@ -31,8 +31,8 @@ struct TrainResult {
   double seconds = 0;
   bool stopped_early = false;  // by patience
   bool interrupted = false;    // by stop_after: nothing exported
-  Evaluation best;  // the dev evaluation of the exported weights (empty without dev)
-  Evaluation test;  // their evaluation on test_dir (empty without)
+  Evaluation best;             // the dev evaluation of the exported weights (empty without dev)
+  Evaluation test;             // their evaluation on test_dir (empty without)
   std::string model_path;
 };
 
