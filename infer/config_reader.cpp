@@ -2,7 +2,7 @@
 
 #include "sieve/core/error.h"
 
-namespace sieve::models::detail {
+namespace sieve::infer::detail {
 
 ConfigReader::ConfigReader(simdjson::dom::object object, std::string where, std::string prefix)
     : object_(object), where_(std::move(where)), prefix_(std::move(prefix)) {}
@@ -62,4 +62,4 @@ void ConfigReader::reject_unknown_keys() const {
   }
 }
 
-}  // namespace sieve::models::detail
+}  // namespace sieve::infer::detail

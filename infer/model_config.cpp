@@ -1,4 +1,4 @@
-#include "sieve/models/model_config.h"
+#include "sieve/infer/model_config.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
 
-namespace sieve::models {
+namespace sieve::infer {
 namespace {
 
 constexpr const char* kWhere = "model config";
@@ -246,4 +246,4 @@ ModelConfig ModelConfig::from_json(std::string_view json) {
   return config;
 }
 
-}  // namespace sieve::models
+}  // namespace sieve::infer

@@ -1,8 +1,8 @@
 #pragma once
-// Private to models/: reads the nested JSON object a ModelConfig is stored as. Every key must be present
+// Private to infer/: reads the nested JSON object a ModelConfig is stored as. Every key must be present
 // and no other key may be: a default filled in silently, or a key the reader does not know, could make the
 // runtime build a different network from the one that was trained. (tokenizer/ has the flat equivalent,
-// but models/ must not link tokenizer/.)
+// but the model format, which the LibTorch side links too, must not link tokenizer/.)
 
 #include <simdjson.h>
 
@@ -10,7 +10,7 @@
 #include <set>
 #include <string>
 
-namespace sieve::models::detail {
+namespace sieve::infer::detail {
 
 // One JSON object being read; errors are Error(kFormat, where) naming the key by its dotted path.
 class ConfigReader {
@@ -38,4 +38,4 @@ class ConfigReader {
   std::set<std::string, std::less<>> read_;
 };
 
-}  // namespace sieve::models::detail
+}  // namespace sieve::infer::detail
