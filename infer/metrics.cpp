@@ -132,21 +132,105 @@ ThresholdChoice threshold_for_precision(std::vector<Scored> examples, double tar
   return reached ? reaching : most_precise;
 }
 
-double expected_calibration_error(const std::vector<Scored>& examples, int bins) {
-  if (examples.empty() || bins <= 0) return kNaN;
-  std::vector<double> score_sum(bins, 0), positives(bins, 0), count(bins, 0);
+std::vector<CurvePoint> pr_curve(std::vector<Scored> examples, std::size_t max_points) {
+  sort_descending(examples);
+  std::vector<CurvePoint> points;
+  sweep(examples, [&](double threshold, const Confusion& c) {
+    points.push_back({threshold, c.precision(), c.recall()});
+  });
+  if (points.empty() || points.back().recall == 0) return {};
+  if (max_points < 2) max_points = 2;
+  if (points.size() <= max_points) return points;
+  // A subsequence keeps recall monotone; evenly spaced indices keep the first and the last point.
+  std::vector<CurvePoint> kept;
+  kept.reserve(max_points);
+  const double step = static_cast<double>(points.size() - 1) / static_cast<double>(max_points - 1);
+  for (std::size_t k = 0; k < max_points; ++k) {
+    kept.push_back(points[static_cast<std::size_t>(std::llround(static_cast<double>(k) * step))]);
+  }
+  return kept;
+}
+
+std::vector<ReliabilityBin> reliability_bins(const std::vector<Scored>& examples, int bins) {
+  if (bins <= 0) return {};
+  std::vector<double> score_sum(bins, 0), positives(bins, 0);
+  std::vector<ReliabilityBin> out(bins);
   for (const Scored& e : examples) {
     const int bin = std::clamp(static_cast<int>(e.score * bins), 0, bins - 1);
     score_sum[bin] += e.score;
     positives[bin] += e.positive;
-    count[bin] += 1;
+    ++out[bin].count;
   }
-  double error = 0;
   for (int b = 0; b < bins; ++b) {
-    if (count[b] == 0) continue;
-    error += count[b] / examples.size() * std::abs(score_sum[b] / count[b] - positives[b] / count[b]);
+    ReliabilityBin& bin = out[b];
+    bin.lower = static_cast<double>(b) / bins;
+    bin.upper = static_cast<double>(b + 1) / bins;
+    const double count = static_cast<double>(bin.count);
+    bin.mean_probability = bin.count ? score_sum[b] / count : kNaN;
+    bin.positive_share = bin.count ? positives[b] / count : kNaN;
+  }
+  return out;
+}
+
+double expected_calibration_error(const std::vector<Scored>& examples, int bins) {
+  if (examples.empty() || bins <= 0) return kNaN;
+  double error = 0;
+  for (const ReliabilityBin& bin : reliability_bins(examples, bins)) {
+    if (bin.count == 0) continue;
+    error += static_cast<double>(bin.count) / examples.size() *
+             std::abs(bin.mean_probability - bin.positive_share);
   }
   return error;
+}
+
+void ConfusionMatrix::add(const ConfusionMatrix& other) {
+  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+}
+
+std::size_t ConfusionMatrix::total() const {
+  std::size_t n = 0;
+  for (const std::size_t count : counts_) n += count;
+  return n;
+}
+
+std::size_t ConfusionMatrix::support(std::size_t c) const {
+  std::size_t n = 0;
+  for (std::size_t p = 0; p < classes_; ++p) n += at(c, p);
+  return n;
+}
+
+std::size_t ConfusionMatrix::predicted(std::size_t c) const {
+  std::size_t n = 0;
+  for (std::size_t t = 0; t < classes_; ++t) n += at(t, c);
+  return n;
+}
+
+double ConfusionMatrix::accuracy() const {
+  const std::size_t n = total();
+  if (n == 0) return kNaN;
+  std::size_t correct = 0;
+  for (std::size_t c = 0; c < classes_; ++c) correct += at(c, c);
+  return static_cast<double>(correct) / static_cast<double>(n);
+}
+
+Confusion ConfusionMatrix::one_vs_rest(std::size_t c) const {
+  Confusion out;
+  out.true_positives = at(c, c);
+  out.false_negatives = support(c) - out.true_positives;
+  out.false_positives = predicted(c) - out.true_positives;
+  out.true_negatives = total() - out.true_positives - out.false_negatives - out.false_positives;
+  return out;
+}
+
+double ConfusionMatrix::macro_f1() const {
+  double sum = 0;
+  std::size_t occurring = 0;
+  for (std::size_t c = 0; c < classes_; ++c) {
+    if (support(c) == 0 && predicted(c) == 0) continue;
+    sum += one_vs_rest(c).f1();
+    ++occurring;
+  }
+  return occurring ? sum / static_cast<double>(occurring) : kNaN;
 }
 
 }  // namespace sieve::metrics

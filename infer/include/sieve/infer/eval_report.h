@@ -1,0 +1,131 @@
+#pragma once
+// The evaluation report of `sieve eval`: scored posts in, per head × slice metrics out as JSON, Markdown and
+// a self-contained HTML page. Torch-free and SentencePiece-free.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sieve/infer/metrics.h"
+
+namespace sieve::infer {
+
+// One head of the model as the report sees it.
+struct ReportHead {
+  std::string name;
+  bool binary = true;
+  std::vector<std::string> labels;  // class names; a binary head has {"0", "1"} (filled in when empty)
+  double threshold = 0.5;           // binary heads: the model's decision threshold
+};
+
+// How the report computes and presents its numbers.
+struct ReportOptions {
+  double target_precision = 0.95;     // the threshold reaching this precision is reported per slice
+  int calibration_bins = 10;          // equal-width bins of the calibration error and reliability diagram
+  std::string model_path, data_path;  // shown in the report header
+  std::size_t curve_points = 200;     // the most points kept per precision-recall curve
+  void validate() const;              // Error(kConfig) naming the field
+};
+
+// A threshold with the precision, recall and F1 it gives; NaN where undefined.
+struct ThresholdReport {
+  double threshold = 0;
+  double precision = 0;
+  double recall = 0;
+  double f1 = 0;
+};
+
+// The metrics of a binary head on one slice. Undefined values are NaN: precision when nothing is
+// predicted positive, recall and the thresholds without positives, ROC-AUC when a class is absent.
+struct BinarySliceMetrics {
+  std::size_t positives = 0;
+  double prevalence = 0;
+  metrics::Confusion confusion;  // at the head's threshold
+  double precision = 0, recall = 0, f1 = 0;
+  double roc_auc = 0, pr_auc = 0, calibration_error = 0;
+  ThresholdReport best_f1;
+  ThresholdReport target_precision;           // the lowest threshold reaching the target precision...
+  bool target_precision_reached = false;      // ...or, when none does, the most precise one
+  std::vector<metrics::CurvePoint> pr_curve;  // only the "all" and language slices, which are charted
+  std::vector<metrics::ReliabilityBin> reliability;
+};
+
+// The metrics of a multi-class head on one slice; predictions are the argmax of the probabilities.
+struct MultiClassSliceMetrics {
+  metrics::ConfusionMatrix confusion;         // rows true class, columns predicted class
+  double accuracy = 0, macro_f1 = 0;          // NaN when the slice is empty
+  std::vector<double> precision, recall, f1;  // per class; NaN when undefined
+};
+
+// Which posts a slice holds.
+enum class SliceKind { kAll, kLanguage, kSource, kLanguageSource };
+
+// One slice of one head: "all", "lang:en", "source:x" or "lang:en source:x".
+struct SliceReport {
+  std::string name;
+  SliceKind kind = SliceKind::kAll;
+  std::string lang, source;           // the values sliced on, per kind
+  std::size_t n = 0;                  // posts carrying the head's label
+  BinarySliceMetrics binary;          // binary heads
+  MultiClassSliceMetrics multiclass;  // multi-class heads
+};
+
+// Every slice of one head: "all" first (always present), then languages, sources and language × source
+// pairs, each sorted by name; slices without a labelled post are left out.
+struct HeadReport {
+  ReportHead head;
+  std::vector<SliceReport> slices;
+};
+
+// Accumulates scored posts, then computes per head × slice metrics and writes them.
+class EvalReport {
+ public:
+  // Error(kConfig) naming the head when a head is unnamed, repeated or has unusable labels or threshold.
+  explicit EvalReport(std::vector<ReportHead> heads);
+
+  // One post: probabilities of every head concatenated (1 value, P(label 1), for a binary head; one per
+  // class, summing to 1, for a multi-class head) and one label per head (class index, -1 when the post
+  // lacks it). Error(kInvalidInput) naming the head for a label out of range or a binary probability
+  // outside [0, 1].
+  void add(std::string_view lang, std::string_view source, const float* probabilities,
+           const std::int8_t* labels);
+  std::size_t size() const;
+
+  const std::vector<ReportHead>& heads() const { return heads_; }
+  // The probabilities one post carries: the sum over heads of 1 (binary) or the class count.
+  std::size_t probabilities_per_post() const { return stride_; }
+
+  // The numbers every output shows.
+  std::vector<HeadReport> compute(const ReportOptions&) const;
+
+  std::string to_json(const ReportOptions&) const;
+  std::string to_markdown(const ReportOptions&) const;
+  std::string to_html(const ReportOptions&) const;
+  // Creates dir if needed and writes report.json, report.md, report.html (each via "<file>.partial" +
+  // rename).
+  void write(const std::string& dir, const ReportOptions&) const;  // Error(kIo) naming the path
+
+ private:
+  struct Group {  // one language × source pair
+    std::string lang, source;
+  };
+
+  std::uint32_t intern(std::string_view lang, std::string_view source);
+  HeadReport compute_head(std::size_t head, const ReportOptions& options) const;
+
+  std::vector<ReportHead> heads_;
+  std::vector<std::size_t> offsets_;  // of each head's probabilities within a post
+  std::size_t stride_ = 0;
+  // Per post: its probabilities, its labels and its language × source group, in flat arrays.
+  std::vector<float> probabilities_;
+  std::vector<std::int8_t> labels_;
+  std::vector<std::uint32_t> groups_;
+  std::vector<Group> group_names_;
+  std::unordered_map<std::string, std::uint32_t> group_index_;
+  std::string key_;  // scratch for group look-ups
+};
+
+}  // namespace sieve::infer

@@ -1,0 +1,28 @@
+#pragma once
+// The three renderings of an evaluation report and the text helpers they share (private to infer/).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sieve/infer/eval_report.h"
+
+namespace sieve::infer::report {
+
+// What every rendering shows besides the heads.
+struct ReportSummary {
+  const ReportOptions& options;
+  std::size_t posts = 0;
+};
+
+std::string render_json(const ReportSummary& summary, const std::vector<HeadReport>& heads);
+std::string render_markdown(const ReportSummary& summary, const std::vector<HeadReport>& heads);
+std::string render_html(const ReportSummary& summary, const std::vector<HeadReport>& heads);
+
+// x with `decimals` digits after the point; "–" when x is NaN.
+std::string format_number(double x, int decimals = 3);
+// s with &, <, >, " and ' replaced by entities: for HTML text and attribute values.
+std::string html_escape(std::string_view s);
+
+}  // namespace sieve::infer::report

@@ -1,0 +1,154 @@
+// EvalReport::compute_head: forms the slices of one head and computes their metrics.
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+#include "sieve/infer/eval_report.h"
+
+namespace sieve::infer {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// A slice before its metrics: its name and the language × source groups it gathers.
+struct SliceSpec {
+  SliceReport report;
+  std::vector<std::uint32_t> groups;
+};
+
+SliceSpec spec(std::string name, SliceKind kind, std::string lang, std::string source,
+               std::vector<std::uint32_t> groups) {
+  SliceSpec out;
+  out.report.name = std::move(name);
+  out.report.kind = kind;
+  out.report.lang = std::move(lang);
+  out.report.source = std::move(source);
+  out.groups = std::move(groups);
+  return out;
+}
+
+// "all", then each language, each source and each language × source pair, in name order.
+template <class Group>
+std::vector<SliceSpec> slice_specs(const std::vector<Group>& names) {
+  std::map<std::string, std::vector<std::uint32_t>> by_lang, by_source;
+  std::map<std::pair<std::string, std::string>, std::vector<std::uint32_t>> pairs;
+  std::vector<std::uint32_t> everything;
+  for (std::uint32_t g = 0; g < names.size(); ++g) {
+    everything.push_back(g);
+    by_lang[names[g].lang].push_back(g);
+    by_source[names[g].source].push_back(g);
+    pairs[{names[g].lang, names[g].source}].push_back(g);
+  }
+  std::vector<SliceSpec> specs;
+  specs.push_back(spec("all", SliceKind::kAll, "", "", std::move(everything)));
+  for (auto& [lang, groups] : by_lang) {
+    specs.push_back(spec("lang:" + lang, SliceKind::kLanguage, lang, "", std::move(groups)));
+  }
+  for (auto& [source, groups] : by_source) {
+    specs.push_back(spec("source:" + source, SliceKind::kSource, "", source, std::move(groups)));
+  }
+  for (auto& [key, groups] : pairs) {
+    specs.push_back(spec("lang:" + key.first + " source:" + key.second, SliceKind::kLanguageSource, key.first,
+                         key.second, std::move(groups)));
+  }
+  return specs;
+}
+
+ThresholdReport describe(const metrics::ThresholdChoice& choice) {
+  const metrics::Confusion& c = choice.confusion;
+  return {choice.threshold, c.true_positives + c.false_positives ? c.precision() : kNaN, c.recall(), c.f1()};
+}
+
+BinarySliceMetrics binary_metrics(const std::vector<metrics::Scored>& scored, const ReportHead& head,
+                                  const ReportOptions& options, bool with_curve) {
+  BinarySliceMetrics m;
+  for (const metrics::Scored& e : scored) m.positives += e.positive;
+  const auto n = static_cast<double>(scored.size());
+  m.prevalence = scored.empty() ? kNaN : static_cast<double>(m.positives) / n;
+  m.confusion = metrics::confusion_at(scored, head.threshold);
+  const bool predicts = m.confusion.true_positives + m.confusion.false_positives > 0;
+  m.precision = predicts ? m.confusion.precision() : kNaN;
+  m.recall = m.positives ? m.confusion.recall() : kNaN;
+  m.f1 = predicts || m.positives ? m.confusion.f1() : kNaN;
+  m.roc_auc = metrics::roc_auc(scored);
+  m.pr_auc = metrics::pr_auc(scored);
+  m.calibration_error = metrics::expected_calibration_error(scored, options.calibration_bins);
+  m.reliability = metrics::reliability_bins(scored, options.calibration_bins);
+  if (m.positives == 0) {
+    m.best_f1 = m.target_precision = {kNaN, kNaN, kNaN, kNaN};
+    return m;
+  }
+  m.best_f1 = describe(metrics::best_f1_threshold(scored));
+  const metrics::ThresholdChoice precise = metrics::threshold_for_precision(scored, options.target_precision);
+  m.target_precision = describe(precise);
+  m.target_precision_reached = precise.confusion.precision() >= options.target_precision;
+  if (with_curve) m.pr_curve = metrics::pr_curve(scored, options.curve_points);
+  return m;
+}
+
+MultiClassSliceMetrics multiclass_metrics(metrics::ConfusionMatrix confusion) {
+  MultiClassSliceMetrics m;
+  m.accuracy = confusion.accuracy();
+  m.macro_f1 = confusion.macro_f1();
+  for (std::size_t c = 0; c < confusion.classes(); ++c) {
+    const metrics::Confusion one = confusion.one_vs_rest(c);
+    const bool predicted = confusion.predicted(c) > 0, present = confusion.support(c) > 0;
+    m.precision.push_back(predicted ? one.precision() : kNaN);
+    m.recall.push_back(present ? one.recall() : kNaN);
+    m.f1.push_back(predicted || present ? one.f1() : kNaN);
+  }
+  m.confusion = std::move(confusion);
+  return m;
+}
+
+std::size_t argmax(const float* p, std::size_t classes) {
+  return static_cast<std::size_t>(std::max_element(p, p + classes) - p);
+}
+
+}  // namespace
+
+HeadReport EvalReport::compute_head(std::size_t k, const ReportOptions& options) const {
+  HeadReport out{heads_[k], {}};
+  const ReportHead& head = heads_[k];
+  const std::size_t classes = head.labels.size();
+  // Each labelled post once per language × source group; slices gather groups.
+  std::vector<std::vector<metrics::Scored>> scored(head.binary ? group_names_.size() : 0);
+  std::vector<metrics::ConfusionMatrix> matrices(head.binary ? 0 : group_names_.size(),
+                                                 metrics::ConfusionMatrix(classes));
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    const int label = labels_[i * heads_.size() + k];
+    if (label < 0) continue;
+    const float* p = &probabilities_[i * stride_ + offsets_[k]];
+    if (head.binary) {
+      scored[groups_[i]].push_back({static_cast<double>(*p), label == 1});
+    } else {
+      matrices[groups_[i]].add(static_cast<std::size_t>(label), argmax(p, classes));
+    }
+  }
+  for (SliceSpec& spec : slice_specs(group_names_)) {
+    SliceReport slice = std::move(spec.report);
+    if (head.binary) {
+      std::vector<metrics::Scored> gathered;
+      for (const std::uint32_t g : spec.groups)
+        gathered.insert(gathered.end(), scored[g].begin(), scored[g].end());
+      // Sorted once here: each metric sorts its own copy, which is then already in order.
+      std::sort(gathered.begin(), gathered.end(),
+                [](const metrics::Scored& a, const metrics::Scored& b) { return a.score > b.score; });
+      slice.n = gathered.size();
+      const bool charted = slice.kind == SliceKind::kAll || slice.kind == SliceKind::kLanguage;
+      if (slice.n > 0 || slice.kind == SliceKind::kAll) {
+        slice.binary = binary_metrics(gathered, head, options, charted);
+      }
+    } else {
+      metrics::ConfusionMatrix confusion(classes);
+      for (const std::uint32_t g : spec.groups) confusion.add(matrices[g]);
+      slice.n = confusion.total();
+      slice.multiclass = multiclass_metrics(std::move(confusion));
+    }
+    if (slice.n > 0 || slice.kind == SliceKind::kAll) out.slices.push_back(std::move(slice));
+  }
+  return out;
+}
+
+}  // namespace sieve::infer

@@ -1,0 +1,44 @@
+// Text helpers shared by the Markdown and HTML renderings of the evaluation report.
+
+#include <cmath>
+#include <cstdio>
+
+#include "report_render.h"
+
+namespace sieve::infer::report {
+
+std::string format_number(double x, int decimals) {
+  if (std::isnan(x)) return "\xE2\x80\x93";  // an en dash: the metric is undefined on this slice
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, x);
+  return buffer;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace sieve::infer::report
