@@ -9,6 +9,7 @@
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/infer/model_file.h"
+#include "sieve/models/parameter_export.h"
 
 namespace sieve::train {
 namespace {
@@ -105,12 +106,7 @@ void export_model(const std::string& path, models::Classifier& model, const mode
                   const ShardSet& train_set, const Evaluation& best, const std::string& config_toml) {
   infer::ModelFileWriter writer;
   writer.set_metadata("sieve", sieve_metadata(model, config, train_set, best, config_toml));
-  for (const auto& item : model->named_parameters()) {
-    const torch::Tensor t = item.value().detach().to(torch::kFloat32).contiguous();
-    infer::Shape shape(t.sizes().begin(), t.sizes().end());
-    writer.add_tensor(item.key(), infer::DType::kF32, shape, t.data_ptr<float>(),
-                      static_cast<std::size_t>(t.numel()) * 4);
-  }
+  models::add_parameters(writer, *model);
   const std::string tokenizer = read_bytes(train_set.tokenizer_path());
   writer.add_tensor("tokenizer.model", infer::DType::kU8, {static_cast<std::int64_t>(tokenizer.size())},
                     tokenizer.data(), tokenizer.size(), 1);
