@@ -17,6 +17,9 @@ std::vector<Command> add_normalize_command(CLI::App& app);
 std::vector<Command> add_tokenizer_commands(CLI::App& app);
 std::vector<Command> add_data_commands(CLI::App& app);
 std::vector<Command> add_train_command(CLI::App& app);
+std::vector<Command> add_score_command(CLI::App& app);
+std::vector<Command> add_eval_command(CLI::App& app);
+std::vector<Command> add_model_commands(CLI::App& app);  // quantize, calibrate
 
 // The subcommands of `sieve data`, one file each.
 std::vector<Command> add_simulate_command(CLI::App& data);  // simulate

@@ -155,8 +155,8 @@ std::string EvalReport::to_html(const ReportOptions& options) const {
   return report::render_html({options, size()}, compute(options));
 }
 
-void EvalReport::write(const std::string& dir, const ReportOptions& options) const {
-  const std::vector<HeadReport> heads = compute(options);
+std::vector<HeadReport> EvalReport::write(const std::string& dir, const ReportOptions& options) const {
+  std::vector<HeadReport> heads = compute(options);
   const report::ReportSummary summary{options, size()};
   // Rendered before anything is written: a failure leaves no half-written set of files.
   const std::string json = report::render_json(summary, heads);
@@ -169,6 +169,7 @@ void EvalReport::write(const std::string& dir, const ReportOptions& options) con
   write_file((base / "report.json").string(), json);
   write_file((base / "report.md").string(), markdown);
   write_file((base / "report.html").string(), html);
+  return heads;
 }
 
 }  // namespace sieve::infer

@@ -105,8 +105,8 @@ class EvalReport {
   std::string to_markdown(const ReportOptions&) const;
   std::string to_html(const ReportOptions&) const;
   // Creates dir if needed and writes report.json, report.md, report.html (each via "<file>.partial" +
-  // rename).
-  void write(const std::string& dir, const ReportOptions&) const;  // Error(kIo) naming the path
+  // rename); returns the numbers written, as compute() does. Error(kIo) naming the path.
+  std::vector<HeadReport> write(const std::string& dir, const ReportOptions&) const;
 
  private:
   struct Group {  // one language × source pair

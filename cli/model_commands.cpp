@@ -1,0 +1,147 @@
+// sieve quantize / sieve calibrate: write a new model file from an existing one, with int8 weights or
+// with per-head temperatures fitted on held-out data.
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "command.h"
+#include "model_labels.h"
+#include "reader_options.h"
+#include "record_scoring.h"
+#include "sieve/core/error.h"
+#include "sieve/infer/calibration.h"
+#include "sieve/infer/metrics.h"
+#include "sieve/infer/model_file.h"
+#include "sieve/infer/quantize.h"
+#include "validators.h"
+
+namespace sieve::cli {
+namespace {
+
+struct QuantizeOptions {
+  std::string model;
+  std::string output;
+};
+
+struct CalibrateOptions {
+  std::string model;
+  std::string data;
+  std::string output;  // "" writes over the model
+  ReaderOptions reader;
+  ScoringOptions scoring;
+};
+
+// Every tensor of file, unchanged, with the alignment the exporter gave it.
+void copy_tensors(const infer::ModelFile& file, infer::ModelFileWriter& writer) {
+  for (const infer::Tensor& t : file.tensors()) {
+    const std::size_t alignment = t.dtype == infer::DType::kU8 ? 1 : infer::kModelFileAlignment;
+    writer.add_tensor(t.name, t.dtype, t.shape, t.data, t.bytes, alignment);
+  }
+}
+
+int run_quantize(const QuantizeOptions& options) {
+  const auto model =
+      infer::Model::load(options.model);  // the whole model is checked before anything is written
+  infer::ModelFileWriter writer;
+  writer.set_metadata("sieve", model->file().metadata("sieve"));
+  infer::QuantizeStats stats;
+  infer::add_quantized_tensors(model->file(), writer, &stats);
+  writer.write(options.output);
+  // The new file must load and still reproduce the trainer's samples within the int8 tolerance.
+  const infer::SelfTestResult check = infer::Model::load(options.output)->self_test();
+  std::printf("%zu tensors to int8: %.1f MB -> %.1f MB; self-test largest difference %.4f (tolerance %.2f)\n",
+              stats.tensors_quantized, stats.bytes_before / 1e6, stats.bytes_after / 1e6,
+              check.max_difference, check.tolerance);
+  if (!check.passed()) {
+    throw Error(ErrorKind::kFormat, options.output,
+                "the int8 model fails its self-test: keep the fp32 model");
+  }
+  return 0;
+}
+
+// The logits and labels of each head over the labelled posts of the data.
+std::vector<metrics::HeadLogits> collect_logits(const infer::Model& model, datasets::RecordReader& reader,
+                                                const ScoringOptions& scoring) {
+  std::vector<metrics::HeadLogits> heads(model.heads().size());
+  for (std::size_t h = 0; h < heads.size(); ++h) heads[h].classes = model.heads()[h].outputs();
+  score_records(model, reader, scoring, nullptr, [&](ScoredChunk& chunk) {
+    const std::size_t width = model.output_count();
+    for (std::size_t i = 0; i < chunk.records.size(); ++i) {
+      for (std::size_t h = 0; h < heads.size(); ++h) {
+        const std::int8_t label = chunk.records[i].labels[h];
+        if (label < 0) continue;
+        const float* z = &chunk.logits[i * width + model.output_offset(h)];
+        heads[h].logits.insert(heads[h].logits.end(), z, z + heads[h].classes);
+        heads[h].labels.push_back(label);
+      }
+    }
+  });
+  return heads;
+}
+
+// Expected calibration error of a binary head at a temperature; NaN for multi-class heads.
+double binary_calibration_error(const metrics::HeadLogits& head, double temperature) {
+  if (head.classes != 1) return std::nan("");
+  std::vector<metrics::Scored> scored;
+  for (std::size_t i = 0; i < head.rows(); ++i) {
+    scored.push_back({1.0 / (1.0 + std::exp(-head.logits[i] / temperature)), head.labels[i] == 1});
+  }
+  return metrics::expected_calibration_error(scored);
+}
+
+int run_calibrate(CalibrateOptions options) {
+  const std::string output = options.output.empty() ? options.model : options.output;
+  options.scoring.keep_logits = true;
+  datasets::ReaderConfig config = resolve(options.reader);
+  const auto model = infer::Model::load(options.model);
+  config.schema = label_schema_of(*model);
+  datasets::RecordReader reader(options.data, config);
+  const std::vector<metrics::HeadLogits> logits = collect_logits(*model, reader, options.scoring);
+
+  std::vector<infer::HeadInfo> heads = model->heads();
+  std::printf("%-14s %8s %11s %9s %9s %9s %9s\n", "head", "n", "temperature", "NLL", "NLL now", "ECE",
+              "ECE now");
+  for (std::size_t h = 0; h < heads.size(); ++h) {
+    const metrics::TemperatureFit fit = metrics::fit_temperature(logits[h]);
+    if (logits[h].rows() > 0) heads[h].temperature = fit.temperature;
+    std::printf("%-14s %8zu %11.4f %9.4f %9.4f %9.4f %9.4f\n", heads[h].name.c_str(), logits[h].rows(),
+                heads[h].temperature, fit.nll_before, fit.nll_after, binary_calibration_error(logits[h], 1.0),
+                binary_calibration_error(logits[h], heads[h].temperature));
+  }
+  infer::ModelFileWriter writer;
+  for (const auto& [key, value] : model->file().metadata()) writer.set_metadata(key, value);
+  writer.set_metadata("sieve",
+                      infer::with_head_settings(model->file().metadata("sieve"), heads, options.model));
+  copy_tensors(model->file(), writer);
+  writer.write(output);
+  std::printf("temperatures stored in %s\n", output.c_str());
+  const datasets::ReadStats& stats = reader.stats();
+  if (stats.rejected == 0) return 0;
+  std::cerr << "sieve: " << stats.rejected << " of " << stats.rows << " rows rejected\n";
+  return 2;
+}
+
+}  // namespace
+
+std::vector<Command> add_model_commands(CLI::App& app) {
+  auto quantize_options = std::make_shared<QuantizeOptions>();
+  CLI::App* quantize = app.add_subcommand("quantize", "write a copy of a model with int8 weights");
+  quantize->add_option("model", quantize_options->model, "model.sieve")->required();
+  quantize->add_option("output", quantize_options->output, "the int8 model file")->required();
+
+  auto calibrate_options = std::make_shared<CalibrateOptions>();
+  CLI::App* calibrate =
+      app.add_subcommand("calibrate", "fit a temperature per head on labelled held-out posts and store it");
+  calibrate->add_option("model", calibrate_options->model, "model.sieve")->required();
+  calibrate->add_option("data", calibrate_options->data, "labelled dev posts (JSONL, CSV, TSV)")->required();
+  calibrate->add_option("-o,--output", calibrate_options->output, "the calibrated model (default: in place)");
+  calibrate->add_option("--threads", calibrate_options->scoring.threads, "worker threads (0: all cores)")
+      ->check(kNotNegative);
+  add_reader_options(*calibrate, calibrate_options->reader);
+
+  return {{quantize, [quantize_options] { return run_quantize(*quantize_options); }},
+          {calibrate, [calibrate_options] { return run_calibrate(*calibrate_options); }}};
+}
+
+}  // namespace sieve::cli

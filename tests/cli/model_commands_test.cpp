@@ -1,0 +1,261 @@
+// sieve score | eval | quantize | calibrate on a bag model trained on the corpus, run as a user runs them.
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "corpus.h"
+#include "run_sieve.h"
+#include "sieve/infer/metrics.h"
+
+namespace sieve::testing {
+namespace {
+
+// Trained once for every test: tokenizer, shards and a bag model of three epochs on the corpus.
+struct TrainedModel {
+  std::string dir;
+  std::string model;  // model.sieve
+  std::string skip;   // why the tests cannot run, or ""
+};
+
+const TrainedModel& trained_model() {
+  static const TrainedModel trained = [] {
+    TrainedModel t;
+    t.skip = corpus_missing_message("train.jsonl");
+    if (!t.skip.empty()) return t;
+    const std::string trainer = std::filesystem::path(SIEVE_BINARY).parent_path() / "sieve-train";
+    if (access(trainer.c_str(), X_OK) != 0) {
+      t.skip = "sieve-train is not built (SIEVE_WITH_TRAINING=OFF): no model to score with";
+      return t;
+    }
+    t.dir = scratch_dir("trained_model");
+    const std::string corpus = corpus_dir();
+    const std::vector<std::string> steps = {
+        "tokenizer train --jsonl " + corpus + "/train.jsonl --vocab-size 4000 --max-sentences 40000 -o " +
+            t.dir + "/spm.model",
+        "data prepare -t " + t.dir + "/spm.model " + corpus + "/train.jsonl -o " + t.dir + "/train",
+        "data prepare -t " + t.dir + "/spm.model " + corpus + "/dev.jsonl -o " + t.dir + "/dev",
+        "train --train " + t.dir + "/train --dev " + t.dir + "/dev -o " + t.dir +
+            "/model --set train.epochs=3 --set train.seed=7",
+    };
+    for (const std::string& step : steps) {
+      const RunResult r = run_sieve(step);
+      if (r.exit_code != 0) {
+        t.skip = "setup failed: sieve " + step + "\n" + r.err;
+        return t;
+      }
+    }
+    t.model = t.dir + "/model/model.sieve";
+    return t;
+  }();
+  return trained;
+}
+
+class ModelCommands : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const TrainedModel& t = trained_model();
+    if (t.skip.rfind("setup failed", 0) == 0) FAIL() << t.skip;
+    if (!t.skip.empty()) GTEST_SKIP() << t.skip;
+    model_ = t.model;
+    dir_ = t.dir;
+  }
+  std::string model_, dir_;
+};
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The "all" slice of every head of report.json: head name → ROC-AUC.
+std::map<std::string, double> report_roc_aucs(const std::string& report_dir) {
+  simdjson::dom::parser parser;
+  const simdjson::dom::element report = parser.load(report_dir + "/report.json");
+  std::map<std::string, double> aucs;
+  for (const auto head : report["heads"].get_array()) {
+    if (std::string_view(head["kind"]) != "binary") continue;
+    const auto all = head["slices"].at(0);
+    EXPECT_EQ(std::string_view(all["name"]), "all");
+    aucs[std::string(std::string_view(head["name"]))] = double(all["roc_auc"]);
+  }
+  return aucs;
+}
+
+TEST_F(ModelCommands, ScoreWritesOneLinePerGoodRowAndReportsTheBadOnes) {
+  const std::string input =
+      R"({"id":"a","text":"Trudeau hid the scandal, share before they delete it!","lang":"en"})"
+      "\n"
+      R"({"id":"b","text": broken json)"
+      "\n"
+      R"({"id":"c","text":"Belle journée au parc avec les enfants"})"
+      "\n"
+      "{\"id\":\"d\",\"text\":\"bad \xff\xfe utf-8\"}\n"
+      R"({"id":"e","text":"特鲁多总理隐瞒了丑闻"})"
+      "\n";
+  const RunResult r = run_sieve("score " + model_ + " -", input);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("<stdin>:2:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("<stdin>:4:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("2 of 5 rows rejected, 3 scored"), std::string::npos) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  simdjson::dom::parser parser;
+  const std::vector<std::string> ids = {"a", "c", "e"}, langs = {"en", "fr", "zh"};
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const simdjson::dom::element line = parser.parse(lines[i]);
+    EXPECT_EQ(std::string_view(line["id"]), ids[i]);
+    EXPECT_EQ(std::string_view(line["lang"]), langs[i]);  // given for a, guessed for c and e
+    for (const char* head : {"coordinated", "machine", "nonnative", "abusive"}) {
+      const double p = line["scores"][head];
+      EXPECT_TRUE(p >= 0 && p <= 1) << lines[i];
+      EXPECT_TRUE(line["decisions"][head].is_bool()) << lines[i];
+    }
+  }
+}
+
+TEST_F(ModelCommands, ShardsPartitionTheInputAndScoresDoNotDependOnThreads) {
+  const std::string input = corpus_dir() + "/test.jsonl";
+  const RunResult all = run_sieve("score " + model_ + " " + input + " --threads 2");
+  const RunResult one_thread = run_sieve("score " + model_ + " " + input + " --threads 1");
+  const RunResult first = run_sieve("score " + model_ + " " + input + " --shard 0/2 --threads 1");
+  const RunResult second = run_sieve("score " + model_ + " " + input + " --shard 1/2 --threads 2");
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.out, one_thread.out);
+  const auto lines = lines_of(all.out), a = lines_of(first.out), b = lines_of(second.out);
+  ASSERT_EQ(a.size() + b.size(), lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) EXPECT_EQ(lines[i], i % 2 == 0 ? a[i / 2] : b[i / 2]);
+  EXPECT_EQ(run_sieve("score " + model_ + " " + input + " --shard 2/2").exit_code, 2);
+}
+
+TEST_F(ModelCommands, ExplainNamesSpansOfTheNormalizedPost) {
+  const RunResult r = run_sieve("score " + model_ + " - --explain 3",
+                                R"({"id":"a","text":"Trudeau HID the scandal, share before they delete it!"})"
+                                "\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::parser parser;
+  const simdjson::dom::element line = parser.parse(r.out);
+  const std::string_view normalized = line["normalized"];
+  EXPECT_EQ(normalized, "trudeau hid the scandal, share before they delete it!");
+  const simdjson::dom::array spans = line["explain"]["coordinated"];
+  ASSERT_EQ(spans.size(), 3u);
+  double previous = INFINITY;
+  for (const auto span : spans) {
+    const std::uint64_t begin = span["begin"], end = span["end"];
+    EXPECT_EQ(normalized.substr(begin, end - begin), std::string_view(span["span"]));
+    const double change = std::fabs(double(span["logit_change"]));
+    EXPECT_LE(change, previous);  // strongest first
+    EXPECT_GT(change, 0);
+    previous = change;
+  }
+}
+
+TEST_F(ModelCommands, EvalReportAgreesWithTheScoresItIsBuiltFrom) {
+  const std::string test = corpus_dir() + "/test.jsonl";
+  const std::string report = dir_ + "/report";
+  const RunResult r = run_sieve("eval " + model_ + " " + test + " --report " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* name : {"report.json", "report.md", "report.html"}) {
+    EXPECT_TRUE(std::filesystem::file_size(report + "/" + name) > 1000) << name;
+  }
+  EXPECT_NE(file_text(report + "/report.html").find("<svg"), std::string::npos);
+  const auto aucs = report_roc_aucs(report);
+  ASSERT_EQ(aucs.size(), 4u);
+
+  // The same ROC-AUC from `sieve score`'s probabilities and the labels of the file.
+  const RunResult scored = run_sieve("score " + model_ + " " + test);
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  simdjson::dom::parser parser, label_parser;
+  std::vector<metrics::Scored> coordinated;
+  std::istringstream labels(file_text(test));
+  std::string label_line;
+  for (const std::string& line : lines_of(scored.out)) {
+    std::getline(labels, label_line);
+    const simdjson::dom::element row = label_parser.parse(label_line);
+    std::int64_t label;
+    if (row["coordinated"].get(label)) continue;
+    coordinated.push_back({double(parser.parse(line)["scores"]["coordinated"]), label == 1});
+  }
+  EXPECT_NEAR(aucs.at("coordinated"), metrics::roc_auc(coordinated), 1e-6);
+  EXPECT_GT(aucs.at("coordinated"), 0.85);  // a model that learned something
+}
+
+TEST_F(ModelCommands, Int8LosesAtMostHalfAPointOfRocAucPerHead) {
+  const std::string int8 = dir_ + "/model.int8.sieve";
+  const RunResult q = run_sieve("quantize " + model_ + " " + int8);
+  ASSERT_EQ(q.exit_code, 0) << q.err;
+  EXPECT_LT(std::filesystem::file_size(int8), std::filesystem::file_size(model_) / 3);
+  const std::string test = corpus_dir() + "/test.jsonl";
+  ASSERT_EQ(run_sieve("eval " + model_ + " " + test + " --report " + dir_ + "/fp32").exit_code, 0);
+  ASSERT_EQ(run_sieve("eval " + int8 + " " + test + " --report " + dir_ + "/int8").exit_code, 0);
+  const auto fp32_aucs = report_roc_aucs(dir_ + "/fp32"), int8_aucs = report_roc_aucs(dir_ + "/int8");
+  ASSERT_EQ(fp32_aucs.size(), 4u);
+  for (const auto& [head, auc] : fp32_aucs) {
+    EXPECT_GE(int8_aucs.at(head), auc - 0.005) << head;
+    EXPECT_NE(int8_aucs.at(head), auc) << head << ": the int8 model scored exactly as fp32";
+  }
+}
+
+TEST_F(ModelCommands, CalibrateStoresTemperaturesThatLowerTheDevLoss) {
+  const std::string calibrated = dir_ + "/model.calibrated.sieve";
+  const std::string dev = corpus_dir() + "/dev.jsonl";
+  const RunResult r = run_sieve("calibrate " + model_ + " " + dev + " -o " + calibrated);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Each head's line: name, n, temperature, NLL before, NLL after, ECE before, ECE after.
+  for (const char* head : {"coordinated", "machine", "nonnative", "abusive"}) {
+    const std::size_t at = r.out.find(std::string("\n") + head + " ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    std::istringstream fields(r.out.substr(at + 1));
+    std::string name;
+    double n, temperature, nll_before, nll_after;
+    fields >> name >> n >> temperature >> nll_before >> nll_after;
+    EXPECT_GT(n, 1000) << head;
+    EXPECT_LE(nll_after, nll_before) << head;
+    EXPECT_TRUE(temperature > 0.05 && temperature < 20) << head;
+  }
+  // The ranking is the same, so the ROC-AUC is too; the scores are not.
+  const std::string test = corpus_dir() + "/test.jsonl";
+  ASSERT_EQ(run_sieve("eval " + calibrated + " " + test + " --report " + dir_ + "/calibrated").exit_code, 0);
+  ASSERT_EQ(run_sieve("eval " + model_ + " " + test + " --report " + dir_ + "/uncalibrated").exit_code, 0);
+  const auto before = report_roc_aucs(dir_ + "/uncalibrated"), after = report_roc_aucs(dir_ + "/calibrated");
+  for (const auto& [head, auc] : before) EXPECT_NEAR(after.at(head), auc, 1e-4) << head;
+  const std::string post = R"({"id":"a","text":"Trudeau hid the scandal, share before they delete it!"})";
+  EXPECT_NE(run_sieve("score " + model_ + " -", post).out, run_sieve("score " + calibrated + " -", post).out);
+}
+
+TEST_F(ModelCommands, ATruncatedModelIsAClearErrorNotACrash) {
+  const std::string bytes = file_text(model_);
+  for (const std::size_t keep :
+       {std::size_t{0}, std::size_t{7}, std::size_t{100}, bytes.size() / 2, bytes.size() - 1}) {
+    const std::string cut = dir_ + "/cut.sieve";
+    std::ofstream(cut, std::ios::binary) << bytes.substr(0, keep);
+    const RunResult r = run_sieve("score " + cut + " -", "{\"text\":\"hello\"}\n");
+    EXPECT_EQ(r.exit_code, 2) << keep << ": " << r.err;
+    EXPECT_EQ(r.err.rfind("sieve: " + cut + ": ", 0), 0u) << keep << ": " << r.err;
+    EXPECT_TRUE(r.out.empty());
+  }
+}
+
+TEST_F(ModelCommands, SelfTestPassesOnTheTrainedModel) {
+  const RunResult r = run_sieve("score " + model_ + " --self-test");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("self-test passed: 8 samples"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace sieve::testing
