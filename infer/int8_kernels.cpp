@@ -2,64 +2,17 @@
 // widened to float in registers, then scaled once per row.
 
 #include <algorithm>
+#include <vector>
 
+#include "gemm_block.h"
 #include "kernels.h"
 
 namespace sieve::infer::kernels {
 namespace {
 
-constexpr std::size_t kLanes = 16;
-constexpr std::size_t kTokens = 4;
-constexpr std::size_t kRowBlock = 64;
 constexpr std::size_t kPrefetchAhead = 4;
 
 #define SIEVE_INLINE inline __attribute__((always_inline))
-
-SIEVE_INLINE float horizontal_sum(const float* acc, std::size_t n) {
-  float sum = 0;
-  for (std::size_t k = 0; k < n; ++k) sum += acc[k];
-  return sum;
-}
-
-// Σ q[i] · x[i], before the row's scale.
-SIEVE_INLINE float dot_i8(const std::int8_t* q, const float* x, std::size_t n) {
-  float acc[kLanes] = {};
-  std::size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (std::size_t k = 0; k < kLanes; ++k) acc[k] += static_cast<float>(q[i + k]) * x[i + k];
-  }
-  float tail = 0;
-  for (; i < n; ++i) tail += static_cast<float>(q[i]) * x[i];
-  return horizontal_sum(acc, kLanes) + tail;
-}
-
-SIEVE_INLINE void dot4_i8(const std::int8_t* q, const float* const* x, std::size_t n, float* out) {
-  constexpr std::size_t kWidth = 8;
-  float a0[kWidth] = {}, a1[kWidth] = {}, a2[kWidth] = {}, a3[kWidth] = {};
-  const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
-  std::size_t i = 0;
-  for (; i + kWidth <= n; i += kWidth) {
-    for (std::size_t k = 0; k < kWidth; ++k) {
-      const float wk = static_cast<float>(q[i + k]);
-      a0[k] += wk * x0[i + k];
-      a1[k] += wk * x1[i + k];
-      a2[k] += wk * x2[i + k];
-      a3[k] += wk * x3[i + k];
-    }
-  }
-  float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-  for (; i < n; ++i) {
-    const float wi = static_cast<float>(q[i]);
-    t0 += wi * x0[i];
-    t1 += wi * x1[i];
-    t2 += wi * x2[i];
-    t3 += wi * x3[i];
-  }
-  out[0] = horizontal_sum(a0, kWidth) + t0;
-  out[1] = horizontal_sum(a1, kWidth) + t1;
-  out[2] = horizontal_sum(a2, kWidth) + t2;
-  out[3] = horizontal_sum(a3, kWidth) + t3;
-}
 
 SIEVE_INLINE void prefetch_row(const void* row, std::size_t bytes) {
   const char* p = static_cast<const char*>(row);
@@ -83,24 +36,34 @@ SIEVE_VECTOR_CLONES void sum_rows_i8(const std::int8_t* table, const float* scal
 SIEVE_VECTOR_CLONES void matmul_i8(const std::int8_t* w, const float* scale, std::size_t rows,
                                    std::size_t cols, const float* x, std::size_t x_stride, std::size_t m,
                                    const float* bias, float* y, std::size_t y_stride) {
-  for (std::size_t r0 = 0; r0 < rows; r0 += kRowBlock) {
-    const std::size_t r1 = std::min(rows, r0 + kRowBlock);
+  // Two weight rows at a time are widened to fp32 (a loop GCC vectorises; widening inside the block loop
+  // would not be), then every input passes over them with the fp32 block. The buffer grows once per thread.
+  thread_local std::vector<float> widened;
+  if (widened.size() < 2 * cols) widened.resize(2 * cols);
+  float* w0 = widened.data();
+  float* w1 = w0 + cols;
+  for (std::size_t r = 0; r < rows; r += 2) {
+    const bool pair = r + 1 < rows;
+    for (std::size_t k = 0; k < cols; ++k) w0[k] = static_cast<float>(w[r * cols + k]);
+    if (pair) {
+      for (std::size_t k = 0; k < cols; ++k) w1[k] = static_cast<float>(w[(r + 1) * cols + k]);
+    }
+    const float b0 = bias ? bias[r] : 0.0f;
+    const float b1 = pair && bias ? bias[r + 1] : 0.0f;
     std::size_t t = 0;
-    for (; t + kTokens <= m; t += kTokens) {
-      const float* xs[kTokens];
-      for (std::size_t j = 0; j < kTokens; ++j) xs[j] = x + (t + j) * x_stride;
-      for (std::size_t r = r0; r < r1; ++r) {
-        float out[kTokens];
-        dot4_i8(w + r * cols, xs, cols, out);
-        const float b = bias ? bias[r] : 0.0f;
-        for (std::size_t j = 0; j < kTokens; ++j) y[(t + j) * y_stride + r] = scale[r] * out[j] + b;
+    for (; pair && t + 4 <= m; t += 4) {
+      const float* xs[4] = {x + t * x_stride, x + (t + 1) * x_stride, x + (t + 2) * x_stride,
+                            x + (t + 3) * x_stride};
+      float out[4][2];
+      detail::dot_4x2(w0, w1, xs, cols, out);
+      for (std::size_t j = 0; j < 4; ++j) {
+        y[(t + j) * y_stride + r] = scale[r] * out[j][0] + b0;
+        y[(t + j) * y_stride + r + 1] = scale[r + 1] * out[j][1] + b1;
       }
     }
     for (; t < m; ++t) {
-      for (std::size_t r = r0; r < r1; ++r) {
-        y[t * y_stride + r] =
-            scale[r] * dot_i8(w + r * cols, x + t * x_stride, cols) + (bias ? bias[r] : 0.0f);
-      }
+      y[t * y_stride + r] = scale[r] * detail::dot_block(w0, x + t * x_stride, cols) + b0;
+      if (pair) y[t * y_stride + r + 1] = scale[r + 1] * detail::dot_block(w1, x + t * x_stride, cols) + b1;
     }
   }
 }
