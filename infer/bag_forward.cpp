@@ -1,5 +1,9 @@
 // bag (models/include/sieve/models/bag_model.h): p = the mean of the bag rows of every feature id.
 
+#include <algorithm>
+#include <vector>
+
+#include "network_scratch.h"
 #include "network_weights.h"
 
 namespace sieve::infer::detail {
@@ -12,6 +16,38 @@ void bind_bag(const ModelFile& file, const ModelConfig& config, NetworkWeights& 
 void bag_embed(const NetworkWeights& weights, const ModelConfig&, const PostIds& post, NetworkScratch&,
                float* pooled) {
   mean_rows(weights.bag, post.ids, post.count, pooled);
+}
+
+void fold_bag_heads(NetworkWeights& weights) {
+  const std::size_t rows = weights.bag.rows, dim = weights.bag.cols;
+  const std::size_t width = (weights.outputs + 7) / 8 * 8;
+  weights.folded_width = width;
+  weights.folded_heads.assign(rows * width, 0.0f);
+  std::vector<float> row(dim);
+  for (std::size_t f = 0; f < rows; ++f) {
+    std::fill(row.begin(), row.end(), 0.0f);
+    add_row(weights.bag, f, row.data());
+    for (std::size_t k = 0; k < weights.heads.size(); ++k) {
+      matvec(weights.heads[k].weight, row.data(), nullptr,
+             &weights.folded_heads[f * width + weights.offsets[k]]);
+    }
+  }
+}
+
+void folded_bag_logits(const NetworkWeights& weights, const PostIds& post, NetworkScratch& scratch,
+                       float* logits) {
+  const std::size_t width = weights.folded_width;
+  float* sums = grow(scratch.pooled, width);
+  std::fill(sums, sums + width, 0.0f);
+  kernels::sum_rows_f32(weights.folded_heads.data(), width, post.ids, post.count, sums);
+  const float inverse = post.count > 0 ? 1.0f / static_cast<float>(post.count) : 0.0f;
+  for (std::size_t k = 0; k < weights.heads.size(); ++k) {
+    const Dense& head = weights.heads[k];
+    for (std::size_t o = 0; o < head.weight.rows; ++o) {
+      const std::size_t at = weights.offsets[k] + o;
+      logits[at] = sums[at] * inverse + head.bias[o];
+    }
+  }
 }
 
 }  // namespace sieve::infer::detail

@@ -63,6 +63,7 @@ Network::Network(const ModelFile& file, ModelConfig config) : config_(std::move(
     weights->offsets.push_back(weights->outputs);
     weights->outputs += static_cast<std::size_t>(outputs);
   }
+  if (config_.architecture == Architecture::kBag && !weights->has_hidden) detail::fold_bag_heads(*weights);
   weights_ = std::move(weights);
 }
 
@@ -108,6 +109,7 @@ void Network::forward(const PostIds& post, NetworkWorkspace& workspace, float* l
   check(post);
   detail::NetworkScratch& scratch = workspace.scratch();
   const detail::NetworkWeights& w = *weights_;
+  if (!w.folded_heads.empty()) return detail::folded_bag_logits(w, post, scratch, logits);
   float* p = detail::grow(scratch.pooled, w.pooled_dim);
   pool(w, config_, post, scratch, p);
   const float* z = p;

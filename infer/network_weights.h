@@ -89,6 +89,13 @@ struct NetworkWeights {
   std::size_t outputs = 0;
   std::size_t pooled_dim = 0;
   bool quantized = false;
+  // bag without a hidden layer: the heads are linear in the mean of the bag rows, so they are folded into
+  // the table once at load. Row f holds every head's logits for bag row f alone (no bias): [table_size,
+  // outputs]. A post's logits are then the biases plus the mean of its rows of this narrow table, which
+  // reads outputs values per feature instead of dim. Rows are padded to folded_width, a multiple of 8,
+  // so that one row is whole vectors.
+  std::vector<float> folded_heads;
+  std::size_t folded_width = 0;
   std::vector<std::vector<float>> owned_f32;  // re-laid out matrices (small)
   std::vector<std::vector<std::int8_t>> owned_i8;
 
@@ -105,6 +112,11 @@ struct NetworkWeights {
 void bind_bag(const ModelFile& file, const ModelConfig& config, NetworkWeights& weights);
 void bind_cnn(const ModelFile& file, const ModelConfig& config, NetworkWeights& weights);
 void bind_transformer(const ModelFile& file, const ModelConfig& config, NetworkWeights& weights);
+// Fills weights.folded_heads (see above); call after the heads are bound.
+void fold_bag_heads(NetworkWeights& weights);
+// The logits of a checked post from weights.folded_heads.
+void folded_bag_logits(const NetworkWeights& weights, const PostIds& post, NetworkScratch& scratch,
+                       float* logits);
 void bag_embed(const NetworkWeights& weights, const ModelConfig& config, const PostIds& post,
                NetworkScratch& scratch, float* pooled);
 void cnn_embed(const NetworkWeights& weights, const ModelConfig& config, const PostIds& post,
