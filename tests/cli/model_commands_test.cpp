@@ -91,7 +91,7 @@ std::map<std::string, double> report_roc_aucs(const std::string& report_dir) {
   for (const auto head : report["heads"].get_array()) {
     if (std::string_view(head["kind"]) != "binary") continue;
     const auto all = head["slices"].at(0);
-    EXPECT_EQ(std::string_view(all["name"]), "all");
+    EXPECT_EQ(std::string_view(all["slice"]), "all");
     aucs[std::string(std::string_view(head["name"]))] = double(all["roc_auc"]);
   }
   return aucs;
@@ -224,7 +224,7 @@ TEST_F(ModelCommands, CalibrateStoresTemperaturesThatLowerTheDevLoss) {
     std::string name;
     double n, temperature, nll_before, nll_after;
     fields >> name >> n >> temperature >> nll_before >> nll_after;
-    EXPECT_GT(n, 1000) << head;
+    EXPECT_GT(n, 500) << head;
     EXPECT_LE(nll_after, nll_before) << head;
     EXPECT_TRUE(temperature > 0.05 && temperature < 20) << head;
   }
