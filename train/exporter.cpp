@@ -9,6 +9,7 @@
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/infer/model_file.h"
+#include "sieve/infer/model_metadata.h"
 #include "sieve/models/parameter_export.h"
 
 namespace sieve::train {
@@ -64,7 +65,7 @@ std::string sieve_metadata(models::Classifier& model, const models::ModelConfig&
   const simdjson::dom::element manifest = parser.parse(set.manifest_json());
   JsonWriter w;
   w.begin_object();
-  w.key("format_version").value(kModelFormatVersion);
+  w.key("format_version").value(infer::kModelFormatVersion);
   w.key("model").raw(config.to_json());
   w.key("heads").begin_array();
   for (std::size_t h = 0; h < config.heads.size(); ++h) {

@@ -11,8 +11,6 @@
 
 namespace sieve::train {
 
-inline constexpr int kModelFormatVersion = 1;
-
 // A batch of records of a shard set, in the given order, for a model of this config.
 models::FeatureBatch batch_of(const ShardSet& set, const std::uint32_t* records, std::size_t count,
                               const models::ModelConfig& config);

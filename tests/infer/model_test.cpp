@@ -1,0 +1,207 @@
+// infer::Model: a model file with a real tokenizer inside, scored from raw text. The network's own math is
+// checked against LibTorch elsewhere (runtime_parity_test); here, what the runtime adds around it.
+
+#include "sieve/infer/model.h"
+
+#include <gtest/gtest.h>
+#include <tbb/task_arena.h>
+
+#include <cmath>
+
+#include "error_text.h"
+#include "network_fixtures.h"
+#include "sieve/core/json_writer.h"
+#include "test_models.h"
+
+namespace sieve::infer {
+namespace {
+
+using sieve::testing::error_text;
+using testing::random_parameters;
+using testing::small_config;
+using testing::temp_path;
+using testing::TensorSpec;
+
+constexpr std::uint32_t kHashBuckets = 1024;
+
+const std::vector<std::string> kPosts = {
+    "The prime minister stole the money 1200 #scandal @user7",
+    "Le premier ministre a caché le rapport",
+    "这个总理隐瞒了真相",
+    "",
+    "A post the tokenizer has never seen: zyxw qqq!",
+};
+
+// What a model file holds besides its tensors; the tests change pieces of it.
+struct ModelParts {
+  ModelConfig config;
+  std::vector<TensorSpec> tensors;
+  std::string tokenizer = tokenizer::testing::small_model().bytes();
+  double temperature = 2.0;  // of the binary head
+  std::uint32_t table_size = 0;
+  std::vector<std::pair<std::string, std::vector<double>>> self_test;
+};
+
+ModelParts bag_parts(int hidden = 0) {
+  ModelParts parts;
+  parts.config = small_config(Architecture::kBag, hidden, /*multiclass=*/true);
+  parts.config.vocab_size = static_cast<std::uint32_t>(tokenizer::testing::small_model().vocab_size());
+  parts.config.table_size = parts.config.vocab_size + kHashBuckets;
+  parts.table_size = parts.config.table_size;
+  parts.tensors = random_parameters(parts.config, 11);
+  return parts;
+}
+
+std::string metadata(const ModelParts& parts) {
+  tokenizer::FeaturizerSettings featurizer;
+  featurizer.hash_buckets = kHashBuckets;
+  JsonWriter w;
+  w.begin_object().key("format_version").value(kModelFormatVersion).key("model").raw(parts.config.to_json());
+  w.key("heads").begin_array();
+  w.begin_object().key("name").value("coordinated").key("kind").value("binary");
+  w.key("labels").begin_array().value("0").value("1").end_array();
+  w.key("threshold").value(0.5).key("temperature").value(parts.temperature).end_object();
+  w.begin_object().key("name").value("lang").key("kind").value("multiclass");
+  w.key("labels").begin_array().value("en").value("fr").value("zh").end_array();
+  w.key("threshold").value(0.5).key("temperature").value(1.0).end_object();
+  w.end_array();
+  w.key("normalizer").raw(tokenizer::NormalizerSettings().to_json());
+  w.key("featurizer").raw(featurizer.to_json());
+  w.key("vocab_size").value(parts.config.vocab_size).key("table_size").value(parts.table_size);
+  w.key("self_test").begin_array();
+  for (const auto& [text, probabilities] : parts.self_test) {
+    w.begin_object().key("text").value(text).key("probabilities").begin_array();
+    w.value(probabilities[0]).begin_array();
+    for (std::size_t c = 1; c < probabilities.size(); ++c) w.value(probabilities[c]);
+    w.end_array().end_array().end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+std::string write(const ModelParts& parts, const std::string& name) {
+  ModelFileWriter writer;
+  writer.set_metadata("sieve", metadata(parts));
+  for (const TensorSpec& t : parts.tensors)
+    writer.add_tensor(t.name, t.dtype, t.shape, t.bytes.data(), t.bytes.size());
+  writer.add_tensor("tokenizer.model", DType::kU8, {static_cast<std::int64_t>(parts.tokenizer.size())},
+                    parts.tokenizer.data(), parts.tokenizer.size(), 1);
+  const std::string path = temp_path(name);
+  writer.write(path);
+  return path;
+}
+
+float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+
+TEST(Model, ScoresAreTheNetworkOnTheFeaturizersIdsWithEachHeadsTemperature) {
+  const auto model = Model::load(write(bag_parts(), "scores.sieve"));
+  ASSERT_EQ(model->output_count(), 4u);
+  ScoreWorkspace workspace;
+  tokenizer::Features features;
+  NetworkWorkspace network_workspace;
+  for (const std::string& post : kPosts) {
+    model->featurizer().featurize(post, features, workspace.featurizer);
+    float logits[4];
+    model->network().forward({features.ids.data(), features.ids.size(), features.subword_count},
+                             network_workspace, logits);
+    float p[4];
+    model->score(post, workspace, p);
+    EXPECT_FLOAT_EQ(p[0], sigmoid(logits[0] / 2)) << post;  // the binary head's temperature is 2
+    const float total = std::exp(logits[1]) + std::exp(logits[2]) + std::exp(logits[3]);
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(p[1 + c], std::exp(logits[1 + c]) / total, 1e-6) << post;
+  }
+}
+
+TEST(Model, ABatchOnSeveralThreadsScoresAsOnePostAtATime) {
+  const auto model = Model::load(write(bag_parts(/*hidden=*/6), "batch.sieve"));
+  std::vector<std::string> texts;
+  for (int i = 0; i < 600; ++i) texts.push_back(kPosts[i % kPosts.size()] + " " + std::to_string(i));
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  std::vector<float> batch(texts.size() * model->output_count());
+  tbb::task_arena(2).execute([&] { model->score_batch(views, batch.data()); });
+  ScoreWorkspace workspace;
+  std::vector<float> one(model->output_count());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    model->score(texts[i], workspace, one.data());
+    for (std::size_t o = 0; o < one.size(); ++o) ASSERT_EQ(batch[i * one.size() + o], one[o]) << i;
+  }
+}
+
+TEST(Model, SelfTestPassesOnTheStoredProbabilitiesAndCatchesADrift) {
+  ModelParts parts = bag_parts();
+  {
+    const auto model = Model::load(write(parts, "reference.sieve"));
+    ScoreWorkspace workspace;
+    for (const std::string& post : kPosts) {
+      float p[4];
+      model->score(post, workspace, p);
+      parts.self_test.push_back({post, std::vector<double>(p, p + 4)});
+    }
+  }
+  const SelfTestResult good = Model::load(write(parts, "good.sieve"))->self_test();
+  EXPECT_EQ(good.samples, kPosts.size());
+  EXPECT_TRUE(good.passed());
+  EXPECT_LT(good.max_difference, 1e-6);
+
+  parts.self_test[2].second[3] += 0.01;  // a trainer that computed something else for sample 2
+  const SelfTestResult drifted = Model::load(write(parts, "drifted.sieve"))->self_test();
+  EXPECT_FALSE(drifted.passed());
+  EXPECT_EQ(drifted.worst_sample, 2u);
+  EXPECT_NEAR(drifted.max_difference, 0.01, 1e-6);
+}
+
+TEST(Model, LoadNamesWhatDisagrees) {
+  ModelParts sizes = bag_parts();
+  sizes.table_size += 1;
+  sizes.config.table_size += 1;
+  sizes.tensors = random_parameters(sizes.config, 11);
+  const std::string sizes_path = write(sizes, "sizes.sieve");
+  EXPECT_EQ(error_text([&] { Model::load(sizes_path); }),
+            "format: " + sizes_path + ": the tokenizer gives " + std::to_string(sizes.config.vocab_size) +
+                " subwords and " + std::to_string(sizes.config.table_size - 1) +
+                " table rows, the model expects " + std::to_string(sizes.config.vocab_size) + " and " +
+                std::to_string(sizes.config.table_size));
+
+  ModelParts garbage = bag_parts();
+  garbage.tokenizer = "not a sentencepiece model";
+  const std::string garbage_path = write(garbage, "garbage.sieve");
+  const std::string error = error_text([&] { Model::load(garbage_path); });
+  EXPECT_EQ(error.rfind("format: " + garbage_path + ": tokenizer: ", 0), 0u) << error;
+
+  ModelParts missing = bag_parts();
+  missing.tensors.erase(missing.tensors.begin());  // bag.weight
+  const std::string missing_path = write(missing, "missing.sieve");
+  EXPECT_NE(error_text([&] { Model::load(missing_path); }).find("bag.weight"), std::string::npos);
+}
+
+TEST(Model, ExplainRanksSpansOfTheNormalizedPost) {
+  const auto model = Model::load(write(bag_parts(), "explain.sieve"));
+  ScoreWorkspace workspace;
+  const std::string post = "The PRIME minister stole the money";
+  const std::string normalized = model->featurizer().normalizer().normalize(post);
+  const auto spans = model->explain(post, 0, 3, workspace);
+  ASSERT_EQ(spans.size(), 3u);
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    EXPECT_EQ(normalized.substr(spans[i].begin, spans[i].end - spans[i].begin), spans[i].text);
+    EXPECT_EQ(spans[i].text.find(' '), std::string::npos);
+    if (i > 0) {
+      EXPECT_GE(std::fabs(spans[i - 1].logit_change), std::fabs(spans[i].logit_change));
+    }
+  }
+  // Leaving out the top span moves the logit by exactly its change.
+  float full[4], without[4];
+  model->logits(normalized, workspace, full);
+  const std::string rest = normalized.substr(0, spans[0].begin) + " " + normalized.substr(spans[0].end);
+  model->logits(rest, workspace, without);
+  EXPECT_NEAR(full[0] - without[0], spans[0].logit_change, 1e-5);
+
+  // Chinese is written without spaces: its spans are pieces of the sentence, not the whole of it.
+  const auto chinese = model->explain("这个总理隐瞒了真相", 0, 10, workspace);
+  ASSERT_GT(chinese.size(), 1u);
+  for (const auto& span : chinese) EXPECT_LT(span.text.size(), std::string("这个总理隐瞒了真相").size());
+  EXPECT_EQ(error_text([&] { model->explain(post, 2, 3, workspace); }),
+            "invalid input: explain: no such head");
+}
+
+}  // namespace
+}  // namespace sieve::infer
