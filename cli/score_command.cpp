@@ -10,6 +10,8 @@
 #include "record_scoring.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
+#include "sieve/infer/checked_model.h"
+#include "sieve/infer/score_json.h"
 #include "validators.h"
 
 namespace sieve::cli {
@@ -26,74 +28,11 @@ struct ScoreOptions {
   bool self_test_only = false;
 };
 
-// Loads the model and checks it against the trainer's own probabilities for the sample posts it stores.
-std::unique_ptr<const infer::Model> load_checked(const std::string& path) {
-  auto model = infer::Model::load(path);
-  const infer::SelfTestResult check = model->self_test();
-  if (!check.passed()) {
-    throw Error(ErrorKind::kFormat, path,
-                "self-test failed: sample " + std::to_string(check.worst_sample) + " scores " +
-                    std::to_string(check.max_difference) +
-                    " away from the trainer's probability (tolerance " + std::to_string(check.tolerance) +
-                    "): this runtime does not compute what was trained");
-  }
-  return model;
-}
-
-void write_scores(JsonWriter& w, const infer::Model& model, const float* probabilities) {
-  w.key("scores").begin_object();
-  for (std::size_t h = 0; h < model.heads().size(); ++h) {
-    const infer::HeadInfo& head = model.heads()[h];
-    const float* p = probabilities + model.output_offset(h);
-    w.key(head.name);
-    if (head.binary) {
-      w.value(static_cast<double>(p[0]));
-      continue;
-    }
-    w.begin_object();
-    for (std::size_t c = 0; c < head.labels.size(); ++c)
-      w.key(head.labels[c]).value(static_cast<double>(p[c]));
-    w.end_object();
-  }
-  w.end_object().key("decisions").begin_object();
-  for (std::size_t h = 0; h < model.heads().size(); ++h) {
-    const infer::HeadInfo& head = model.heads()[h];
-    const float* p = probabilities + model.output_offset(h);
-    w.key(head.name);
-    if (head.binary) {
-      w.value(p[0] >= head.threshold);
-    } else {
-      const auto best = std::max_element(p, p + head.labels.size()) - p;
-      w.value(head.labels[static_cast<std::size_t>(best)]);
-    }
-  }
-  w.end_object();
-}
-
-void write_explanation(JsonWriter& w, const infer::Model& model, const std::string& text, std::size_t top_k,
-                       infer::ScoreWorkspace& workspace) {
-  w.key("explain").begin_object();
-  for (std::size_t h = 0; h < model.heads().size(); ++h) {
-    w.key(model.heads()[h].name).begin_array();
-    for (const auto& span : model.explain(text, h, top_k, workspace)) {
-      w.begin_object().key("span").value(span.text);
-      w.key("begin")
-          .value(static_cast<std::uint64_t>(span.begin))
-          .key("end")
-          .value(static_cast<std::uint64_t>(span.end));
-      w.key("logit_change").value(static_cast<double>(span.logit_change)).end_object();
-    }
-    w.end_array();
-  }
-  w.end_object();
-  w.key("normalized").value(model.featurizer().normalizer().normalize(text));
-}
-
 int run_score(ScoreOptions options) {
   if (!options.shard.empty()) parse_shard(options.shard, options.scoring);
   datasets::ReaderConfig config = resolve(options.reader);
   config.schema = {};  // labels in the input are not needed to score it
-  auto model = load_checked(options.model);
+  auto model = infer::load_checked_model(options.model);
   if (options.self_test_only) {
     const infer::SelfTestResult check = model->self_test();
     std::printf("self-test passed: %zu samples, largest difference %.3g (tolerance %.3g)\n", check.samples,
@@ -108,8 +47,8 @@ int run_score(ScoreOptions options) {
       const datasets::Record& record = chunk.records[i];
       JsonWriter w;
       w.begin_object().key("id").value(record.id).key("lang").value(record.lang);
-      write_scores(w, *model, &chunk.probabilities[i * width]);
-      if (options.explain > 0) write_explanation(w, *model, record.text, options.explain, workspace);
+      infer::write_scores(w, *model, &chunk.probabilities[i * width]);
+      if (options.explain > 0) infer::write_explanation(w, *model, record.text, options.explain, workspace);
       w.end_object();
       chunk.output += w.str();
       chunk.output += '\n';
