@@ -25,10 +25,10 @@ int main(int argc, char** argv) {
   CLI::App app{"sieve: train, evaluate and serve multilingual classifiers of coordinated posts", "sieve"};
   app.require_subcommand(1);
   std::vector<sieve::cli::Command> commands;
-  for (auto* add : {&sieve::cli::add_normalize_command, &sieve::cli::add_tokenizer_commands,
-                    &sieve::cli::add_data_commands, &sieve::cli::add_train_command,
-                    &sieve::cli::add_score_command, &sieve::cli::add_eval_command,
-                    &sieve::cli::add_model_commands}) {
+  for (auto* add :
+       {&sieve::cli::add_normalize_command, &sieve::cli::add_tokenizer_commands,
+        &sieve::cli::add_data_commands, &sieve::cli::add_train_command, &sieve::cli::add_score_command,
+        &sieve::cli::add_serve_command, &sieve::cli::add_eval_command, &sieve::cli::add_model_commands}) {
     for (auto& command : add(app)) commands.push_back(std::move(command));
   }
   try {

@@ -1,0 +1,32 @@
+#pragma once
+// Everything `sieve serve` can be told, with its default: where to listen, how to batch, the limits that
+// keep a hostile or overloaded client from hurting the others, and the admin token for reloads.
+
+#include <cstddef>
+#include <string>
+
+namespace sieve::infer {
+
+struct ServerOptions {
+  std::string model_path;          // model.sieve to load at start and on reload
+  std::string host = "127.0.0.1";  // loopback unless told otherwise: exposing a port is a decision
+  int port = 8080;                 // 0: any free port (the one chosen is printed and in Server::port())
+  int threads = 0;                 // scoring threads (one oneTBB arena); 0: all cores
+  int http_threads = 32;           // connections served at once; a connection waits on its batch, not a core
+  std::size_t max_batch = 64;      // posts scored as one batch; a bigger request is one batch of its own
+  long max_delay_us = 2000;        // how long the first request of a batch waits for others to join it
+  std::size_t queue_capacity = 4096;     // posts waiting to be scored; more is 429 with Retry-After
+  std::size_t max_body_bytes = 4 << 20;  // request body; more is 413
+  std::size_t max_posts = 256;           // posts per request; more is 400
+  std::size_t max_text_bytes = 100000;   // UTF-8 bytes of one post's text, as `sieve score`; more is 400
+  long deadline_ms = 5000;               // from arrival to answer; a request not scored by then is 504
+  std::size_t explain_spans = 5;         // spans per head that ?explain=1 adds
+  std::string admin_token_file;  // bearer token of POST /admin/reload; empty: the admin endpoint is off
+  std::string access_log = "-";  // JSON lines, one per request: a file, "-" for standard error, "" for none
+  bool handle_signals = true;    // SIGTERM/SIGINT drain and exit, SIGHUP reloads (off when embedded in tests)
+
+  // Throws Error(kConfig, "--option", "...") naming the first option out of range or inconsistent.
+  void validate() const;
+};
+
+}  // namespace sieve::infer
