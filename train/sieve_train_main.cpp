@@ -1,15 +1,22 @@
 // sieve-train: trains a classifier on shards from `sieve data prepare` and exports model.sieve.
-// `sieve train ARGS` runs this program with the same arguments.
+// `sieve train ARGS` runs this program with the same arguments. Started by torchrun-style launchers (RANK,
+// WORLD_SIZE, MASTER_ADDR, ... in the environment; `sieve train --nproc N` is one), it is one rank of a
+// data-parallel run (docs/distributed.md).
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "sieve/core/config_file.h"
 #include "sieve/core/error.h"
+#include "sieve/train/distributed.h"
 #include "sieve/train/trainer.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"sieve-train: train a classifier on prepared shards and export model.sieve", "sieve-train"};
+  app.footer(
+      "Data-parallel: `sieve train --nproc N ...` runs N ranks on this host; on several hosts, start one "
+      "sieve-train per rank with RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT "
+      "set, as torchrun does (docs/distributed.md).");
   std::string config_path;
   std::vector<std::string> overrides;
   sieve::train::TrainRun run;
@@ -28,6 +35,10 @@ int main(int argc, char** argv) {
                "with --init: train only the heads the model lacks; the others keep their outputs");
   app.add_option("--stop-after", run.stop_after,
                  "end after this many steps in all, leaving a checkpoint to --resume");
+  double dist_timeout = run.distributed.timeout_seconds;
+  app.add_option("--dist-timeout", dist_timeout,
+                 "data-parallel runs: seconds a rank waits for the others before it fails")
+      ->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -41,7 +52,10 @@ int main(int argc, char** argv) {
     run.model = sieve::train::read_model_config(file);
     run.train = sieve::train::read_train_config(file);
     run.config_toml = file.to_toml();
+    run.distributed = sieve::train::distributed_from_environment();
+    run.distributed.timeout_seconds = dist_timeout;
     const sieve::train::TrainResult result = sieve::train::train_model(run);
+    if (run.distributed.rank != 0) return 0;  // rank 0 reports for all
     if (result.interrupted) {
       std::cerr << "sieve-train: stopped after " << result.steps << " steps; continue with --resume\n";
       return 0;

@@ -12,7 +12,9 @@
 #include <fstream>
 #include <thread>
 
+#include "communicator.h"
 #include "sieve/core/error.h"
+#include "sieve/core/hash.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/core/progress.h"
 #include "sieve/models/feature_batch.h"
@@ -56,8 +58,9 @@ namespace {
 // AdamW step over a table of 250k rows costs far more than the rest of the step.
 struct Optimizers {
   std::unique_ptr<torch::optim::Optimizer> dense;
-  std::unique_ptr<torch::optim::SGD> sparse;    // null without sparse embeddings
-  std::vector<torch::Tensor> dense_parameters;  // what gradient clipping applies to
+  std::unique_ptr<torch::optim::SGD> sparse;     // null without sparse embeddings
+  std::vector<torch::Tensor> dense_parameters;   // what gradient clipping applies to
+  std::vector<torch::Tensor> sparse_parameters;  // the tables of sparse, when there is one
 
   void zero_grad() {
     dense->zero_grad();
@@ -106,6 +109,7 @@ Optimizers make_optimizers(const TrainConfig& c, models::Classifier& model) {
   }
   Optimizers o;
   o.dense_parameters = dense;
+  o.sparse_parameters = tables;
   if (c.optimizer == "sgd") {
     o.dense = std::make_unique<torch::optim::SGD>(
         dense, torch::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
@@ -185,11 +189,18 @@ void save_checkpoint(const std::string& path, models::Classifier& model, Optimiz
   std::filesystem::rename(partial, path);
 }
 
-Position load_checkpoint(const std::string& path, models::Classifier& model, Optimizers& optimizer) {
-  if (!std::filesystem::exists(path)) throw Error(ErrorKind::kIo, path, "no checkpoint to resume from");
+// From the file at path, or, when bytes is given, from its contents read by rank 0 (path names them).
+Position load_checkpoint(const std::string& path, models::Classifier& model, Optimizers& optimizer,
+                         const std::string* bytes = nullptr) {
+  if (!bytes && !std::filesystem::exists(path))
+    throw Error(ErrorKind::kIo, path, "no checkpoint to resume from");
   torch::serialize::InputArchive archive, model_archive, optimizer_archive;
   try {
-    archive.load_from(path);
+    if (bytes) {
+      archive.load_from(bytes->data(), bytes->size());
+    } else {
+      archive.load_from(path);
+    }
     archive.read("model", model_archive);
     archive.read("optimizer", optimizer_archive);
     model->load(model_archive);
@@ -207,6 +218,45 @@ Position load_checkpoint(const std::string& path, models::Classifier& model, Opt
     throw Error(ErrorKind::kFormat, path,
                 std::string("not a checkpoint of this model: ") + e.what_without_backtrace());
   }
+}
+
+std::string file_bytes_or_empty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return in ? std::string(std::istreambuf_iterator<char>(in), {}) : std::string();
+}
+
+// A data-parallel step's forward and backward on this rank's part of the global batch records[0, count):
+// a contiguous slice, the only records this rank reads. Each head's loss is divided by the number of
+// posts labelled for it in the whole batch (one all-reduce of the counts), so that the ranks' gradients,
+// summed, are the gradient of the single-process loss of the whole batch. Returns this rank's share of
+// that loss.
+torch::Tensor data_parallel_backward(Communicator& comm, models::Classifier& model, const ShardSet& set,
+                                     const std::uint32_t* records, std::int64_t count,
+                                     const models::ModelConfig& config, const std::vector<float>& pos_weight,
+                                     const Optimizers& optimizer) {
+  const std::int64_t begin = count * comm.rank() / comm.world_size();
+  const std::int64_t end = count * (comm.rank() + 1) / comm.world_size();
+  torch::Tensor labelled = torch::zeros({static_cast<std::int64_t>(config.heads.size())}, torch::kLong);
+  models::FeatureBatch batch;
+  if (end > begin) {
+    batch = batch_of(set, records + begin, static_cast<std::size_t>(end - begin), config);
+    labelled = batch.labels.ge(0).sum(0);
+  }
+  comm.all_reduce({labelled});
+  torch::Tensor share = torch::zeros({});
+  if (end > begin) {
+    const models::MultiTaskLoss loss =
+        models::multi_task_loss(model->forward(batch), batch.labels, pos_weight);
+    const auto global = labelled.accessor<std::int64_t, 1>();
+    for (std::size_t k = 0; k < loss.per_head.size(); ++k) {
+      // A head without labels here has L_k = 0, still in the graph: every gradient gets defined.
+      const double scale = global[k] > 0 ? static_cast<double>(loss.labelled[k]) / global[k] : 0.0;
+      share = k == 0 ? loss.per_head[k] * scale : share + loss.per_head[k] * scale;
+    }
+    share.backward();
+  }
+  comm.all_reduce_gradients(optimizer.dense_parameters, optimizer.sparse_parameters);
+  return share.detach();
 }
 
 void append_line(const std::string& path, const std::string& line) {
@@ -240,12 +290,26 @@ TrainResult train_model(const TrainRun& run) {
     pos_weight.push_back(it == run.train.pos_weight.end() ? 1.0f : static_cast<float>(it->second));
   }
 
-  torch::manual_seed(run.train.seed);
+  // Data-parallel (docs/distributed.md): every rank builds the same model; rank 0 alone writes.
+  std::unique_ptr<Communicator> comm =
+      run.distributed.enabled() ? std::make_unique<Communicator>(run.distributed) : nullptr;
+  const bool lead = !comm || comm->rank() == 0;
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
   at::set_num_threads(run.train.threads > 0 ? run.train.threads
-                                            : static_cast<int>(std::thread::hardware_concurrency()));
-  models::Classifier model = models::make_classifier(config);
+                      : comm                ? std::max(1, cores / run.distributed.local_world_size)
+                                            : cores);
+  models::Classifier model;
+  std::vector<bool> loaded;
+  {
+    // The initial weights come from the process-wide generator: ranks that share a process (tests) take
+    // turns, so that rank 0 draws exactly what a single process draws.
+    static std::mutex generator_mutex;
+    std::lock_guard<std::mutex> lock(generator_mutex);
+    torch::manual_seed(run.train.seed);
+    model = models::make_classifier(config);
+    if (!run.init.empty()) loaded = load_initial_weights(model, run.init);
+  }
   if (!run.init.empty()) {
-    const std::vector<bool> loaded = load_initial_weights(model, run.init);
     if (run.train_new_heads_only) {
       if (std::all_of(loaded.begin(), loaded.end(), [](bool b) { return b; })) {
         throw Error(ErrorKind::kConfig, "--new-heads-only",
@@ -257,7 +321,7 @@ TrainResult train_model(const TrainRun& run) {
     throw Error(ErrorKind::kConfig, "--new-heads-only", "needs --init");
   }
   Optimizers optimizer = make_optimizers(run.train, model);
-  std::filesystem::create_directories(run.out_dir);
+  if (lead) std::filesystem::create_directories(run.out_dir);
   const std::string last_path = run.out_dir + "/last.ckpt", best_path = run.out_dir + "/best.ckpt";
   const std::string log_path = run.out_dir + "/metrics.jsonl";
   // The best weights live in memory and reach best.ckpt together with last.ckpt: writing 2 × the model
@@ -279,16 +343,31 @@ TrainResult train_model(const TrainRun& run) {
   };
   Position at;
   if (run.resume) {
-    if (std::filesystem::exists(best_path)) {
+    if (lead && std::filesystem::exists(best_path)) {
       load_checkpoint(best_path, model, optimizer);
       snapshot_best();
     }
-    at = load_checkpoint(last_path, model, optimizer);
+    if (comm) {
+      // Only rank 0's host needs the checkpoints: it sends last.ckpt to the others. Nothing in it depends
+      // on the number of ranks, so a run may resume on more or fewer of them.
+      std::string bytes = lead ? file_bytes_or_empty(last_path) : std::string();
+      comm->broadcast(bytes);
+      if (bytes.empty()) throw Error(ErrorKind::kIo, last_path, "no checkpoint to resume from");
+      at = load_checkpoint(last_path, model, optimizer, &bytes);
+    } else {
+      at = load_checkpoint(last_path, model, optimizer);
+    }
   } else {
-    std::ofstream(log_path, std::ios::trunc);
+    if (lead) std::ofstream(log_path, std::ios::trunc);
+    if (comm) {
+      std::vector<torch::Tensor> state = model->parameters();
+      for (const torch::Tensor& b : model->buffers()) state.push_back(b);
+      comm->broadcast(state);
+    }
   }
   auto last_write = Clock::now();
   auto write_checkpoints = [&] {
+    if (!lead) return;
     save_checkpoint(last_path, model, optimizer, at, run.config_toml);
     if (best_unsaved) {
       swap_in_best();
@@ -308,9 +387,10 @@ TrainResult train_model(const TrainRun& run) {
   TrainResult result;
   Progress progress("train");
   model->train();
+  const auto loop_start = Clock::now();
 
   auto evaluate_now = [&] {
-    if (!dev_set) return;
+    if (!dev_set || !lead) return;
     const Evaluation e = evaluate(score(model, *dev_set, config, 1024), dev_set->schema());
     JsonWriter w;
     w.begin_object().key("event").value("eval").key("step").value(at.step).key("epoch").value(at.epoch);
@@ -332,38 +412,56 @@ TrainResult train_model(const TrainRun& run) {
         train_set.epoch_order(run.train.seed, static_cast<std::uint64_t>(at.epoch));
     while (at.offset < records && at.step < total_steps) {
       const std::int64_t count = std::min(batch_size, records - at.offset);
-      const models::FeatureBatch batch =
-          batch_of(train_set, order.data() + at.offset, static_cast<std::size_t>(count), config);
       optimizer.set_learning_rate(learning_rate(run.train, at.step, total_steps), run.train);
       optimizer.zero_grad();
-      const models::MultiTaskLoss loss =
-          models::multi_task_loss(model->forward(batch), batch.labels, pos_weight);
-      loss.total.backward();
+      torch::Tensor loss_value;
+      if (comm) {
+        // Each rank draws its own dropout masks, fixed by (seed, step, rank) so that a resumed run draws
+        // the same ones.
+        torch::manual_seed(hash_pair(static_cast<std::uint32_t>(at.step),
+                                     static_cast<std::uint32_t>(comm->rank()), run.train.seed));
+        loss_value = data_parallel_backward(*comm, model, train_set, order.data() + at.offset, count, config,
+                                            pos_weight, optimizer);
+      } else {
+        const models::FeatureBatch batch =
+            batch_of(train_set, order.data() + at.offset, static_cast<std::size_t>(count), config);
+        const models::MultiTaskLoss loss =
+            models::multi_task_loss(model->forward(batch), batch.labels, pos_weight);
+        loss.total.backward();
+        loss_value = loss.total;
+      }
       if (run.train.clip_norm > 0)
         torch::nn::utils::clip_grad_norm_(optimizer.dense_parameters, run.train.clip_norm);
       optimizer.step();
       at.offset += count;
       ++at.step;
       if (at.step % 50 == 0 || at.step == total_steps) {
+        if (comm) comm->all_reduce({loss_value});  // the ranks' shares: the loss of the whole batch
         JsonWriter w;
         w.begin_object().key("event").value("step").key("step").value(at.step).key("epoch").value(at.epoch);
         w.key("loss")
-            .value(loss.total.item<double>())
+            .value(loss_value.item<double>())
             .key("lr")
             .value(learning_rate(run.train, at.step - 1, total_steps));
+        w.key("seconds").value(std::chrono::duration<double>(Clock::now() - loop_start).count());
+        if (comm) w.key("ranks").value(comm->world_size()).key("allreduce_seconds").value(comm->seconds());
         w.end_object();
-        append_line(log_path, w.str());
+        if (lead) append_line(log_path, w.str());
       }
-      progress.update(static_cast<std::size_t>(at.step),
-                      std::chrono::duration<double>(Clock::now() - start).count(),
-                      static_cast<std::size_t>(total_steps));
+      if (lead) {
+        progress.update(static_cast<std::size_t>(at.step),
+                        std::chrono::duration<double>(Clock::now() - start).count(),
+                        static_cast<std::size_t>(total_steps));
+      }
       if (at.step % eval_every == 0 && at.step < total_steps) {
         evaluate_now();
-        if (std::chrono::duration<double>(Clock::now() - last_write).count() >=
-            run.train.checkpoint_seconds) {
+        if (lead && std::chrono::duration<double>(Clock::now() - last_write).count() >=
+                        run.train.checkpoint_seconds) {
           write_checkpoints();
         }
-        if (run.train.patience > 0 && at.evaluations_without_gain >= run.train.patience) {
+        bool stop = run.train.patience > 0 && at.evaluations_without_gain >= run.train.patience;
+        if (comm) stop = comm->broadcast(stop);  // rank 0 evaluated: its decision holds for all
+        if (stop) {
           result.stopped_early = true;
           break;
         }
@@ -384,6 +482,11 @@ TrainResult train_model(const TrainRun& run) {
       at.offset = 0;
     }
   }
+  result.steps = at.step;
+  if (!lead) {  // rank 0 evaluates, checkpoints and exports
+    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return result;
+  }
   if (!result.stopped_early) evaluate_now();
   write_checkpoints();
   progress.finish(static_cast<std::size_t>(at.step),
@@ -401,7 +504,6 @@ TrainResult train_model(const TrainRun& run) {
     result.test = evaluate(score(model, test_set, config, 1024), test_set.schema());
     std::ofstream(run.out_dir + "/test_metrics.json", std::ios::trunc) << result.test.to_json() << "\n";
   }
-  result.steps = at.step;
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sieve/models/model_config.h"
+#include "sieve/train/distributed.h"
 #include "sieve/train/evaluation.h"
 #include "sieve/train/train_config.h"
 
@@ -24,8 +25,11 @@ struct TrainRun {
   // End this process after this many steps in all, leaving last.ckpt to resume from (0: run to the end),
   // for jobs on machines that are lent for a fixed time.
   std::int64_t stop_after = 0;
+  // This process's place in a data-parallel run (docs/distributed.md); world_size 1 trains alone.
+  DistributedOptions distributed;
 };
 
+// On ranks other than 0 of a data-parallel run, only steps, seconds and interrupted are set.
 struct TrainResult {
   std::int64_t steps = 0;
   double seconds = 0;
@@ -36,8 +40,8 @@ struct TrainResult {
   std::string model_path;
 };
 
-// Trains, evaluates, checkpoints and exports. Throws sieve::Error for bad input (shards, config) and
-// Error(kIo) for unwritable output.
+// Trains, evaluates, checkpoints and exports. Throws sieve::Error for bad input (shards, config),
+// Error(kIo) for unwritable output and, in a data-parallel run, for ranks that fail to meet or to answer.
 TrainResult train_model(const TrainRun& run);
 
 }  // namespace sieve::train

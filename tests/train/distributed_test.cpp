@@ -1,0 +1,280 @@
+// Data-parallel training: ranks on 127.0.0.1 give the weights of one process with the same global batch,
+// resume across world sizes, and fail with a clear error when a peer dies or stops answering.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "prepared_shards.h"
+#include "sieve/core/error.h"
+#include "sieve/infer/model_file.h"
+#include "sieve/train/trainer.h"
+
+namespace sieve::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof(address);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+std::string temp_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / name;
+  fs::remove_all(dir);
+  return dir.string();
+}
+
+// No dropout: ranks draw their own masks, so only a run without randomness in the step can equal one
+// process. The batch of 15 splits 7 + 8 on two ranks; 30 steps cross the end of the first epoch (27 steps,
+// the last of 10 records).
+TrainRun equality_run(const std::string& out, bool sparse) {
+  TrainRun run;
+  run.train_dir = write_prepared("sieve_dist_train", 400, 1);
+  run.out_dir = out;
+  run.config_toml = "[train]\nmax_steps = 30\n";
+  run.model.dim = 16;
+  run.model.hidden = 8;
+  run.model.dropout = 0;
+  run.model.sparse_embeddings = sparse;
+  run.train.batch_size = 15;
+  run.train.max_steps = 30;
+  run.train.lr = 0.05;
+  run.train.embedding_lr = 1.0;  // a step of 15 per post-mean: rounding grows less than with 5.0
+  run.train.warmup_steps = 5;
+  run.train.patience = 0;
+  run.train.threads = 1;
+  return run;
+}
+
+// Runs train_model on world threads of this process, each one rank with its own ProcessGroupGloo.
+// Returns each rank's error text ("" for none).
+std::vector<std::string> train_on_ranks(const TrainRun& base, int world, double timeout_seconds = 60) {
+  const int port = free_port();
+  std::vector<std::string> errors(static_cast<std::size_t>(world));
+  std::vector<std::thread> ranks;
+  for (int r = 0; r < world; ++r) {
+    ranks.emplace_back([&, r] {
+      TrainRun run = base;
+      run.distributed.rank = run.distributed.local_rank = r;
+      run.distributed.world_size = run.distributed.local_world_size = world;
+      run.distributed.master_port = port;
+      run.distributed.timeout_seconds = timeout_seconds;
+      try {
+        train_model(run);
+      } catch (const std::exception& e) {
+        errors[static_cast<std::size_t>(r)] = e.what();
+      }
+    });
+  }
+  for (auto& t : ranks) t.join();
+  return errors;
+}
+
+// The largest difference between the float tensors of two model files (which must hold the same names).
+double max_difference(const std::string& a_path, const std::string& b_path) {
+  const infer::ModelFile a = infer::ModelFile::open(a_path);
+  const infer::ModelFile b = infer::ModelFile::open(b_path);
+  EXPECT_EQ(a.names(), b.names());
+  double worst = 0;
+  for (const infer::Tensor& t : a.tensors()) {
+    if (t.dtype != infer::DType::kF32) continue;
+    const infer::Tensor& u = b.tensor(t.name);
+    EXPECT_EQ(t.bytes, u.bytes) << t.name;
+    const auto* x = static_cast<const float*>(t.data);
+    const auto* y = static_cast<const float*>(u.data);
+    for (std::size_t i = 0; i < t.bytes / sizeof(float); ++i)
+      worst = std::max(worst, static_cast<double>(std::fabs(x[i] - y[i])));
+  }
+  return worst;
+}
+
+void expect_same_weights_on_two_ranks(bool sparse) {
+  const std::string one = temp_dir("sieve_dist_one"), two = temp_dir("sieve_dist_two");
+  const TrainResult single = train_model(equality_run(one, sparse));
+  EXPECT_EQ(single.steps, 30);
+  const std::vector<std::string> errors = train_on_ranks(equality_run(two, sparse), 2);
+  EXPECT_EQ(errors, std::vector<std::string>(2));
+  EXPECT_LE(max_difference(one + "/model.sieve", two + "/model.sieve"), 1e-5);
+  // Training moved the weights: the comparison is not between two untouched initialisations.
+  EXPECT_GT(max_difference(one + "/model.sieve", one + "/../sieve_dist_init/model.sieve"), 1e-3);
+}
+
+class Distributed : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {  // the weights after one step, to show that 30 steps moved them
+    TrainRun run = equality_run(temp_dir("sieve_dist_init"), true);
+    run.train.max_steps = 1;
+    train_model(run);
+  }
+};
+
+TEST_F(Distributed, TwoRanksGiveTheWeightsOfOneProcessWithSparseEmbeddings) {
+  expect_same_weights_on_two_ranks(true);
+}
+
+TEST_F(Distributed, TwoRanksGiveTheWeightsOfOneProcessWithDenseEmbeddings) {
+  expect_same_weights_on_two_ranks(false);
+}
+
+TEST_F(Distributed, ACheckpointOfTwoRanksResumesOnOneAndTheOtherWayRound) {
+  const std::string whole = temp_dir("sieve_dist_whole"), parts = temp_dir("sieve_dist_parts");
+  train_model(equality_run(whole, true));
+  TrainRun first = equality_run(parts, true);
+  first.stop_after = 13;
+  EXPECT_EQ(train_on_ranks(first, 2), std::vector<std::string>(2));
+  EXPECT_TRUE(fs::exists(parts + "/last.ckpt"));
+  EXPECT_FALSE(fs::exists(parts + "/model.sieve"));
+  TrainRun second = equality_run(parts, true);
+  second.stop_after = 22;
+  second.resume = true;
+  EXPECT_TRUE(train_model(second).interrupted);  // one process, steps 14 to 22
+  TrainRun third = equality_run(parts, true);
+  third.resume = true;
+  EXPECT_EQ(train_on_ranks(third, 2), std::vector<std::string>(2));  // two ranks again, to the end
+  EXPECT_LE(max_difference(whole + "/model.sieve", parts + "/model.sieve"), 1e-5);
+}
+
+TEST_F(Distributed, RanksThatCannotMeetFailWithinTheTimeout) {
+  TrainRun run = equality_run(temp_dir("sieve_dist_alone"), true);
+  run.distributed.world_size = run.distributed.local_world_size = 2;
+  run.distributed.master_port = free_port();
+  run.distributed.timeout_seconds = 2;
+  try {
+    train_model(run);  // rank 0 of 2; rank 1 never comes
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kIo);
+    EXPECT_EQ(std::string(e.what()).rfind("rank 0 of 2: could not meet the other ranks at 127.0.0.1:", 0), 0u)
+        << e.what();
+  }
+}
+
+// sieve-train processes started as a launcher starts them.
+class Rank {
+ public:
+  Rank(int rank, int world, int port, const std::vector<std::string>& args, const std::string& log) {
+    const std::vector<std::string> env = {"RANK=" + std::to_string(rank),
+                                          "LOCAL_RANK=" + std::to_string(rank),
+                                          "WORLD_SIZE=" + std::to_string(world),
+                                          "LOCAL_WORLD_SIZE=" + std::to_string(world),
+                                          "MASTER_ADDR=127.0.0.1",
+                                          "MASTER_PORT=" + std::to_string(port)};
+    std::vector<char*> argv{const_cast<char*>(SIEVE_TRAIN_BINARY)}, envp;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(fd, STDERR_FILENO);
+      ::dup2(fd, STDOUT_FILENO);
+      ::execve(argv[0], argv.data(), envp.data());
+      ::_exit(127);
+    }
+  }
+  ~Rank() {
+    if (pid_ > 0 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  void signal(int sig) { ::kill(pid_, sig); }
+  // The exit status, or -1 when still running after seconds.
+  int wait(double seconds) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    int status = 0;
+    while (std::chrono::steady_clock::now() < end) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  bool exited_ = false;
+};
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Waits until rank 0 has logged a step: both ranks are inside the training loop.
+bool training_started(const std::string& out) {
+  for (int i = 0; i < 3000; ++i) {
+    if (file_text(out + "/metrics.jsonl").find("\"event\":\"step\"") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+// Two sieve-train ranks of a run that would last for hours; one of them is then killed or frozen.
+struct EndlessRun {
+  std::string out = temp_dir("sieve_dist_endless");
+  std::vector<std::string> args = {"--train",
+                                   write_prepared("sieve_dist_endless_train", 400, 1),
+                                   "-o",
+                                   out,
+                                   "--dist-timeout",
+                                   "3",
+                                   "--set",
+                                   "model.dim=16",
+                                   "--set",
+                                   "train.max_steps=100000000",
+                                   "--set",
+                                   "train.threads=1",
+                                   "--set",
+                                   "train.batch_size=16"};
+  int port = free_port();
+  Rank rank0{0, 2, port, args, out + ".rank0.log"};
+  Rank rank1{1, 2, port, args, out + ".rank1.log"};
+};
+
+TEST_F(Distributed, KillingOneRankEndsTheOtherWithAnError) {
+  EndlessRun run;
+  ASSERT_TRUE(training_started(run.out));
+  run.rank1.signal(SIGKILL);
+  EXPECT_EQ(run.rank0.wait(60), 2);
+  const std::string log = file_text(run.out + ".rank0.log");
+  EXPECT_NE(log.find("sieve-train: rank 0 of 2: lost the other ranks (one failed, was killed, or did not "
+                     "answer within 3 s): "),
+            std::string::npos)
+      << log;
+}
+
+TEST_F(Distributed, ARankThatStopsAnsweringEndsTheOtherAfterTheTimeout) {
+  EndlessRun run;
+  ASSERT_TRUE(training_started(run.out));
+  run.rank1.signal(SIGSTOP);  // alive, connected, silent
+  EXPECT_EQ(run.rank0.wait(60), 2);
+  EXPECT_NE(file_text(run.out + ".rank0.log").find("sieve-train: rank 0 of 2: lost the other ranks"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace sieve::train
