@@ -169,17 +169,11 @@ TEST_F(Distributed, RanksThatCannotMeetFailWithinTheTimeout) {
   }
 }
 
-// sieve-train processes started as a launcher starts them.
-class Rank {
+// A process of the test: sieve-train started as a launcher starts it, or the sieve launcher itself.
+class Process {
  public:
-  Rank(int rank, int world, int port, const std::vector<std::string>& args, const std::string& log) {
-    const std::vector<std::string> env = {"RANK=" + std::to_string(rank),
-                                          "LOCAL_RANK=" + std::to_string(rank),
-                                          "WORLD_SIZE=" + std::to_string(world),
-                                          "LOCAL_WORLD_SIZE=" + std::to_string(world),
-                                          "MASTER_ADDR=127.0.0.1",
-                                          "MASTER_PORT=" + std::to_string(port)};
-    std::vector<char*> argv{const_cast<char*>(SIEVE_TRAIN_BINARY)}, envp;
+  Process(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& log) {
+    std::vector<char*> argv, envp;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
@@ -193,7 +187,8 @@ class Rank {
       ::_exit(127);
     }
   }
-  ~Rank() {
+  pid_t pid() const { return pid_; }
+  ~Process() {
     if (pid_ > 0 && !exited_) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
@@ -233,26 +228,49 @@ bool training_started(const std::string& out) {
   return false;
 }
 
-// Two sieve-train ranks of a run that would last for hours; one of them is then killed or frozen.
+std::vector<std::string> rank_environment(int rank, int port) {
+  return {"RANK=" + std::to_string(rank),
+          "LOCAL_RANK=" + std::to_string(rank),
+          "WORLD_SIZE=2",
+          "LOCAL_WORLD_SIZE=2",
+          "MASTER_ADDR=127.0.0.1",
+          "MASTER_PORT=" + std::to_string(port)};
+}
+
+std::vector<std::string> with_out(std::vector<std::string> args, const std::string& out) {
+  args.push_back(out);
+  return args;
+}
+
+std::vector<std::string> with_binary(const std::string& binary, std::vector<std::string> args) {
+  args.insert(args.begin(), binary);
+  return args;
+}
+
+// The arguments of a run that would last for hours, on shards of its own.
+std::vector<std::string> endless_args(const std::string& out) {
+  return {"--train",
+          write_prepared("sieve_dist_endless_train", 400, 1),
+          "-o",
+          out,
+          "--dist-timeout",
+          "3",
+          "--set",
+          "model.dim=16",
+          "--set",
+          "train.max_steps=100000000",
+          "--set",
+          "train.threads=1"};
+}
+
+// Two sieve-train ranks of an endless run; one of them is then killed or frozen.
 struct EndlessRun {
   std::string out = temp_dir("sieve_dist_endless");
-  std::vector<std::string> args = {"--train",
-                                   write_prepared("sieve_dist_endless_train", 400, 1),
-                                   "-o",
-                                   out,
-                                   "--dist-timeout",
-                                   "3",
-                                   "--set",
-                                   "model.dim=16",
-                                   "--set",
-                                   "train.max_steps=100000000",
-                                   "--set",
-                                   "train.threads=1",
-                                   "--set",
-                                   "train.batch_size=16"};
   int port = free_port();
-  Rank rank0{0, 2, port, args, out + ".rank0.log"};
-  Rank rank1{1, 2, port, args, out + ".rank1.log"};
+  Process rank0{with_binary(SIEVE_TRAIN_BINARY, endless_args(out)), rank_environment(0, port),
+                out + ".rank0.log"};
+  Process rank1{with_binary(SIEVE_TRAIN_BINARY, endless_args(out)), rank_environment(1, port),
+                out + ".rank1.log"};
 };
 
 TEST_F(Distributed, KillingOneRankEndsTheOtherWithAnError) {
@@ -274,6 +292,60 @@ TEST_F(Distributed, ARankThatStopsAnsweringEndsTheOtherAfterTheTimeout) {
   EXPECT_EQ(run.rank0.wait(60), 2);
   EXPECT_NE(file_text(run.out + ".rank0.log").find("sieve-train: rank 0 of 2: lost the other ranks"),
             std::string::npos);
+}
+
+// The process of rank r among the children of the launcher, or -1.
+pid_t child_rank(pid_t launcher, int rank) {
+  const std::string pid = std::to_string(launcher);
+  std::ifstream children("/proc/" + pid + "/task/" + pid + "/children");
+  const std::string wanted = "RANK=" + std::to_string(rank);
+  for (pid_t child; children >> child;) {
+    std::ifstream environ("/proc/" + std::to_string(child) + "/environ");
+    for (std::string variable; std::getline(environ, variable, '\0');) {
+      if (variable == wanted) return child;
+    }
+  }
+  return -1;
+}
+
+TEST_F(Distributed, TheLauncherRunsRanksThatEqualOneProcess) {
+  const std::string one = temp_dir("sieve_dist_launch_one"), two = temp_dir("sieve_dist_launch_two");
+  std::vector<std::string> args = {"train",
+                                   "--train",
+                                   write_prepared("sieve_dist_launch_train", 400, 1),
+                                   "--set",
+                                   "model.dim=16",
+                                   "--set",
+                                   "model.dropout=0",
+                                   "--set",
+                                   "train.max_steps=30",
+                                   "--set",
+                                   "train.batch_size=15",
+                                   "--set",
+                                   "train.threads=1",
+                                   "-o"};
+  Process single(with_binary(SIEVE_BINARY, with_out(args, one)), {}, one + ".log");
+  EXPECT_EQ(single.wait(120), 0);
+  args.insert(args.begin() + 1, {"--nproc", "2"});
+  Process launcher(with_binary(SIEVE_BINARY, with_out(args, two)), {}, two + ".log");
+  EXPECT_EQ(launcher.wait(120), 0) << file_text(two + ".log");
+  EXPECT_LE(max_difference(one + "/model.sieve", two + "/model.sieve"), 1e-5);
+}
+
+TEST_F(Distributed, TheLauncherStopsTheOtherRanksWhenOneIsKilled) {
+  const std::string out = temp_dir("sieve_dist_launch_endless");
+  std::vector<std::string> args = endless_args(out);
+  args.insert(args.begin(), {"train", "--nproc", "2"});
+  Process launcher(with_binary(SIEVE_BINARY, args), {}, out + ".log");
+  ASSERT_TRUE(training_started(out));
+  const pid_t rank1 = child_rank(launcher.pid(), 1);
+  ASSERT_GT(rank1, 0);
+  ::kill(rank1, SIGKILL);
+  EXPECT_EQ(launcher.wait(60), 1);
+  const std::string log = file_text(out + ".log");
+  EXPECT_NE(log.find("sieve: train: rank 1 of 2 was killed by signal 9 (Killed); stopped the other ranks"),
+            std::string::npos)
+      << log;
 }
 
 }  // namespace
