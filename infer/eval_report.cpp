@@ -100,7 +100,7 @@ EvalReport::EvalReport(std::vector<ReportHead> heads) : heads_(std::move(heads))
 }
 
 void EvalReport::add(std::string_view lang, std::string_view source, const float* probabilities,
-                     const std::int8_t* labels) {
+                     const std::int8_t* labels, std::string_view extra) {
   for (std::size_t k = 0; k < heads_.size(); ++k) {
     const ReportHead& head = heads_[k];
     const int label = labels[k];
@@ -118,17 +118,18 @@ void EvalReport::add(std::string_view lang, std::string_view source, const float
   }
   probabilities_.insert(probabilities_.end(), probabilities, probabilities + stride_);
   labels_.insert(labels_.end(), labels, labels + heads_.size());
-  groups_.push_back(intern(lang, source));
+  groups_.push_back(intern(lang, source, extra));
 }
 
-std::uint32_t EvalReport::intern(std::string_view lang, std::string_view source) {
-  // The length prefix keeps ("a", "bc") and ("ab", "c") apart.
-  key_.assign(std::to_string(lang.size())).append(":").append(lang).append(source);
+std::uint32_t EvalReport::intern(std::string_view lang, std::string_view source, std::string_view extra) {
+  // The length prefixes keep ("a", "bc") and ("ab", "c") apart.
+  key_.assign(std::to_string(lang.size())).append(":").append(lang);
+  key_.append(std::to_string(source.size())).append(":").append(source).append(extra);
   const auto found = group_index_.find(key_);
   if (found != group_index_.end()) return found->second;
   const auto index = static_cast<std::uint32_t>(group_names_.size());
   // Names reach JSON and HTML: invalid UTF-8 becomes U+FFFD.
-  group_names_.push_back({utf8::sanitize(lang), utf8::sanitize(source)});
+  group_names_.push_back({utf8::sanitize(lang), utf8::sanitize(source), utf8::sanitize(extra)});
   group_index_.emplace(key_, index);
   return index;
 }

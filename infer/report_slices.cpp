@@ -28,10 +28,10 @@ SliceSpec spec(std::string name, SliceKind kind, std::string lang, std::string s
   return out;
 }
 
-// "all", then each language, each source and each language × source pair, in name order.
+// "all", then each language, each source, each language × source pair and each extra key, in name order.
 template <class Group>
 std::vector<SliceSpec> slice_specs(const std::vector<Group>& names) {
-  std::map<std::string, std::vector<std::uint32_t>> by_lang, by_source;
+  std::map<std::string, std::vector<std::uint32_t>> by_lang, by_source, by_extra;
   std::map<std::pair<std::string, std::string>, std::vector<std::uint32_t>> pairs;
   std::vector<std::uint32_t> everything;
   for (std::uint32_t g = 0; g < names.size(); ++g) {
@@ -39,6 +39,7 @@ std::vector<SliceSpec> slice_specs(const std::vector<Group>& names) {
     by_lang[names[g].lang].push_back(g);
     by_source[names[g].source].push_back(g);
     pairs[{names[g].lang, names[g].source}].push_back(g);
+    if (!names[g].extra.empty()) by_extra[names[g].extra].push_back(g);
   }
   std::vector<SliceSpec> specs;
   specs.push_back(spec("all", SliceKind::kAll, "", "", std::move(everything)));
@@ -52,6 +53,8 @@ std::vector<SliceSpec> slice_specs(const std::vector<Group>& names) {
     specs.push_back(spec("lang:" + key.first + " source:" + key.second, SliceKind::kLanguageSource, key.first,
                          key.second, std::move(groups)));
   }
+  for (auto& [extra, groups] : by_extra)
+    specs.push_back(spec(extra, SliceKind::kExtra, "", "", std::move(groups)));
   return specs;
 }
 

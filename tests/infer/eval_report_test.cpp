@@ -122,6 +122,36 @@ TEST(EvalReport, SlicesAreAllThenLanguagesSourcesAndPairsWithoutUnlabelledOnes) 
   EXPECT_EQ(slice_names(root["heads"].at(1)), expected);
 }
 
+// An extra key puts a post in one more slice, after the pairs, without changing the others; posts without
+// one stay out of every extra slice.
+TEST(EvalReport, ExtraKeysAddSlicesAfterThePairs) {
+  EvalReport report(fixture_heads());
+  for (std::size_t i = 0; i < std::size(kPosts); ++i) {
+    const Post& post = kPosts[i];
+    const float probabilities[4] = {post.coordinated, post.topic[0], post.topic[1], post.topic[2]};
+    const std::int8_t labels[2] = {post.coordinated_label, post.topic_label};
+    // The first four posts (two positives, two negatives) are "template:clustered", the last four none.
+    const char* extra = i < 4 ? "template:clustered" : i < 9 ? "template:singleton" : "";
+    report.add(post.lang, post.source, probabilities, labels, extra);
+  }
+  simdjson::dom::parser parser;
+  const simdjson::dom::element root = parser.parse(report.to_json(fixture_options()));
+  std::vector<std::string> names = slice_names(root["heads"].at(0));
+  ASSERT_EQ(names.size(), 11u);
+  EXPECT_EQ(names[9], "template:clustered");
+  EXPECT_EQ(names[10], "template:singleton");
+  const simdjson::dom::element clustered = slice_of(root["heads"].at(0), "template:clustered");
+  EXPECT_EQ(std::uint64_t(clustered["n"]), 4u);
+  EXPECT_EQ(std::uint64_t(clustered["positives"]), 2u);
+  EXPECT_TRUE(clustered["lang"].is_null());
+  EXPECT_EQ(std::uint64_t(slice_of(root["heads"].at(0), "template:singleton")["n"]), 5u);
+  // The other slices are those of the report without extra keys.
+  const simdjson::dom::element plain = parser.parse(fixture_report().to_json(fixture_options()));
+  names.resize(9);
+  EXPECT_EQ(names, slice_names(plain["heads"].at(0)));
+  EXPECT_EQ(std::uint64_t(slice_of(root["heads"].at(0), "lang:fr source:web")["n"]), 3u);
+}
+
 TEST(EvalReport, JsonHoldsTheHandComputedBinaryMetrics) {
   simdjson::dom::parser parser;
   const simdjson::dom::element root = parser.parse(fixture_report().to_json(fixture_options()));

@@ -61,20 +61,21 @@ struct MultiClassSliceMetrics {
 };
 
 // Which posts a slice holds.
-enum class SliceKind { kAll, kLanguage, kSource, kLanguageSource };
+enum class SliceKind { kAll, kLanguage, kSource, kLanguageSource, kExtra };
 
-// One slice of one head: "all", "lang:en", "source:x" or "lang:en source:x".
+// One slice of one head: "all", "lang:en", "source:x", "lang:en source:x" or an extra key the caller gave
+// posts (such as "template:clustered").
 struct SliceReport {
   std::string name;
   SliceKind kind = SliceKind::kAll;
-  std::string lang, source;           // the values sliced on, per kind
+  std::string lang, source;           // the values sliced on, per kind (kExtra: neither; name is the key)
   std::size_t n = 0;                  // posts carrying the head's label
   BinarySliceMetrics binary;          // binary heads
   MultiClassSliceMetrics multiclass;  // multi-class heads
 };
 
-// Every slice of one head: "all" first (always present), then languages, sources and language × source
-// pairs, each sorted by name; slices without a labelled post are left out.
+// Every slice of one head: "all" first (always present), then languages, sources, language × source
+// pairs and extra keys, each sorted by name; slices without a labelled post are left out.
 struct HeadReport {
   ReportHead head;
   std::vector<SliceReport> slices;
@@ -89,9 +90,9 @@ class EvalReport {
   // One post: probabilities of every head concatenated (1 value, P(label 1), for a binary head; one per
   // class, summing to 1, for a multi-class head) and one label per head (class index, -1 when the post
   // lacks it). Error(kInvalidInput) naming the head for a label out of range or a binary probability
-  // outside [0, 1].
+  // outside [0, 1]. A non-empty extra puts the post in one more slice of that name as well.
   void add(std::string_view lang, std::string_view source, const float* probabilities,
-           const std::int8_t* labels);
+           const std::int8_t* labels, std::string_view extra = {});
   std::size_t size() const;
 
   const std::vector<ReportHead>& heads() const { return heads_; }
@@ -109,17 +110,17 @@ class EvalReport {
   std::vector<HeadReport> write(const std::string& dir, const ReportOptions&) const;
 
  private:
-  struct Group {  // one language × source pair
-    std::string lang, source;
+  struct Group {  // one language × source × extra key
+    std::string lang, source, extra;
   };
 
-  std::uint32_t intern(std::string_view lang, std::string_view source);
+  std::uint32_t intern(std::string_view lang, std::string_view source, std::string_view extra);
   HeadReport compute_head(std::size_t head, const ReportOptions& options) const;
 
   std::vector<ReportHead> heads_;
   std::vector<std::size_t> offsets_;  // of each head's probabilities within a post
   std::size_t stride_ = 0;
-  // Per post: its probabilities, its labels and its language × source group, in flat arrays.
+  // Per post: its probabilities, its labels and its language × source × extra group, in flat arrays.
   std::vector<float> probabilities_;
   std::vector<std::int8_t> labels_;
   std::vector<std::uint32_t> groups_;
