@@ -20,6 +20,7 @@ std::vector<Command> add_train_command(CLI::App& app);
 std::vector<Command> add_score_command(CLI::App& app);
 std::vector<Command> add_serve_command(CLI::App& app);
 std::vector<Command> add_eval_command(CLI::App& app);
+std::vector<Command> add_cluster_command(CLI::App& app);
 std::vector<Command> add_model_commands(CLI::App& app);  // quantize, calibrate
 
 // The subcommands of `sieve data`, one file each.

@@ -1,9 +1,13 @@
 // sieve eval: scores labelled posts and writes the evaluation report (report.json, report.md,
-// report.html) per head × language × source.
+// report.html) per head × language × source, and for posts of campaign templates against the rest.
+
+#include <tbb/info.h>
+#include <tbb/task_arena.h>
 
 #include <cstdio>
 #include <iostream>
 
+#include "cluster_profiles.h"
 #include "command.h"
 #include "model_labels.h"
 #include "reader_options.h"
@@ -22,7 +26,29 @@ struct EvalOptions {
   ReaderOptions reader;
   ScoringOptions scoring;
   infer::ReportOptions report;
+  std::size_t template_min_size = 5;  // 0: no template slices
+  double template_threshold = datasets::NearDuplicateOptions().threshold;
 };
+
+// Per post of the data: its near-duplicate cluster's size, or empty when the template slices are off.
+std::vector<std::uint32_t> template_sizes(const EvalOptions& options, const datasets::ReaderConfig& config) {
+  if (options.template_min_size == 0) return {};
+  if (options.data == "-") {
+    std::cerr
+        << "sieve: no template slices: the posts come from standard input, which cannot be read twice\n";
+    return {};
+  }
+  datasets::NearDuplicateOptions near;
+  near.threshold = options.template_threshold;
+  datasets::ReadStats stats;
+  tbb::task_arena arena(options.scoring.threads > 0 ? options.scoring.threads
+                                                    : tbb::info::default_concurrency());
+  datasets::NearDuplicateClusters clusters;
+  arena.execute([&] { clusters = cluster_inputs({options.data}, config, near, 1, stats).clusters; });
+  std::vector<std::uint32_t> sizes(clusters.cluster_of.size());
+  for (std::size_t i = 0; i < sizes.size(); ++i) sizes[i] = clusters.sizes[clusters.cluster_of[i]];
+  return sizes;
+}
 
 std::vector<infer::ReportHead> report_heads(const infer::Model& model) {
   std::vector<infer::ReportHead> heads;
@@ -54,13 +80,20 @@ int run_eval(EvalOptions options) {
   datasets::ReaderConfig config = resolve(options.reader);
   auto model = infer::Model::load(options.model);
   config.schema = label_schema_of(*model);
-  datasets::RecordReader reader(options.data, config);
+  const std::vector<std::uint32_t> sizes = template_sizes(options, config);  // reports bad rows
+  datasets::RejectHandler on_reject = datasets::print_rejected_row;
+  if (!sizes.empty()) on_reject = [](const std::string&, const std::string&) {};  // reported above
+  datasets::RecordReader reader(options.data, config, on_reject);
   infer::EvalReport report(report_heads(*model));
+  std::size_t post = 0;
   score_records(*model, reader, options.scoring, nullptr, [&](ScoredChunk& chunk) {
     const std::size_t width = model->output_count();
-    for (std::size_t i = 0; i < chunk.records.size(); ++i) {
+    for (std::size_t i = 0; i < chunk.records.size(); ++i, ++post) {
       const datasets::Record& record = chunk.records[i];
-      report.add(record.lang, record.source, &chunk.probabilities[i * width], record.labels.data());
+      const char* slice = "";
+      if (post < sizes.size())
+        slice = sizes[post] >= options.template_min_size ? "template:clustered" : "template:singleton";
+      report.add(record.lang, record.source, &chunk.probabilities[i * width], record.labels.data(), slice);
     }
   });
   print_summary(report.write(options.report_dir, options.report));
@@ -87,6 +120,12 @@ std::vector<Command> add_eval_command(CLI::App& app) {
   eval->add_option("--bins", options->report.calibration_bins, "calibration bins (default 10)");
   eval->add_option("--threads", options->scoring.threads, "worker threads (0: all cores)")
       ->check(kNotNegative);
+  eval->add_option("--template-min-size", options->template_min_size,
+                   "slices template:clustered (posts of near-duplicate clusters of at least this size) and "
+                   "template:singleton (the rest); 0: none (default 5)")
+      ->check(kNotNegative);
+  eval->add_option("--template-threshold", options->template_threshold,
+                   "near-duplicate Jaccard threshold of the template slices (default 0.7)");
   add_reader_options(*eval, options->reader);
   return {{eval, [options] { return run_eval(*options); }}};
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sieve/datasets/near_duplicates.h"
 #include "sieve/datasets/record.h"
 #include "sieve/datasets/record_reader.h"
 #include "sieve/infer/model.h"
@@ -28,6 +29,7 @@ struct ScoredChunk {
   std::vector<float> probabilities;
   std::vector<float> logits;
   std::string output;  // what the per-chunk formatter wrote, for the in-order consumer
+  std::vector<datasets::Signature> signatures;  // filled by a formatter for the template window
 };
 
 // Called on a worker thread, with a workspace of that thread, after the chunk is scored: format output,

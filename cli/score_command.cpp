@@ -2,6 +2,7 @@
 // streaming, on all cores.
 
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 
 #include "command.h"
@@ -12,6 +13,7 @@
 #include "sieve/core/json_writer.h"
 #include "sieve/infer/checked_model.h"
 #include "sieve/infer/score_json.h"
+#include "template_window_options.h"
 #include "validators.h"
 
 namespace sieve::cli {
@@ -26,7 +28,28 @@ struct ScoreOptions {
   std::string shard;
   std::size_t explain = 0;  // spans per head; 0: no explanation
   bool self_test_only = false;
+  TemplateWindowCliOptions templates;
 };
+
+// Closes each line of chunk.output (an object left open by the formatter) with the template fields of its
+// post. Runs in input order, so that the window sees the posts as they came.
+void observe_templates(datasets::TemplateWindow& window, ScoredChunk& chunk) {
+  std::string closed;
+  closed.reserve(chunk.output.size() + chunk.records.size() * 80);
+  std::size_t begin = 0;
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  for (std::size_t i = 0; i < chunk.records.size(); ++i) {
+    const datasets::Record& r = chunk.records[i];
+    const std::size_t end = chunk.output.find('\n', begin);  // JSON strings escape their newlines
+    closed.append(chunk.output, begin, end - begin);
+    begin = end + 1;
+    const auto observation =
+        window.observe(chunk.signatures[i], r.group.empty() ? r.id : r.group, r.time != 0 ? r.time : now);
+    append_template_fields(observation, closed);
+    closed += "}\n";
+  }
+  chunk.output.swap(closed);
+}
 
 int run_score(ScoreOptions options) {
   if (!options.shard.empty()) parse_shard(options.shard, options.scoring);
@@ -39,6 +62,7 @@ int run_score(ScoreOptions options) {
                 check.max_difference, check.tolerance);
     return 0;
   }
+  const auto window = make_template_window(options.templates);
   OutputSink out(options.output);
   datasets::RecordReader reader(options.input, config);
   const auto format = [&](ScoredChunk& chunk, infer::ScoreWorkspace& workspace) {
@@ -49,13 +73,19 @@ int run_score(ScoreOptions options) {
       w.begin_object().key("id").value(record.id).key("lang").value(record.lang);
       infer::write_scores(w, *model, &chunk.probabilities[i * width]);
       if (options.explain > 0) infer::write_explanation(w, *model, record.text, options.explain, workspace);
-      w.end_object();
-      chunk.output += w.str();
+      if (window) {  // signed here, on the worker threads; the object is closed in input order
+        chunk.signatures.emplace_back(window->hasher().sign(record.text));
+        chunk.output += w.str();
+      } else {
+        w.end_object();
+        chunk.output += w.str();
+      }
       chunk.output += '\n';
     }
   };
   std::size_t scored = 0;
   score_records(*model, reader, options.scoring, format, [&](ScoredChunk& chunk) {
+    if (window) observe_templates(*window, chunk);
     out.text() += chunk.output;
     out.maybe_flush();
     scored += chunk.records.size();
@@ -84,6 +114,7 @@ std::vector<Command> add_score_command(CLI::App& app) {
       ->check(kNotNegative);
   score->add_flag("--self-test", options->self_test_only,
                   "check the model against its stored samples, then exit");
+  add_template_window_options(*score, options->templates);
   add_reader_options(*score, options->reader);
   return {{score, [options] { return run_score(*options); }}};
 }
