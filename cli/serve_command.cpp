@@ -4,12 +4,14 @@
 
 #include "command.h"
 #include "sieve/infer/server.h"
+#include "template_window_options.h"
 #include "validators.h"
 
 namespace sieve::cli {
 namespace {
 
-int run_serve(const infer::ServerOptions& options) {
+int run_serve(infer::ServerOptions options, const TemplateWindowCliOptions& templates) {
+  options.annotator = make_template_annotator(templates);
   infer::Server server(options);
   // Scripts and tests read the port from this line (it is the chosen one with --port 0).
   std::printf("listening on %s:%d\n", options.host.c_str(), server.port());
@@ -22,6 +24,7 @@ int run_serve(const infer::ServerOptions& options) {
 
 std::vector<Command> add_serve_command(CLI::App& app) {
   auto options = std::make_shared<infer::ServerOptions>();
+  auto templates = std::make_shared<TemplateWindowCliOptions>();
   CLI::App* serve = app.add_subcommand("serve", "serve a model over HTTP/JSON until SIGTERM");
   serve->add_option("model", options->model_path, "model.sieve (reloaded from here on SIGHUP)")->required();
   serve->add_option("--host", options->host, "address to listen on")->capture_default_str();
@@ -60,7 +63,10 @@ std::vector<Command> add_serve_command(CLI::App& app) {
       ->add_option("--access-log", options->access_log,
                    "JSON lines, one per request: a file, - for standard error, '' for none")
       ->capture_default_str();
-  return {{serve, [options] { return run_serve(*options); }}};
+  add_template_window_options(*serve, *templates);
+  serve->add_option("--template-top", templates->metrics_top, "templates shown in /metrics (default 10)")
+      ->check(kNotNegative);
+  return {{serve, [options, templates] { return run_serve(*options, *templates); }}};
 }
 
 }  // namespace sieve::cli

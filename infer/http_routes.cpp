@@ -7,6 +7,7 @@
 
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
+#include "sieve/infer/post_annotator.h"
 #include "sieve/infer/score_json.h"
 #include "sieve/infer/score_request.h"
 
@@ -85,13 +86,14 @@ bool wants_explanation(const httplib::Request& req) {
 }
 
 void write_post(JsonWriter& w, const LoadedModel& model, const ScorePost& post, const float* probabilities,
-                bool explain, std::size_t spans) {
+                bool explain, std::size_t spans, PostAnnotator* annotator) {
   w.begin_object().key("id").raw(post.id_json).key("lang").value(post.lang);
   write_scores(w, *model.model, probabilities);
   if (explain) {
     thread_local ScoreWorkspace workspace;
     write_explanation(w, *model.model, post.text, spans, workspace);
   }
+  if (annotator) annotator->annotate(post, w);
   w.key("model_version").value(model.version).end_object();
 }
 
@@ -145,7 +147,7 @@ void handle_score(ServerState& state, const httplib::Request& req, httplib::Resp
   w.begin_object().key("posts").begin_array();
   for (std::size_t i = 0; i < request.posts.size(); ++i)
     write_post(w, model, request.posts[i], &job->probabilities[i * width], explain,
-               state.options.explain_spans);
+               state.options.explain_spans, state.options.annotator.get());
   w.end_array().end_object();
   send_json(res, w);
 }
@@ -284,7 +286,9 @@ void install_routes(httplib::Server& http, ServerState& state) {
     snapshot.model_version = loaded->version;
     snapshot.model_path = loaded->path;
     snapshot.ready = !state.draining;
-    res.set_content(state.metrics.render(snapshot), "text/plain; version=0.0.4; charset=utf-8");
+    std::string text = state.metrics.render(snapshot);
+    if (state.options.annotator) state.options.annotator->render_metrics(text);
+    res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
   });
   http.Post("/admin/reload", [&state](const httplib::Request& req, httplib::Response& res) {
     handle_reload(state, req, res);

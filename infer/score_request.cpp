@@ -41,6 +41,17 @@ ScorePost parse_post(simdjson::dom::element element, std::size_t index, const Re
     post.lang = std::string(lang_view);
   }
   if (post.lang.empty()) post.lang = std::string(tokenizer::guess_language(post.text));
+  simdjson::dom::element group;
+  if (!object["group"].get(group) && !group.is_null()) {
+    std::string_view group_view;
+    if (group.get_string().get(group_view)) throw RequestError(post_key(index, "group"), "must be a string", at);
+    post.group = std::string(group_view);
+  }
+  simdjson::dom::element time;
+  if (!object["time"].get(time) && !time.is_null()) {
+    if (time.get_int64().get(post.time))
+      throw RequestError(post_key(index, "time"), "must be an integer (seconds since 1970)", at);
+  }
   return post;
 }
 

@@ -5,6 +5,7 @@
 // missing lang is guessed from the script and words as `sieve score` guesses it. Other keys are ignored.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,9 @@ namespace sieve::infer {
 struct ScorePost {
   std::string id_json = "null";  // the id as it was written (a JSON string or integer), null when absent
   std::string text;
-  std::string lang;  // as given, or guessed
+  std::string lang;       // as given, or guessed
+  std::string group;      // the account, when given (the template window counts distinct ones)
+  std::int64_t time = 0;  // seconds since 1970 when given, else 0
 };
 
 struct ScoreRequest {

@@ -3,9 +3,12 @@
 // keep a hostile or overloaded client from hurting the others, and the admin token for reloads.
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 namespace sieve::infer {
+
+class PostAnnotator;
 
 struct ServerOptions {
   std::string model_path;          // model.sieve to load at start and on reload
@@ -24,6 +27,7 @@ struct ServerOptions {
   std::string admin_token_file;  // bearer token of POST /admin/reload; empty: the admin endpoint is off
   std::string access_log = "-";  // JSON lines, one per request: a file, "-" for standard error, "" for none
   bool handle_signals = true;    // SIGTERM/SIGINT drain and exit, SIGHUP reloads (off when embedded in tests)
+  std::shared_ptr<PostAnnotator> annotator;  // adds fields to each post and lines to /metrics; none: off
 
   // Throws Error(kConfig, "--option", "...") naming the first option out of range or inconsistent.
   void validate() const;
