@@ -247,7 +247,11 @@ void handle_reload(ServerState& state, const httplib::Request& req, httplib::Res
 }
 
 void log_request(ServerState& state, const httplib::Request& req, const httplib::Response& res) {
-  const double seconds = std::chrono::duration<double>(Clock::now() - request_start).count();
+  // A request the library refused before routing (a malformed request line) never set request_start.
+  const double seconds = request_start == Clock::time_point{}
+                             ? 0.0
+                             : std::chrono::duration<double>(Clock::now() - request_start).count();
+  request_start = Clock::time_point{};
   const std::string_view route = route_of(req.path);
   state.metrics.count_request(route, res.status);
   if (route == "/v1/score") state.metrics.observe_score_latency(seconds);

@@ -1,5 +1,6 @@
 #include "sieve/infer/server.h"
 
+#include <sys/socket.h>
 #include <tbb/info.h>
 
 #include <cerrno>
@@ -32,6 +33,13 @@ std::string read_admin_token(const std::string& path) {
   return token;
 }
 
+// The library listens with a backlog of 5: a burst of new connections would see SYNs dropped and retried
+// a second later. Listening again on the bound socket only widens its queue.
+class HttpServer : public httplib::Server {
+ public:
+  void widen_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -62,13 +70,14 @@ struct Server::Impl {
     }
   }
 
+  // Once only: the library's stop() must not run twice (a second SIGTERM during the drain).
   void stop() {
-    state.draining = true;
+    if (state.draining.exchange(true)) return;
     http.stop();
   }
 
   ServerState state;
-  httplib::Server http;
+  HttpServer http;
   int port = 0;
   int threads = 1;
 };
@@ -83,7 +92,7 @@ Server::Server(ServerOptions options) {
   state.models.load(options.model_path);
   impl_->threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
 
-  httplib::Server& http = impl_->http;
+  HttpServer& http = impl_->http;
   install_routes(http, state);
   const int http_threads = options.http_threads;
   http.new_task_queue = [http_threads] { return new httplib::ThreadPool(static_cast<size_t>(http_threads)); };
@@ -100,6 +109,7 @@ Server::Server(ServerOptions options) {
     throw Error(ErrorKind::kIo, options.host + ":" + std::to_string(options.port),
                 std::string("cannot listen: ") + std::strerror(errno));
   }
+  http.widen_backlog(SOMAXCONN);
 }
 
 Server::~Server() = default;
