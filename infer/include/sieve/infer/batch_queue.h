@@ -42,9 +42,9 @@ struct ScoreJob {
 };
 
 struct BatchQueueOptions {
-  std::size_t max_batch = 64;                 // posts per batch (a bigger request is a batch alone)
-  std::chrono::microseconds max_delay{2000};  // longest wait of a batch's first request for others
-  std::size_t capacity = 4096;                // posts waiting; a push beyond it is refused
+  std::size_t max_batch = 64;                // posts per batch (a bigger request is a batch alone)
+  std::chrono::microseconds max_delay{500};  // longest wait of a batch's first request for others
+  std::size_t capacity = 4096;               // posts waiting; a push beyond it is refused
 };
 
 class BatchQueue {

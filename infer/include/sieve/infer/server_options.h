@@ -17,7 +17,7 @@ struct ServerOptions {
   int threads = 0;                 // scoring threads (one oneTBB arena); 0: all cores
   int http_threads = 32;           // connections served at once; a connection waits on its batch, not a core
   std::size_t max_batch = 64;      // posts scored as one batch; a bigger request is one batch of its own
-  long max_delay_us = 2000;        // how long the first request of a batch waits for others to join it
+  long max_delay_us = 500;         // how long the first request of a batch waits for others to join it
   std::size_t queue_capacity = 4096;     // posts waiting to be scored; more is 429 with Retry-After
   std::size_t max_body_bytes = 4 << 20;  // request body; more is 413
   std::size_t max_posts = 256;           // posts per request; more is 400
