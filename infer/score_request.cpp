@@ -44,7 +44,8 @@ ScorePost parse_post(simdjson::dom::element element, std::size_t index, const Re
   simdjson::dom::element group;
   if (!object["group"].get(group) && !group.is_null()) {
     std::string_view group_view;
-    if (group.get_string().get(group_view)) throw RequestError(post_key(index, "group"), "must be a string", at);
+    if (group.get_string().get(group_view))
+      throw RequestError(post_key(index, "group"), "must be a string", at);
     post.group = std::string(group_view);
   }
   simdjson::dom::element time;
