@@ -1,6 +1,7 @@
 #include "run_sieve.h"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,10 +18,25 @@ std::string slurp(const std::string& path) {
   return text.str();
 }
 
+// This process's folder under the temporary directory, removed when the process ends: two test runs at
+// once (a developer's and an editor's, say) never share a folder, and a run leaves no trained models behind.
+const std::filesystem::path& process_root() {
+  struct Root {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("sieve_cli_test_" + std::to_string(::getpid()));
+    ~Root() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const Root root;
+  return root.path;
+}
+
 }  // namespace
 
 std::string scratch_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("sieve_cli_test_" + name);
+  const auto dir = process_root() / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
