@@ -3,7 +3,8 @@
 // bytes, so the output reads as posts/s and MB/s.
 //
 // The SentencePiece model is $SIEVE_BENCH_SPM if set, else trained at start-up on train.jsonl;
-// --spm_out=PATH saves the model used, so bench/text_pipeline can run spm_encode on the same one.
+// sieve_bench's --spm_out=PATH saves the model used, so bench/text_pipeline can run spm_encode on the same
+// one.
 
 #include <benchmark/benchmark.h>
 #include <unicode/normalizer2.h>
@@ -16,10 +17,10 @@
 #include <iostream>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "benchmarks.h"
 #include "corpus.h"
 #include "sieve/tokenizer/featurizer.h"
 #include "sieve/tokenizer/normalizer.h"
@@ -32,30 +33,12 @@ using sieve::tokenizer::FeaturizerWorkspace;
 using sieve::tokenizer::Normalizer;
 using sieve::tokenizer::SubwordModel;
 
-constexpr std::string_view kSpmOutFlag = "--spm_out=";
-
 std::vector<std::string> normalize_all(const std::vector<std::string>& texts) {
   const Normalizer normalizer;
   std::vector<std::string> out;
   out.reserve(texts.size());
   for (const auto& text : texts) out.push_back(normalizer.normalize(text));
   return out;
-}
-
-// Removes --spm_out=PATH from argv before Google Benchmark sees it (it rejects unknown flags).
-std::string take_spm_out_flag(int& argc, char** argv) {
-  std::string path;
-  int kept = 1;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg.substr(0, kSpmOutFlag.size()) == kSpmOutFlag) {
-      path = std::string(arg.substr(kSpmOutFlag.size()));
-    } else {
-      argv[kept++] = argv[i];
-    }
-  }
-  argc = kept;
-  return path;
 }
 
 // Trained the way `sieve tokenizer train` does, so Encode sees a realistic vocabulary and piece lengths.
@@ -205,22 +188,15 @@ void register_benchmarks(const std::shared_ptr<Bench>& bench) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  const std::string spm_out = take_spm_out_flag(argc, argv);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  // A checkout without the corpus runs nothing and succeeds, like the tests that skip.
+namespace sieve::bench {
+
+// A checkout without the corpus registers nothing, like the tests that skip.
+void register_tokenizer_benchmarks(const std::string& spm_out) {
   if (const std::string missing = missing_corpus_message(); !missing.empty()) {
     std::cerr << missing << '\n';
-    return 0;
+    return;
   }
-  try {
-    register_benchmarks(std::make_shared<Bench>(obtain_model(spm_out)));
-  } catch (const std::exception& e) {
-    std::cerr << "sieve_bench: " << e.what() << '\n';
-    return 1;
-  }
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  register_benchmarks(std::make_shared<Bench>(obtain_model(spm_out)));
 }
+
+}  // namespace sieve::bench
