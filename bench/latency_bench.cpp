@@ -1,9 +1,11 @@
 // Single-post latency with the model already loaded: sieve's runtime (raw text in, every head's
 // probability out) and, when built with libfasttext, fastText's predictLine on the same posts given as it
 // needs them (lowercased, Chinese split into characters). Posts are scored one at a time, in a loop, on one
-// thread; each is timed on its own and the percentiles printed as one JSON object.
+// thread; each is timed on its own and the percentiles printed as one JSON object. fastText holds one label
+// per model: given several models (comma-separated), each post goes through all of them, as scoring every
+// head of a sieve model would need.
 //
-// Usage: sieve_latency_bench MODEL.sieve POSTS.jsonl [FASTTEXT.bin POSTS.txt] [--posts N]
+// Usage: sieve_latency_bench MODEL.sieve POSTS.jsonl [FASTTEXT.bin[,FASTTEXT.bin...] POSTS.txt] [--posts N]
 
 #include <simdjson.h>
 
@@ -13,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -98,7 +101,8 @@ int main(int argc, char** argv) {
     }
   }
   if (args.size() != 2 && args.size() != 4) {
-    std::cerr << "usage: sieve_latency_bench MODEL.sieve POSTS.jsonl [FASTTEXT.bin POSTS.txt] [--posts N]\n";
+    std::cerr
+        << "usage: sieve_latency_bench MODEL.sieve POSTS.jsonl [FASTTEXT.bin[,...] POSTS.txt] [--posts N]\n";
     return 2;
   }
   try {
@@ -113,15 +117,23 @@ int main(int argc, char** argv) {
     write(w, "sieve", sieve_latency);
     if (args.size() == 4) {
 #ifdef SIEVE_BENCH_FASTTEXT
-      fasttext::FastText fasttext;
-      fasttext.loadModel(args[2]);
+      // One model per label: a post costs one predictLine per model, as scoring every head would.
+      std::vector<std::unique_ptr<fasttext::FastText>> models;
+      std::stringstream paths(args[2]);
+      for (std::string path; std::getline(paths, path, ',');) {
+        models.push_back(std::make_unique<fasttext::FastText>());
+        models.back()->loadModel(path);
+      }
       const std::vector<std::string> lines = read_lines(args[3], limit);
       std::vector<std::pair<fasttext::real, std::string>> predictions;
       const Percentiles fasttext_latency = time_each(lines.size(), [&](std::size_t i) {
-        std::istringstream in(lines[i] + "\n");
-        fasttext.predictLine(in, predictions, 1, 0.0);
+        for (const auto& model : models) {
+          std::istringstream in(lines[i] + "\n");
+          model->predictLine(in, predictions, 1, 0.0);
+        }
       });
       write(w, "fasttext", fasttext_latency);
+      w.key("fasttext_models").value(static_cast<std::uint64_t>(models.size()));
 #else
       std::cerr << "sieve_latency_bench: built without libfasttext (libfasttext-dev): fastText skipped\n";
 #endif
