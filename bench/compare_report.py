@@ -1,6 +1,8 @@
 """The table of bench/train_compare: test ROC-AUC per head x language for fastText (the better of its two
 settings on dev, per label) and for each sieve architecture, the mean over cells with both classes, and
-training time as a ratio to fastText's total."""
+training time as a ratio to fastText's total. Also the metrics bench/compare computes for fastText as
+`sieve eval` does for sieve (docs/evaluation.md): ROC-AUC, PR-AUC (average precision) and F1 at the
+threshold of best dev F1."""
 import json
 import os
 import sys
@@ -24,6 +26,51 @@ def roc_auc(pairs):
         rank_sum += mean_rank * sum(1 for k in range(i, j) if pairs[k][1])
         i = j
     return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def pr_auc(pairs):
+    """Average precision: the mean over positives of the precision at the threshold that first includes
+    them, tied scores entering together."""
+    pairs = sorted(pairs, key=lambda p: -p[0])
+    positives = sum(1 for _, y in pairs if y)
+    if positives == 0:
+        return None
+    total, tp, seen, i = 0.0, 0, 0, 0
+    while i < len(pairs):
+        j = i
+        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
+            j += 1
+        new = sum(1 for k in range(i, j) if pairs[k][1])
+        tp, seen = tp + new, seen + (j - i)
+        total += new * tp / seen
+        i = j
+    return total / positives
+
+
+def best_f1_threshold(pairs):
+    """The score with the highest F1 when used as threshold (positive: score >= threshold); the highest
+    such on ties, as sieve's trainer chooses its thresholds."""
+    pairs = sorted(pairs, key=lambda p: -p[0])
+    positives = sum(1 for _, y in pairs if y)
+    best, best_f1, tp, seen, i = 1.0, -1.0, 0, 0, 0
+    while i < len(pairs):
+        j = i
+        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
+            j += 1
+        tp += sum(1 for k in range(i, j) if pairs[k][1])
+        seen += j - i
+        f1 = 2 * tp / (seen + positives) if seen + positives else 0.0
+        if f1 > best_f1:
+            best, best_f1 = pairs[i][0], f1
+        i = j
+    return best
+
+
+def f1_at(pairs, threshold):
+    tp = sum(1 for s, y in pairs if y and s >= threshold)
+    predicted = sum(1 for s, _ in pairs if s >= threshold)
+    positives = sum(1 for _, y in pairs if y)
+    return 2 * tp / (predicted + positives) if predicted + positives else None
 
 
 def fasttext_scores(ft, label, setting, split):

@@ -1,6 +1,11 @@
-"""Writes fastText's files for bench/train_compare: per label, a training file of "__label__<v> text" lines
-and, for dev and test, the texts and a key (label, language) per line. Text is lowercased and Chinese is
-split into characters, which fastText needs (it splits on white space only)."""
+"""Writes fastText's files for bench/train_compare and bench/compare: per label, a training file of
+"__label__<v> text" lines and, for dev and test, the texts and a key (label, language) per line. Text is
+lowercased and Chinese is split into characters, which fastText needs (it splits on white space only).
+
+  fasttext_data.py CORPUS_DIR OUT_DIR                 the per-label files of train, dev and test
+  fasttext_data.py --posts SOURCE.jsonl N PREFIX      SOURCE's posts repeated to N, as PREFIX.jsonl
+                                                      ({"id", "text"} for sieve) and PREFIX.txt (fastText)
+"""
 import json
 import os
 import sys
@@ -40,5 +45,18 @@ def main(corpus, out):
             f.close()
 
 
+def repeated_posts(source, n, prefix):
+    rows = [json.loads(line) for line in open(source, encoding="utf-8")]
+    with open(prefix + ".jsonl", "w", encoding="utf-8") as jsonl, \
+            open(prefix + ".txt", "w", encoding="utf-8") as text:
+        for i in range(n):
+            row = rows[i % len(rows)]
+            jsonl.write(json.dumps({"id": f"p{i}", "text": row["text"]}, ensure_ascii=False) + "\n")
+            text.write(fasttext_text(row["text"], row["lang"]) + "\n")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    if sys.argv[1] == "--posts":
+        repeated_posts(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    else:
+        main(sys.argv[1], sys.argv[2])
