@@ -54,6 +54,8 @@ void BatchScorer::score(std::vector<std::shared_ptr<ScoreJob>>& batch) {
     }
     return;
   }
+  // Counted before any job is answered, so that a client who reads /metrics after its answer sees it.
+  state_.metrics.add_posts_scored(texts.size());
   std::size_t row = 0;
   for (auto& job : live) {
     const auto begin = probabilities.begin() + static_cast<std::ptrdiff_t>(row * width);
@@ -62,7 +64,6 @@ void BatchScorer::score(std::vector<std::shared_ptr<ScoreJob>>& batch) {
     row += job->posts();
     job->finish(ScoreJob::Status::kScored);
   }
-  state_.metrics.add_posts_scored(texts.size());
 }
 
 }  // namespace sieve::infer

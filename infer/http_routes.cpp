@@ -321,8 +321,10 @@ void install_routes(httplib::Server& http, ServerState& state) {
     }
     send_error(res, 500, message);
   });
-  http.set_logger(
-      [&state](const httplib::Request& req, const httplib::Response& res) { log_request(state, req, res); });
+  // After the handler and before the answer is written (the logger runs after): a client that reads
+  // /metrics once it has its answer finds its request counted.
+  http.set_post_routing_handler(
+      [&state](const httplib::Request& req, httplib::Response& res) { log_request(state, req, res); });
 }
 
 }  // namespace sieve::infer
