@@ -17,6 +17,7 @@
 #include "reader_options.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
+#include "text_display.h"
 #include "validators.h"
 
 namespace sieve::cli {
@@ -39,24 +40,6 @@ struct ClusterOptions {
   bool members = false;
   int threads = 0;
 };
-
-// The first max_chars code points of text on one line.
-std::string shorten(const std::string& text, std::size_t max_chars) {
-  std::string out;
-  std::size_t chars = 0;
-  for (const char c : text) {
-    const bool starts_char = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    if (starts_char && ++chars > max_chars) return out + "...";
-    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ",") + (item.empty() ? "?" : item);
-  return out;
-}
 
 // Links between translations: per summary, its family and linked clusters by cluster number; empty when
 // --cross-lingual is off.

@@ -17,6 +17,7 @@
 #include "sieve/datasets/near_duplicates.h"
 #include "sieve/datasets/record_reader.h"
 #include "sieve/datasets/splitter.h"
+#include "text_display.h"
 #include "validators.h"
 
 namespace sieve::cli {
@@ -47,24 +48,6 @@ int finish_rows(const datasets::ReadStats& stats) {
   if (stats.rejected == 0) return 0;
   std::cerr << "sieve: " << stats.rejected << " of " << stats.rows << " rows rejected\n";
   return 2;
-}
-
-// The first max_chars code points of text on one line.
-std::string shorten(const std::string& text, std::size_t max_chars) {
-  std::string out;
-  std::size_t chars = 0;
-  for (const char c : text) {
-    const bool starts_char = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    if (starts_char && ++chars > max_chars) return out + "...";
-    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ",") + (item.empty() ? "?" : item);
-  return out;
 }
 
 // ---- dedupe --------------------------------------------------------------------------------------------

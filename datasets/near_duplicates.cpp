@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "bucket_table.h"
+#include "representative.h"
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
 #include "union_find.h"
@@ -360,11 +361,6 @@ ClusterSummary summarize(const std::vector<Record>& records, const std::vector<S
   ClusterSummary out;
   out.cluster = cluster;
   std::unordered_set<std::string_view> groups;
-  struct Copies {
-    std::size_t count = 0;
-    std::uint32_t first = 0;
-  };
-  std::unordered_map<std::uint64_t, Copies> copies;  // normalized text → members with it
   for (const std::uint32_t i : members) {
     const Record& r = records[i];
     groups.insert(r.group.empty() ? std::string_view(r.id) : std::string_view(r.group));
@@ -372,18 +368,11 @@ ClusterSummary summarize(const std::vector<Record>& records, const std::vector<S
     if (std::find(out.sources.begin(), out.sources.end(), r.source) == out.sources.end()) {
       out.sources.push_back(r.source);
     }
-    Copies& c = copies[signatures[i].text_hash];
-    if (c.count++ == 0) c.first = i;
   }
-  std::size_t most = 0;
-  for (const std::uint32_t i : members) {  // in member order: the earliest text wins a tie
-    const Copies& c = copies[signatures[i].text_hash];
-    if (c.first == i && c.count > most) {
-      most = c.count;
-      out.representative = i;
-    }
-  }
-  out.exact_duplicates = members.size() - copies.size();
+  const detail::RepresentativeChoice choice =
+      detail::choose_representative(members, [&](std::uint32_t i) { return signatures[i].text_hash; });
+  out.representative = choice.representative;
+  out.exact_duplicates = choice.exact_duplicates;
   out.groups = groups.size();
   std::sort(out.langs.begin(), out.langs.end());
   std::sort(out.sources.begin(), out.sources.end());

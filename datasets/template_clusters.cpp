@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "representative.h"
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
 #include "union_find.h"
@@ -107,11 +108,6 @@ TemplateCluster TemplateClusterer::summarize(std::uint32_t cluster,
   out.first_post = members.front();
   std::unordered_set<std::uint64_t> groups;
   std::vector<std::uint16_t> langs, sources;
-  struct Copies {
-    std::size_t count = 0;
-    std::uint32_t first = 0;
-  };
-  std::unordered_map<std::uint64_t, Copies> copies;  // normalized text → members with it
   for (const std::uint32_t i : members) {
     const Post& p = posts_[i];
     groups.insert(p.group_hash);
@@ -121,18 +117,11 @@ TemplateCluster TemplateClusterer::summarize(std::uint32_t cluster,
       out.first_time = out.first_time == 0 ? p.time : std::min(out.first_time, p.time);
       out.last_time = out.last_time == 0 ? p.time : std::max(out.last_time, p.time);
     }
-    Copies& c = copies[p.text_hash];
-    if (c.count++ == 0) c.first = i;
   }
-  std::size_t most = 0;
-  for (const std::uint32_t i : members) {  // in member order: the earliest text wins a tie
-    const Copies& c = copies[posts_[i].text_hash];
-    if (c.first == i && c.count > most) {
-      most = c.count;
-      out.representative = i;
-    }
-  }
-  out.exact_duplicates = members.size() - copies.size();
+  const detail::RepresentativeChoice choice =
+      detail::choose_representative(members, [&](std::uint32_t i) { return posts_[i].text_hash; });
+  out.representative = choice.representative;
+  out.exact_duplicates = choice.exact_duplicates;
   out.groups = groups.size();
   for (const std::uint16_t l : langs) out.langs.push_back(langs_[l]);
   for (const std::uint16_t s : sources) out.sources.push_back(sources_[s]);
