@@ -18,16 +18,13 @@
 namespace sieve::testing {
 namespace {
 
-class ModelCommands : public ::testing::Test {
+class ModelCommands : public WithTrainedModel {
  protected:
   void SetUp() override {
-    const TrainedModel& t = trained_model();
-    if (t.skip.rfind("setup failed", 0) == 0) FAIL() << t.skip;
-    if (!t.skip.empty()) GTEST_SKIP() << t.skip;
-    model_ = t.model;
-    dir_ = t.dir;
+    WithTrainedModel::SetUp();
+    dir_ = model_dir_;
   }
-  std::string model_, dir_;
+  std::string dir_;
 };
 
 std::vector<std::string> lines_of(const std::string& text) {

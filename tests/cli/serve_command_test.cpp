@@ -52,13 +52,11 @@ std::string posts_body(std::size_t posts, std::size_t text_bytes = 20) {
   return body + "]}";
 }
 
-class ServeCommand : public ::testing::Test {
+class ServeCommand : public WithTrainedModel {
  protected:
   void SetUp() override {
-    const TrainedModel& t = trained_model();
-    if (t.skip.rfind("setup failed", 0) == 0) FAIL() << t.skip;
-    if (!t.skip.empty()) GTEST_SKIP() << t.skip;
-    model_ = t.model;
+    WithTrainedModel::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     dir_ =
         scratch_dir("serve_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
   }
@@ -81,7 +79,7 @@ class ServeCommand : public ::testing::Test {
     return c;
   }
 
-  std::string model_, dir_;
+  std::string dir_;
   simdjson::dom::parser parser_;
 };
 

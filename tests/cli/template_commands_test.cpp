@@ -149,16 +149,7 @@ TEST(ClusterCommand, MistakesAreClearErrors) {
 
 // ---- with a trained model ------------------------------------------------------------------------------
 
-class TemplateModelCommands : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const TrainedModel& t = trained_model();
-    if (t.skip.rfind("setup failed", 0) == 0) FAIL() << t.skip;
-    if (!t.skip.empty()) GTEST_SKIP() << t.skip;
-    model_ = t.model;
-  }
-  std::string model_;
-};
+class TemplateModelCommands : public WithTrainedModel {};
 
 TEST_F(TemplateModelCommands, ClusterScoresAreTheMeansOfTheMembersScores) {
   const std::string dir = scratch_dir("cluster_command_model");
