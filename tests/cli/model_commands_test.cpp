@@ -34,13 +34,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The "all" slice of every head of report.json: head name → ROC-AUC.
 std::map<std::string, double> report_roc_aucs(const std::string& report_dir) {
   simdjson::dom::parser parser;

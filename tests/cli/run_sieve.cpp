@@ -11,13 +11,6 @@
 namespace sieve::testing {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // This process's folder under the temporary directory, removed when the process ends: two test runs at
 // once (a developer's and an editor's, say) never share a folder, and a run leaves no trained models behind.
 const std::filesystem::path& process_root() {
@@ -35,6 +28,13 @@ const std::filesystem::path& process_root() {
 
 }  // namespace
 
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::string scratch_dir(const std::string& name) {
   const auto dir = process_root() / name;
   std::filesystem::remove_all(dir);
@@ -50,8 +50,8 @@ RunResult run_sieve(const std::string& args, const std::string& stdin_text) {
   const int status = std::system(command.c_str());
   RunResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = slurp(dir + "/out");
-  result.err = slurp(dir + "/err");
+  result.out = file_text(dir + "/out");
+  result.err = file_text(dir + "/err");
   return result;
 }
 

@@ -35,13 +35,6 @@ const std::string kThreePosts =
     R"({"id":7,"text":"Belle journée au parc avec les enfants"},)"
     R"({"id":"c","text":"特鲁多总理隐瞒了丑闻"}]})";
 
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // A JSON string of n bytes of "x".
 std::string posts_body(std::size_t posts, std::size_t text_bytes = 20) {
   std::string body = R"({"posts":[)";

@@ -19,13 +19,6 @@ extern char** environ;
 namespace sieve::testing {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::atomic<int> started{0};
 
 }  // namespace
@@ -44,7 +37,7 @@ ServeProcess::ServeProcess(const std::string& args) {
   // Loading and self-testing the model takes a moment; the port line comes after it.
   const std::string marker = "listening on ";
   for (int attempt = 0; attempt < 1200; ++attempt) {
-    const std::string out = slurp(dir_ + "/out");
+    const std::string out = file_text(dir_ + "/out");
     const std::size_t at = out.find(marker);
     const std::size_t colon = at == std::string::npos ? at : out.find(':', at);
     if (colon != std::string::npos && out.find('\n', colon) != std::string::npos) {
@@ -94,6 +87,6 @@ int ServeProcess::wait_exit() {
   return exit_code_;
 }
 
-std::string ServeProcess::standard_error() const { return slurp(dir_ + "/err"); }
+std::string ServeProcess::standard_error() const { return file_text(dir_ + "/err"); }
 
 }  // namespace sieve::testing

@@ -9,6 +9,7 @@
 
 #include "corpus.h"
 #include "error_text.h"
+#include "pair_scores.h"
 #include "planted_text.h"
 #include "sieve/core/hash.h"
 #include "sieve/datasets/record_reader.h"
@@ -17,7 +18,9 @@ namespace sieve::datasets {
 namespace {
 
 using testing::error_text;
+using testing::PairScores;
 using testing::PlantedSet;
+using testing::score_pairs;
 
 std::vector<std::string_view> texts_of(const PlantedSet& set) {
   std::vector<std::string_view> out;
@@ -28,27 +31,6 @@ std::vector<std::string_view> texts_of(const PlantedSet& set) {
 NearDuplicateClusters cluster_texts(const std::vector<std::string_view>& texts,
                                     const NearDuplicateOptions& options = {}) {
   return cluster_near_duplicates(MinHasher(options).sign_all(texts), options);
-}
-
-// Pairwise precision and recall of clusters against planted families (unrelated posts are their own).
-struct PairScores {
-  double precision = 0;
-  double recall = 0;
-};
-
-PairScores score_pairs(const PlantedSet& set, const NearDuplicateClusters& clusters) {
-  std::size_t true_pairs = 0, found_pairs = 0, correct_pairs = 0;
-  for (std::size_t i = 0; i < set.posts.size(); ++i) {
-    for (std::size_t j = i + 1; j < set.posts.size(); ++j) {
-      const bool same_family = set.posts[i].family >= 0 && set.posts[i].family == set.posts[j].family;
-      const bool same_cluster = clusters.cluster_of[i] == clusters.cluster_of[j];
-      true_pairs += same_family;
-      found_pairs += same_cluster;
-      correct_pairs += same_family && same_cluster;
-    }
-  }
-  return {found_pairs ? static_cast<double>(correct_pairs) / found_pairs : 1.0,
-          true_pairs ? static_cast<double>(correct_pairs) / true_pairs : 1.0};
 }
 
 // Exact Jaccard of the 5-code-point shingle sets of normalized texts, to check the estimates against.
@@ -196,7 +178,7 @@ TEST(NearDuplicateSignature, EstimatedJaccardMatchesTheExactJaccard) {
 TEST(NearDuplicateClusters, RecoverPlantedTemplateFamiliesWithHighPrecisionAndRecall) {
   const PlantedSet set = testing::planted_families(60, 3, 15, 800, 42);  // 1,080 + 800 posts
   const auto clusters = cluster_texts(texts_of(set));
-  const PairScores scores = score_pairs(set, clusters);
+  const PairScores scores = score_pairs(set, clusters.cluster_of);
   std::cout << "[ families ] pair precision " << scores.precision << ", recall " << scores.recall << "\n";
   EXPECT_GE(scores.precision, 0.99);
   EXPECT_GE(scores.recall, 0.95);
@@ -233,10 +215,10 @@ TEST(NearDuplicateClusters, KeepClearPairsTogetherInShortHeavilyEditedFamilies) 
   const auto at_07 = cluster_texts(texts_of(set));
   std::size_t together = 0;
   for (const auto& [i, j] : clear_pairs) together += at_07.cluster_of[i] == at_07.cluster_of[j];
-  const PairScores families_07 = score_pairs(set, at_07);
+  const PairScores families_07 = score_pairs(set, at_07.cluster_of);
   NearDuplicateOptions loose;
   loose.threshold = 0.5;
-  const PairScores families_05 = score_pairs(set, cluster_texts(texts_of(set), loose));
+  const PairScores families_05 = score_pairs(set, cluster_texts(texts_of(set), loose).cluster_of);
   std::cout << "[ hard     ] " << clear_pairs.size() << " of " << family_pairs << " family pairs at >= 0.78, "
             << together
             << " clustered together; family pair precision/recall at 0.7: " << families_07.precision << "/"
@@ -251,7 +233,7 @@ TEST(NearDuplicateClusters, KeepClearPairsTogetherInShortHeavilyEditedFamilies) 
 TEST(NearDuplicateClusters, RecoverChineseFamilies) {
   const PlantedSet set = testing::planted_chinese_families(30, 12, 300, 5);
   const auto clusters = cluster_texts(texts_of(set));
-  const PairScores scores = score_pairs(set, clusters);
+  const PairScores scores = score_pairs(set, clusters.cluster_of);
   std::cout << "[ zh       ] pair precision " << scores.precision << ", recall " << scores.recall << "\n";
   EXPECT_GE(scores.precision, 0.99);
   EXPECT_GE(scores.recall, 0.95);

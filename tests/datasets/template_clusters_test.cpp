@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 
+#include "pair_scores.h"
 #include "planted_text.h"
 #include "sieve/core/error.h"
 #include "sieve/datasets/record_reader.h"
@@ -38,22 +39,6 @@ std::vector<Record> records_of(const PlantedSet& set) {
   return records;
 }
 
-// Pairwise precision and recall of the clusters against the planted families (unrelated posts alone).
-std::pair<double, double> pair_scores(const PlantedSet& set, const NearDuplicateClusters& clusters) {
-  std::size_t true_pairs = 0, found_pairs = 0, correct_pairs = 0;
-  for (std::size_t i = 0; i < set.posts.size(); ++i) {
-    for (std::size_t j = i + 1; j < set.posts.size(); ++j) {
-      const bool same_family = set.posts[i].family >= 0 && set.posts[i].family == set.posts[j].family;
-      const bool same_cluster = clusters.cluster_of[i] == clusters.cluster_of[j];
-      true_pairs += same_family;
-      found_pairs += same_cluster;
-      correct_pairs += same_family && same_cluster;
-    }
-  }
-  return {found_pairs ? static_cast<double>(correct_pairs) / found_pairs : 1.0,
-          true_pairs ? static_cast<double>(correct_pairs) / true_pairs : 1.0};
-}
-
 TemplateClusters cluster_in_chunks(const std::vector<Record>& records, std::size_t chunk,
                                    std::size_t min_size) {
   TemplateClusterer clusterer;
@@ -75,7 +60,7 @@ TEST(TemplateClusterer, RecoversPlantedFamiliesOfEditsInsertionsHomoglyphsAndZer
     const PlantedSet set = testing::planted_families(60, 3, 15, 800, 42 + edits, 24, edits);
     const auto records = records_of(set);
     const TemplateClusters result = cluster_in_chunks(records, 100, 2);
-    const auto [precision, recall] = pair_scores(set, result.clusters);
+    const auto [precision, recall] = testing::score_pairs(set, result.clusters.cluster_of);
     std::cout << "[ stream   ] " << edits << " edit(s): pair precision " << precision << ", recall " << recall
               << ", " << result.summaries.size() << " clusters of 2+ for 60 families\n";
     EXPECT_GE(precision, 0.99);
