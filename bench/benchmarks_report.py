@@ -54,8 +54,8 @@ def header(r):
         "",
     ]
     if quick:
-        lines += ["**This is a `--quick` run**: a third of the training posts, fewer epochs and steps, fewer "
-                  "posts for the speed runs. Its accuracy is not what the full run reaches.", ""]
+        lines += ["**This is a `--quick` run**: a third of the training and dev posts, fewer epochs and steps, "
+                  "fewer posts for the speed runs. Its accuracy is not what the full run reaches.", ""]
     lines += [
         "## Run",
         "",
@@ -70,7 +70,9 @@ def header(r):
         f"{r['train_posts']:,} training posts"
         + (f" (every {s['train_stride']}rd of train.jsonl's {r['corpus']['train']:,})" if s["train_stride"] > 1
            else " (all of train.jsonl)")
-        + f", dev.jsonl ({r['corpus']['dev']:,}) for early stopping and thresholds, "
+        + f", {r.get('dev_posts', r['corpus']['dev']):,} posts of dev.jsonl"
+        + (f" (every {s['train_stride']}rd of {r['corpus']['dev']:,})" if s["train_stride"] > 1 else "")
+        + " for early stopping and thresholds, "
         f"test.jsonl ({r['corpus']['test']:,}) for every accuracy figure",
         "",
     ]
@@ -171,8 +173,9 @@ def throughput(r):
         "`lang` in one pass). fastText needs one model per head, so its row runs `fasttext predict` with "
         "each of the four label models in turn on pre-lowercased text (the ratio's base); the `1 label` row "
         "is one model alone. `fasttext predict` is single-threaded: its 2-thread figure is two processes "
-        "at once, each on half of the posts. The transformer scores fewer posts (it is two orders of "
-        "magnitude slower).", "",
+        "at once, each on half of the posts; each of its processes first loads an 800 MB model per label (2M "
+        "hashed n-gram rows), which weighs at these post counts. The transformer scores fewer posts (it is "
+        "much slower).", "",
         "![mean test ROC-AUC against scoring throughput](benchmarks/accuracy_vs_throughput.svg)", "",
     ]
 
@@ -242,7 +245,8 @@ def micro(r):
         "iteration; `BM_Forward/*` is one forward pass of a post of 60 subwords and 400 feature ids on "
         "random weights at the default sizes (table 270,000 × 100, transformer 4 × 256); `BM_Score/*` is "
         "`Model::score` end to end (raw text to probabilities) on the first 2,000 posts of test.jsonl with "
-        "this run's trained models.", "",
+        "this run's trained models, the same posts every iteration, so the featurizer's word cache is warm "
+        "(the latency table above is the colder figure).", "",
     ]
 
 

@@ -256,6 +256,7 @@ def main(work, repo, corpus):
         "corpus": {split: sum(1 for _ in open(os.path.join(corpus, f"{split}.jsonl")))
                    for split in ["train", "dev", "test"]},
         "train_posts": sum(1 for _ in open(os.path.join(work, "data", "train.jsonl"))),
+        "dev_posts": sum(1 for _ in open(os.path.join(work, "data", "dev.jsonl"))),
         "commands": [line.rstrip("\n") for line in open(os.path.join(work, "commands.txt"))],
         "preparation": [m for m in measurements if m.get("kind") in ("tokenizer", "prepare")],
         "accuracy": accuracy(work, runs), "training": training(measurements, runs), "sizes": sizes(work),
