@@ -136,15 +136,19 @@ def training(r):
     t, z, s = r["training"], r["sizes"], r["settings"]
     rows = []
     for m in MODELS:
-        rows.append([NAMES[m], num(t[m]["seconds"], 1), ratio(t[m]["vs_fasttext"]), mb(t[m]["rss_kb"] * 1e3),
-                     mb(z[m]["bytes"]), mb(z[m].get("int8_bytes"))])
+        each = ", ".join(f"{run['seconds']:.0f}" for run in t[m]["runs"])
+        rows.append([NAMES[m], num(t[m]["seconds"], 1), each, ratio(t[m]["vs_fasttext"]),
+                     mb(t[m]["rss_kb"] * 1e3), mb(z[m]["bytes"]), mb(z[m].get("int8_bytes"))])
     ft_one = t["fasttext"].get("one_label_seconds")
     prep = r["preparation"]
     prep_text = ", ".join(f"{p['kind']}{' ' + p['split'] if 'split' in p else ''} {p['seconds']:.1f} s"
                           for p in prep)
     return [
         "## Training, memory and size", "",
-        table(["model", "train s", "vs fastText", "peak RSS MB", "size MB", "int8 MB"], rows), "",
+        table(["model", "train s", "each seed s", "vs fastText", "peak RSS MB", "size MB", "int8 MB"], rows), "",
+        "Training times are the most exposed to other work on the machine: where the seeds differ widely, "
+        "other processes shared the cores during the slower ones, and the fastest seed is the closest to "
+        "a quiet machine.", "",
         f"Wall time of training on {r['train_posts']:,} posts with 2 cores (fastText: its four label models one "
         f"after the other, {num(ft_one, 1)} s for one label; sieve: `sieve train`, all heads at once, including "
         "its dev evaluations and the export). fastText trains with `-thread 2`. Peak RSS is the largest "
