@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmark_post.h"
 #include "sieve/infer/model_file.h"
 #include "sieve/infer/network.h"
 #include "sieve/infer/quantize.h"
@@ -28,21 +29,6 @@ namespace {
 
 using sieve::models::Architecture;
 using sieve::models::ModelConfig;
-
-constexpr std::uint32_t kVocabSize = 16000;
-constexpr std::uint32_t kTableSize = 270000;  // vocabulary + hash buckets
-constexpr std::uint32_t kSubwords = 60;
-constexpr std::uint32_t kFeatureIds = 400;
-
-ModelConfig default_config(Architecture architecture) {
-  ModelConfig config;  // default widths: dim 100, cnn 4 × 64 filters, transformer 4 × 256
-  config.architecture = architecture;
-  config.vocab_size = kVocabSize;
-  config.table_size = kTableSize;
-  config.heads = {{"coordinated", 2}, {"machine", 2}, {"nonnative", 2}, {"abusive", 2}, {"lang", 3}};
-  config.validate();
-  return config;
-}
 
 std::string temp_path(const std::string& name) {
   const std::filesystem::path dir =
@@ -61,7 +47,7 @@ struct Setup {
 };
 
 std::shared_ptr<Setup> make_setup(Architecture architecture) {
-  const ModelConfig config = default_config(architecture);
+  const ModelConfig config = sieve::bench::default_config(architecture);
   torch::manual_seed(1);
   sieve::models::Classifier model = sieve::models::make_classifier(config);
   {
@@ -85,17 +71,13 @@ std::shared_ptr<Setup> make_setup(Architecture architecture) {
     sieve::infer::add_quantized_tensors(fp32, writer);
     writer.write(int8_path);
   }
-  std::mt19937 random(7);
-  std::vector<std::uint32_t> post;
-  for (std::uint32_t i = 0; i < kSubwords; ++i) post.push_back(random() % kVocabSize);
-  for (std::uint32_t i = kSubwords; i < kFeatureIds; ++i) post.push_back(random() % kTableSize);
-  return std::make_shared<Setup>(
-      Setup{config, model, std::move(post), std::move(fp32), sieve::infer::ModelFile::open(int8_path)});
+  return std::make_shared<Setup>(Setup{config, model, sieve::bench::realistic_post(), std::move(fp32),
+                                       sieve::infer::ModelFile::open(int8_path)});
 }
 
 void torch_forward(benchmark::State& state, const std::shared_ptr<Setup>& setup) {
   torch::NoGradGuard no_grad;
-  const sieve::models::PostFeatures post{setup->post.data(), setup->post.size(), kSubwords};
+  const sieve::models::PostFeatures post{setup->post.data(), setup->post.size(), sieve::bench::kSubwords};
   for (auto _ : state) {
     std::vector<torch::Tensor> logits =
         setup->model->forward(sieve::models::make_feature_batch({post}, setup->config));
@@ -108,7 +90,7 @@ void runtime_forward(benchmark::State& state, const std::shared_ptr<Setup>& setu
   const sieve::infer::Network network(int8 ? setup->int8 : setup->fp32, setup->config);
   sieve::infer::NetworkWorkspace workspace;
   std::vector<float> logits(network.output_count());
-  const sieve::infer::PostIds post{setup->post.data(), setup->post.size(), kSubwords};
+  const sieve::infer::PostIds post{setup->post.data(), setup->post.size(), sieve::bench::kSubwords};
   for (auto _ : state) {
     network.forward(post, workspace, logits.data());
     benchmark::DoNotOptimize(logits.data());

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "benchmark_post.h"
 #include "benchmarks.h"
 #include "corpus.h"
 #include "random_network.h"
@@ -35,21 +36,7 @@ using sieve::infer::Architecture;
 using sieve::infer::ModelConfig;
 using sieve::infer::ModelFile;
 
-constexpr std::uint32_t kVocabSize = 16000;
-constexpr std::uint32_t kTableSize = 270000;  // vocabulary + hash buckets
-constexpr std::uint32_t kSubwords = 60;
-constexpr std::uint32_t kFeatureIds = 400;
 constexpr std::size_t kScorePosts = 2000;
-
-ModelConfig default_config(Architecture architecture) {
-  ModelConfig config;  // default widths
-  config.architecture = architecture;
-  config.vocab_size = kVocabSize;
-  config.table_size = kTableSize;
-  config.heads = {{"coordinated", 2}, {"machine", 2}, {"nonnative", 2}, {"abusive", 2}, {"lang", 3}};
-  config.validate();
-  return config;
-}
 
 std::filesystem::path temp_dir() {
   return std::filesystem::temp_directory_path() / ("sieve_bench_" + std::to_string(::getpid()));
@@ -58,7 +45,7 @@ std::filesystem::path temp_dir() {
 // One architecture's fp32 and int8 files, written once, on first use, outside any timing.
 class Forward {
  public:
-  explicit Forward(Architecture architecture) : config_(default_config(architecture)) {}
+  explicit Forward(Architecture architecture) : config_(sieve::bench::default_config(architecture)) {}
 
   const ModelConfig& config() const { return config_; }
   const ModelFile& file(bool int8) {
@@ -89,20 +76,12 @@ class Forward {
   std::unique_ptr<ModelFile> int8_;
 };
 
-std::vector<std::uint32_t> realistic_post() {
-  std::mt19937 random(7);
-  std::vector<std::uint32_t> post;
-  for (std::uint32_t i = 0; i < kSubwords; ++i) post.push_back(random() % kVocabSize);
-  for (std::uint32_t i = kSubwords; i < kFeatureIds; ++i) post.push_back(random() % kTableSize);
-  return post;
-}
-
 void bm_forward(benchmark::State& state, const std::shared_ptr<Forward>& forward, bool int8) {
   const sieve::infer::Network network(forward->file(int8), forward->config());
   sieve::infer::NetworkWorkspace workspace;
   std::vector<float> logits(network.output_count());
-  const std::vector<std::uint32_t> ids = realistic_post();
-  const sieve::infer::PostIds post{ids.data(), ids.size(), kSubwords};
+  const std::vector<std::uint32_t> ids = sieve::bench::realistic_post();
+  const sieve::infer::PostIds post{ids.data(), ids.size(), sieve::bench::kSubwords};
   for (auto _ : state) {
     network.forward(post, workspace, logits.data());
     benchmark::DoNotOptimize(logits.data());
