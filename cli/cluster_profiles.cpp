@@ -138,7 +138,8 @@ std::vector<ClusterProfile> profile_clusters(const std::vector<std::string>& inp
         model->score(text, w, &chunk->scores[i * width]);
         if (profiles[chunk->clusters[i]].embedding_sums.empty()) continue;
         // score() left the post's features in the workspace.
-        const infer::PostIds ids{w.features.ids.data(), w.features.ids.size(), w.features.subword_count};
+        const infer::PostIds ids{w.features.ids.data(), w.features.ids.size(), w.features.subword_count,
+                                 w.features.dense.data(), w.features.dense.size()};
         model->network().embed(ids, w.network, &chunk->embeddings[i * dim]);
       }
       return chunk;

@@ -22,6 +22,7 @@ std::vector<Command> add_serve_command(CLI::App& app);
 std::vector<Command> add_eval_command(CLI::App& app);
 std::vector<Command> add_cluster_command(CLI::App& app);
 std::vector<Command> add_model_commands(CLI::App& app);  // quantize, calibrate
+std::vector<Command> add_fluency_commands(CLI::App& app);  // fluency train
 
 // The subcommands of `sieve data`, one file each.
 std::vector<Command> add_simulate_command(CLI::App& data);  // simulate

@@ -160,6 +160,15 @@ void print_split_summary(const datasets::SplitReport& report) {
         "cluster\n",
         report.oversized_components, report.records_in_oversized, report.records_moved_to_cluster);
   }
+  for (const auto& h : report.held_out) {
+    std::printf("held out for test           source %s: %zu records, %zu groups\n", h.source.c_str(),
+                h.records, h.groups);
+  }
+  if (!report.held_out.empty()) {
+    std::printf(
+        "  tied to them               %zu records of other sources (same group or cluster), also in test\n",
+        report.held_out_tied);
+  }
   std::printf("groups across splits        %zu\n", report.groups_across_splits);
   std::printf("clusters across splits      %zu\n", report.clusters_across_splits);
   for (const auto& [name, leak] :
@@ -217,6 +226,11 @@ CLI::App* add_split(CLI::App& data, SplitCommandOptions& options) {
   command->add_option(
       "--max-component-share", options.split.max_component_share,
       "a component of groups tied by clusters above this share is placed by group (default 0.02)");
+  command
+      ->add_option("--holdout-source", options.split.holdout_sources,
+                   "send every record of this source (and all tied to it by group or cluster) to test, "
+                   "never to train or dev; repeatable")
+      ->allow_extra_args(false);
   command->add_flag("--ignore-near-duplicates", options.ignore_near_duplicates,
                     "keep only groups together (the report then shows the leakage this lets through)");
   add_reader_options(*command, options.reader);

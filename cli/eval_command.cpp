@@ -4,8 +4,10 @@
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 #include "cluster_profiles.h"
 #include "command.h"
@@ -57,15 +59,29 @@ std::vector<infer::ReportHead> report_heads(const infer::Model& model) {
   return heads;
 }
 
-// The "all" slice of each head, one line each, so a terminal shows the gist without opening the report.
+// x in a column of 8, "-" when undefined.
+std::string column(double x) {
+  char buffer[32];
+  if (std::isnan(x)) {
+    std::snprintf(buffer, sizeof buffer, "%8s", "-");
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%8.4f", x);
+  }
+  return buffer;
+}
+
+// The "all" slice of each head, one line each, so a terminal shows the gist without opening the report;
+// beside it the within-source ROC-AUC and the paired accuracy, which recognising the source cannot earn.
 void print_summary(const std::vector<infer::HeadReport>& heads) {
-  std::printf("%-14s %8s %8s %8s %8s %8s %8s\n", "head", "n", "prev", "F1", "ROC-AUC", "PR-AUC", "ECE");
+  std::printf("%-14s %8s %8s %8s %8s %8s %8s %8s %8s\n", "head", "n", "prev", "F1", "ROC-AUC", "PR-AUC",
+              "ECE", "within", "paired");
   for (const infer::HeadReport& head : heads) {
     const infer::SliceReport& all = head.slices.front();
     if (head.head.binary) {
       const auto& m = all.binary;
-      std::printf("%-14s %8zu %8.4f %8.4f %8.4f %8.4f %8.4f\n", head.head.name.c_str(), all.n, m.prevalence,
-                  m.f1, m.roc_auc, m.pr_auc, m.calibration_error);
+      std::printf("%-14s %8zu %8.4f %8.4f %8.4f %8.4f %8.4f %s %s\n", head.head.name.c_str(), all.n,
+                  m.prevalence, m.f1, m.roc_auc, m.pr_auc, m.calibration_error,
+                  column(head.within_source.macro_roc_auc).c_str(), column(head.paired.accuracy).c_str());
     } else {
       std::printf("%-14s %8zu accuracy %.4f, macro-F1 %.4f\n", head.head.name.c_str(), all.n,
                   all.multiclass.accuracy, all.multiclass.macro_f1);
@@ -93,7 +109,8 @@ int run_eval(EvalOptions options) {
       const char* slice = "";
       if (post < sizes.size())
         slice = sizes[post] >= options.template_min_size ? "template:clustered" : "template:singleton";
-      report.add(record.lang, record.source, &chunk.probabilities[i * width], record.labels.data(), slice);
+      report.add(record.lang, record.source, record.group, &chunk.probabilities[i * width],
+                 record.labels.data(), slice);
     }
   });
   print_summary(report.write(options.report_dir, options.report));
@@ -119,6 +136,10 @@ std::vector<Command> add_eval_command(CLI::App& app) {
                    "report the threshold reaching this precision (default 0.95)");
   eval->add_option("--bins", options->report.calibration_bins, "calibration bins (default 10)");
   eval->add_option("--threads", options->scoring.threads, "worker threads (0: all cores)")
+      ->check(kNotNegative);
+  eval->add_option("--within-min", options->report.within_min_per_class,
+                   "posts of each class a language x source cell needs for the within-source ROC-AUC "
+                   "(default 20)")
       ->check(kNotNegative);
   eval->add_option("--template-min-size", options->template_min_size,
                    "slices template:clustered (posts of near-duplicate clusters of at least this size) and "

@@ -6,6 +6,7 @@
 #include "command.h"
 #include "file_io.h"
 #include "reader_options.h"
+#include "sieve/core/error.h"
 #include "sieve/core/progress.h"
 #include "sieve/datasets/dataset_stats.h"
 #include "sieve/datasets/prepare.h"
@@ -16,6 +17,8 @@ namespace {
 struct PrepareCommandOptions {
   std::vector<std::string> inputs;
   std::string tokenizer;
+  std::string fluency;  // a fluency model file: adds the fluency values
+  bool style = false;   // adds the style values (also [featurizer] style = true)
   std::string out;
   ReaderOptions reader;
   datasets::PrepareOptions prepare;
@@ -26,8 +29,18 @@ int run_prepare(const PrepareCommandOptions& options) {
   const PrepareConfig config = load_prepare_config(options.reader.config);
   datasets::PrepareOptions prepare = options.prepare;
   prepare.records_per_shard = config.records_per_shard;
+  tokenizer::FeaturizerSettings settings = config.featurizer;
+  settings.style = settings.style || options.style;
+  std::shared_ptr<const tokenizer::FluencyModel> fluency;
+  if (!options.fluency.empty()) {
+    settings.fluency = true;
+    fluency = std::make_shared<const tokenizer::FluencyModel>(
+        tokenizer::FluencyModel::deserialize(read_file(options.fluency), options.fluency));
+  } else if (prepare.cross_fit) {
+    throw Error(ErrorKind::kConfig, "--cross-fit", "needs --fluency");
+  }
   const tokenizer::Featurizer featurizer(tokenizer::Normalizer(config.normalizer),
-                                         tokenizer::SubwordModel::load(options.tokenizer), config.featurizer);
+                                         tokenizer::SubwordModel::load(options.tokenizer), settings, fluency);
   Progress progress("prepare");
   const auto summary = datasets::prepare_shards(
       options.inputs, reader_config, featurizer, options.out, prepare,
@@ -73,6 +86,13 @@ std::vector<Command> add_prepare_commands(CLI::App& data) {
   prepare_command->add_option("-o,--out", prepare->out, "output folder")->required();
   prepare_command->add_option("--threads", prepare->prepare.threads,
                               "featurizing threads (default: all cores)");
+  prepare_command->add_flag("--style", prepare->style,
+                            "add the dense style values of each post (docs/training.md)");
+  prepare_command->add_option("--fluency", prepare->fluency,
+                              "add the dense fluency values under this model from 'sieve fluency train'");
+  prepare_command->add_flag("--cross-fit", prepare->prepare.cross_fit,
+                            "with --fluency, for the training split: score each post with the half of the "
+                            "fluency model that never saw its group");
   add_reader_options(*prepare_command, prepare->reader);
 
   auto stats = std::make_shared<StatsOptions>();

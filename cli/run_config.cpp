@@ -81,6 +81,7 @@ PrepareConfig load_prepare_config(const RunConfigSource& source) {
   featurizer.read("char_ngram_min", config.featurizer.char_ngram_min);
   featurizer.read("char_ngram_max", config.featurizer.char_ngram_max);
   featurizer.read("seed", config.featurizer.seed);
+  featurizer.read("style", config.featurizer.style);
   featurizer.reject_unknown_keys();
   ConfigFile::Table shards = file.table("shards");
   std::uint64_t records_per_shard = config.records_per_shard;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "command.h"
@@ -28,9 +29,11 @@ struct Tally {
   std::uint64_t posts = 0;
   std::array<std::uint64_t, 3> langs{};  // en, fr, zh
   std::vector<std::uint64_t> positive, missing;
+  std::map<std::string, std::uint64_t> named;  // posts per campaign written as the source
 
-  void add(const datasets::Record& record) {
+  void add(const datasets::Record& record, const std::vector<std::string>& campaigns_as_source) {
     ++posts;
+    for (const auto& name : campaigns_as_source) named[name] += record.source == name;
     static constexpr std::array<const char*, 3> kLangs = {"en", "fr", "zh"};
     for (std::size_t i = 0; i < kLangs.size(); ++i) langs[i] += record.lang == kLangs[i];
     positive.resize(record.labels.size());
@@ -57,6 +60,17 @@ void print_summary(const Tally& tally, const datasets::LabelSchema& schema, cons
                  share(tally.positive[i], tally.posts - tally.missing[i]),
                  share(tally.missing[i], tally.posts));
   }
+  for (const auto& [name, posts] : tally.named) {
+    std::fprintf(stderr, "  source %s: the %llu posts of campaign %s\n", name.c_str(),
+                 static_cast<unsigned long long>(posts), name.c_str());
+  }
+}
+
+std::string campaign_names() {
+  std::string out;
+  for (const auto& name : datasets::CampaignSimulator::campaign_names())
+    (out += out.empty() ? "" : ", ") += name;
+  return out;
 }
 
 int run_simulate(SimulateCommandOptions options) {
@@ -78,7 +92,7 @@ int run_simulate(SimulateCommandOptions options) {
     append_jsonl(record, simulator.schema(), sink.text());
     sink.text() += '\n';
     sink.maybe_flush();
-    tally.add(record);
+    tally.add(record, options.simulator.campaigns_as_source);
     if (tally.posts % 65536 == 0) progress.update(tally.posts, seconds(), options.simulator.posts);
   }
   sink.close();
@@ -101,6 +115,12 @@ std::vector<Command> add_simulate_command(CLI::App& data) {
                       "expected share of posts from campaign accounts (default 0.3)");
   command->add_option("--label-dropout", simulator.label_dropout,
                       "probability that each label of a post is left missing (default 0.15)");
+  command
+      ->add_option("--campaign-as-source", simulator.campaigns_as_source,
+                   "write this campaign's name as its posts' source instead of a platform, for "
+                   "`data split --holdout-source`; repeatable (campaigns: " +
+                       campaign_names() + ")")
+      ->allow_extra_args(false);
   command->add_option("-o,--out", options->out, "output JSONL file (default '-': standard output)");
   return {{command, [options] { return run_simulate(*options); }}};
 }

@@ -22,6 +22,7 @@ constexpr std::size_t kSamples = 8;
 
 // One unit of pipeline work: records in, features out.
 struct Batch {
+  std::size_t first = 0;  // the number of its first record in the output
   std::vector<Record> records;
   std::vector<tokenizer::Features> features;
 };
@@ -57,6 +58,7 @@ class BatchSource {
       : inputs_(inputs), config_(config), on_reject_(on_reject), summaries_(summaries) {}
 
   bool fill(Batch& batch, std::size_t size) {
+    batch.first = filled_;
     batch.records.resize(size);
     std::size_t n = 0;
     while (n < size) {
@@ -73,6 +75,7 @@ class BatchSource {
       }
     }
     batch.records.resize(n);
+    filled_ += n;
     return n > 0;
   }
 
@@ -83,16 +86,17 @@ class BatchSource {
   std::vector<InputSummary>& summaries_;
   std::unique_ptr<RecordReader> reader_;
   std::size_t next_input_ = 0;
+  std::size_t filled_ = 0;
 };
 
 // Writes full shards as records arrive and counts labels per language.
 class ShardSink {
  public:
   ShardSink(const std::string& out_dir, const ReaderConfig& config, std::uint32_t table_size,
-            std::size_t records_per_shard, PrepareSummary& summary)
+            std::uint32_t dense_width, std::size_t records_per_shard, PrepareSummary& summary)
       : out_dir_(out_dir),
         config_(config),
-        writer_(config.schema, table_size),
+        writer_(config.schema, table_size, dense_width),
         records_per_shard_(records_per_shard),
         summary_(summary) {}
 
@@ -100,7 +104,7 @@ class ShardSink {
     for (std::size_t i = 0; i < batch.records.size(); ++i) {
       const Record& record = batch.records[i];
       const tokenizer::Features& f = batch.features[i];
-      writer_.add(record, f.ids.data(), f.ids.size(), f.subword_count);
+      writer_.add(record, f.ids.data(), f.ids.size(), f.subword_count, f.dense.data());
       count(record);
       if (summary_.samples.size() < kSamples) summary_.samples.push_back(record.text);
       summary_.feature_ids += f.ids.size();
@@ -158,7 +162,10 @@ PrepareSummary prepare_shards(const std::vector<std::string>& inputs, const Read
   const auto start = std::chrono::steady_clock::now();
   PrepareSummary summary;
   BatchSource source(inputs, config, on_reject, summary.inputs);
-  ShardSink sink(out_dir, config, featurizer.table_size(), options.records_per_shard, summary);
+  ShardSink sink(out_dir, config, featurizer.table_size(),
+                 static_cast<std::uint32_t>(featurizer.settings().dense_width()), options.records_per_shard,
+                 summary);
+  const bool cross_fit = options.cross_fit && featurizer.fluency() != nullptr;
   tbb::enumerable_thread_specific<tokenizer::FeaturizerWorkspace> workspaces;
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
@@ -178,7 +185,13 @@ PrepareSummary prepare_shards(const std::vector<std::string>& inputs, const Read
                 tokenizer::FeaturizerWorkspace& workspace = workspaces.local();
                 batch->features.resize(batch->records.size());
                 for (std::size_t i = 0; i < batch->records.size(); ++i) {
-                  featurizer.featurize(batch->records[i].text, batch->features[i], workspace);
+                  const Record& record = batch->records[i];
+                  // The half that did not learn from the record's group; the samples, which the model's
+                  // self-test replays at serving time, are scored as serving scores them.
+                  const int fold = cross_fit && batch->first + i >= kSamples
+                                       ? 1 - tokenizer::FluencyModel::fold_of(record.group)
+                                       : 0;
+                  featurizer.featurize(record.text, batch->features[i], workspace, nullptr, fold);
                 }
                 return batch;
               }) &
@@ -193,6 +206,12 @@ PrepareSummary prepare_shards(const std::vector<std::string>& inputs, const Read
   sink.flush();
   for (const InputSummary& input : summary.inputs) summary.rejected += input.stats.rejected;
   featurizer.subwords().save(out_dir + "/tokenizer.model");
+  if (featurizer.fluency()) {
+    std::ofstream fluency(out_dir + "/fluency.model", std::ios::binary | std::ios::trunc);
+    fluency << featurizer.fluency()->serialize();
+    if (!fluency) throw Error(ErrorKind::kIo, out_dir + "/fluency.model", "cannot write");
+  }
+  summary.cross_fit = cross_fit;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::ofstream manifest(out_dir + "/manifest.json", std::ios::trunc);
   manifest << manifest_json(summary, config, featurizer) << "\n";
@@ -252,6 +271,8 @@ std::string manifest_json(const PrepareSummary& summary, const ReaderConfig& con
       .value(featurizer.subwords().vocab_size())
       .key("table_size")
       .value(featurizer.table_size());
+  w.key("fluency").value(featurizer.fluency() ? "fluency.model" : "");
+  w.key("cross_fit").value(summary.cross_fit);
   w.key("normalizer").raw(featurizer.normalizer().settings().to_json());
   w.key("featurizer").raw(featurizer.settings().to_json());
   w.end_object();

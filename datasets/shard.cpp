@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -33,9 +34,10 @@ std::uint64_t padded(std::uint64_t bytes) { return (bytes + 7) / 8 * 8; }
 // Byte sizes of the sections, in file order, for counts read from a header: one function for the writer
 // and the reader so the two can never disagree.
 struct Layout {
-  std::uint64_t json, offsets, ids, subwords, groups, sources, langs, labels;
+  std::uint64_t json, offsets, ids, subwords, groups, sources, langs, labels, dense;
 
-  Layout(std::uint64_t json_bytes, std::uint64_t records, std::uint64_t ids_count, std::uint64_t heads)
+  Layout(std::uint64_t json_bytes, std::uint64_t records, std::uint64_t ids_count, std::uint64_t heads,
+         std::uint64_t dense_width)
       : json(padded(json_bytes)),
         offsets(8 * (records + 1)),
         ids(padded(4 * ids_count)),
@@ -43,10 +45,12 @@ struct Layout {
         groups(8 * records),
         sources(padded(2 * records)),
         langs(padded(records)),
-        labels(padded(records * heads)) {}
+        labels(padded(records * heads)),
+        dense(padded(4 * records * dense_width)) {}
 
   std::uint64_t total() const {
-    return kHeaderBytes + json + offsets + ids + subwords + groups + sources + langs + labels + kFooterBytes;
+    return kHeaderBytes + json + offsets + ids + subwords + groups + sources + langs + labels + dense +
+           kFooterBytes;
   }
 };
 
@@ -87,6 +91,7 @@ class ChecksummedFile {
     if (!out_) throw Error(ErrorKind::kIo, path, "cannot create");
   }
   void write(const void* data, std::size_t size) {
+    if (size == 0) return;  // an empty section's data() may be null, which crc32_z takes as "start over"
     out_.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
     crc_ = ::crc32_z(crc_, static_cast<const Bytef*>(data), size);
   }
@@ -110,9 +115,10 @@ class ChecksummedFile {
 
 }  // namespace
 
-ShardWriter::ShardWriter(LabelSchema schema, std::uint32_t table_size) {
+ShardWriter::ShardWriter(LabelSchema schema, std::uint32_t table_size, std::uint32_t dense_width) {
   info_.schema = std::move(schema);
   info_.table_size = table_size;
+  info_.dense_width = dense_width;
 }
 
 std::uint16_t ShardWriter::index_of(std::vector<std::string>& table, const std::string& value,
@@ -129,7 +135,17 @@ std::uint16_t ShardWriter::index_of(std::vector<std::string>& table, const std::
 }
 
 void ShardWriter::add(const Record& record, const std::uint32_t* ids, std::size_t id_count,
-                      std::uint32_t subword_count) {
+                      std::uint32_t subword_count, const float* dense) {
+  if (info_.dense_width > 0) {
+    if (dense == nullptr)
+      throw Error(ErrorKind::kInvalidInput, "record " + record.id, "no dense values for a shard of them");
+    for (std::uint32_t j = 0; j < info_.dense_width; ++j) {
+      if (!std::isfinite(dense[j])) {
+        throw Error(ErrorKind::kInvalidInput, "record " + record.id,
+                    "dense value " + std::to_string(j) + " is not finite");
+      }
+    }
+  }
   for (std::size_t i = 0; i < id_count; ++i) {
     if (ids[i] >= info_.table_size) {
       throw Error(ErrorKind::kInvalidInput, "record " + record.id,
@@ -148,6 +164,7 @@ void ShardWriter::add(const Record& record, const std::uint32_t* ids, std::size_
   for (std::size_t h = 0; h < info_.schema.heads.size(); ++h) {
     labels_.push_back(h < record.labels.size() ? record.labels[h] : kMissingLabel);
   }
+  if (info_.dense_width > 0) dense_.insert(dense_.end(), dense, dense + info_.dense_width);
 }
 
 std::uint32_t ShardWriter::write(const std::string& path) {
@@ -158,7 +175,7 @@ std::uint32_t ShardWriter::write(const std::string& path) {
   const std::uint32_t version = kShardVersion;
   const auto json_bytes = static_cast<std::uint32_t>(json.size());
   const std::uint64_t counts[2] = {records(), ids()};
-  const std::uint32_t heads[2] = {static_cast<std::uint32_t>(info_.schema.heads.size()), 0};
+  const std::uint32_t heads[2] = {static_cast<std::uint32_t>(info_.schema.heads.size()), info_.dense_width};
   file.write(&version, 4);
   file.write(&json_bytes, 4);
   file.write(counts, sizeof counts);
@@ -171,6 +188,7 @@ std::uint32_t ShardWriter::write(const std::string& path) {
   file.write_section(sources_);
   file.write_section(langs_);
   file.write_section(labels_);
+  file.write_section(dense_);
   const std::uint32_t crc = file.crc();
   const std::uint32_t footer[2] = {crc, 0};
   file.write(footer, sizeof footer);
@@ -180,7 +198,7 @@ std::uint32_t ShardWriter::write(const std::string& path) {
     throw Error(ErrorKind::kIo, path,
                 std::string("cannot rename the written shard: ") + std::strerror(errno));
   }
-  *this = ShardWriter(std::move(info_.schema), info_.table_size);
+  *this = ShardWriter(std::move(info_.schema), info_.table_size, info_.dense_width);
   return crc;
 }
 
@@ -225,6 +243,7 @@ ShardReader& ShardReader::operator=(ShardReader&& other) noexcept {
   std::swap(sources_, other.sources_);
   std::swap(langs_, other.langs_);
   std::swap(labels_, other.labels_);
+  std::swap(dense_, other.dense_);
   return *this;
 }
 
@@ -235,22 +254,24 @@ void ShardReader::validate(const std::string& path) {
     fail("truncated: " + std::to_string(map_size_) + " bytes is smaller than any shard");
   }
   if (std::memcmp(bytes, kMagic, sizeof kMagic) != 0) fail("not a sieve shard (no SIEVESH1 magic)");
-  std::uint32_t version, json_bytes, heads;
+  std::uint32_t version, json_bytes, heads, dense_width;
   std::uint64_t records, ids;
   std::memcpy(&version, bytes + 8, 4);
   std::memcpy(&json_bytes, bytes + 12, 4);
   std::memcpy(&records, bytes + 16, 8);
   std::memcpy(&ids, bytes + 24, 8);
   std::memcpy(&heads, bytes + 32, 4);
-  if (version != kShardVersion) {
-    fail("shard format version " + std::to_string(version) + "; this build reads version " +
+  std::memcpy(&dense_width, bytes + 36, 4);
+  if (version != kShardVersion && version != 1) {
+    fail("shard format version " + std::to_string(version) + "; this build reads versions 1 to " +
          std::to_string(kShardVersion));
   }
+  if (version == 1 && dense_width != 0) fail("corrupt header: a version 1 shard with dense values");
   // Counts beyond the file's size cannot be right, and would overflow the layout arithmetic.
-  if (json_bytes > map_size_ || records > map_size_ || ids > map_size_ || heads > 1024) {
+  if (json_bytes > map_size_ || records > map_size_ || ids > map_size_ || heads > 1024 || dense_width > 4096) {
     fail("corrupt header: counts larger than the file");
   }
-  const Layout layout(json_bytes, records, ids, heads);
+  const Layout layout(json_bytes, records, ids, heads, dense_width);
   if (layout.total() != map_size_) {
     fail("truncated or padded: " + std::to_string(map_size_) + " bytes, the header says " +
          std::to_string(layout.total()));
@@ -277,6 +298,7 @@ void ShardReader::validate(const std::string& path) {
   info_.langs = string_list(doc, "langs", path);
   info_.sources = string_list(doc, "sources", path);
   info_.table_size = static_cast<std::uint32_t>(table_size);
+  info_.dense_width = dense_width;
   if (info_.schema.heads.size() != heads)
     fail("header: " + std::to_string(heads) + " heads, the JSON declares " +
          std::to_string(info_.schema.heads.size()));
@@ -289,6 +311,7 @@ void ShardReader::validate(const std::string& path) {
   sources_ = reinterpret_cast<const std::uint16_t*>(p += layout.groups);
   langs_ = p += layout.sources;
   labels_ = reinterpret_cast<const std::int8_t*>(p += layout.langs);
+  dense_ = dense_width > 0 ? reinterpret_cast<const float*>(p += layout.labels) : nullptr;
   records_ = records;
   heads_ = heads;
 
@@ -307,6 +330,9 @@ void ShardReader::validate(const std::string& path) {
              "' out of range at record " + std::to_string(i));
       }
     }
+  }
+  for (std::size_t i = 0; i < records * dense_width; ++i) {
+    if (!std::isfinite(dense_[i])) fail("dense value not finite at record " + std::to_string(i / dense_width));
   }
   for (std::size_t i = 0; i < ids; ++i) {
     if (ids_[i] >= table_size)

@@ -127,6 +127,13 @@ int pick_campaign(Rng& rng) {
   return static_cast<int>(campaigns.size()) - 1;
 }
 
+// "a, b, c": the campaigns' names, for an error message.
+std::string campaign_list() {
+  std::string out;
+  for (const auto& c : text::campaigns()) (out += out.empty() ? "" : ", ") += c.name;
+  return out;
+}
+
 std::string format_number(double x) {
   std::ostringstream out;
   out << x;
@@ -145,6 +152,13 @@ void SimulatorOptions::validate() const {
     throw Error(ErrorKind::kConfig, "simulate.label_dropout",
                 "must be at least 0 and below 1, got " + format_number(label_dropout));
   }
+  for (const std::string& name : campaigns_as_source) {
+    const auto& all = text::campaigns();
+    if (std::none_of(all.begin(), all.end(), [&](const text::Campaign& c) { return c.name == name; })) {
+      throw Error(ErrorKind::kConfig, "simulate.campaign_as_source",
+                  "no campaign '" + name + "'; the campaigns are: " + campaign_list());
+    }
+  }
 }
 
 CampaignSimulator::CampaignSimulator(const SimulatorOptions& options)
@@ -159,6 +173,8 @@ CampaignSimulator::CampaignSimulator(const SimulatorOptions& options)
   for (const auto& c : text::campaigns()) {
     accounts_.push_back(
         std::max<std::uint64_t>(6, static_cast<std::uint64_t>(campaign_posts * c.weight / total_weight / 7)));
+    const auto& named = options_.campaigns_as_source;
+    campaign_as_source_.push_back(std::find(named.begin(), named.end(), c.name) != named.end());
   }
 }
 
@@ -197,7 +213,9 @@ bool CampaignSimulator::next(Record& record) {
   record.text = std::move(post.text);
   record.lang = text::kLangCodes[account.lang];
   record.group = std::move(account.group);
-  record.source = account.source;
+  // The platform is drawn for every account all the same, so naming a campaign changes no other byte.
+  record.source =
+      campaign >= 0 && campaign_as_source_[campaign] ? text::campaigns()[campaign].name : account.source;
   record.time = time;
   record.labels = truth_.labels;
   for (std::int8_t& label : record.labels) {

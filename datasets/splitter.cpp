@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 
@@ -271,6 +272,90 @@ void check_inputs(const std::vector<Record>& records, const NearDuplicateCluster
   }
 }
 
+// "a, b, c" of the first names of a sorted set, and how many more there are.
+std::string name_list(const std::set<std::string_view>& names) {
+  constexpr std::size_t kShown = 10;
+  std::string out;
+  std::size_t shown = 0;
+  for (const std::string_view name : names) {
+    if (shown++ == kShown) break;
+    (out += out.empty() ? "" : ", ") += name;
+  }
+  if (names.size() > kShown) out += " and " + std::to_string(names.size() - kShown) + " more";
+  return out;
+}
+
+// Per record, whether its source is held out; empty when none is. Throws for a source that no record has.
+std::vector<bool> held_out_records(const std::vector<Record>& records,
+                                   const std::vector<std::string>& sources) {
+  if (sources.empty()) return {};
+  const std::set<std::string_view> wanted(sources.begin(), sources.end());
+  std::set<std::string_view> seen, matched;
+  std::vector<bool> held(records.size(), false);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    seen.insert(records[i].source);
+    if (wanted.count(records[i].source) == 0) continue;
+    held[i] = true;
+    matched.insert(records[i].source);
+  }
+  for (const std::string& source : sources) {
+    if (matched.count(source) == 0) {
+      throw Error(ErrorKind::kInvalidInput, "split.holdout_sources",
+                  "no record has source '" + source + "'; the sources are: " + name_list(seen));
+    }
+  }
+  return held;
+}
+
+// Records and groups of each held-out source, in the order they were asked for.
+std::vector<HeldOutSource> count_held_out(const std::vector<Record>& records,
+                                          const std::vector<std::string>& sources) {
+  std::vector<HeldOutSource> out;
+  for (const std::string& source : sources) {
+    if (std::any_of(out.begin(), out.end(), [&](const HeldOutSource& h) { return h.source == source; }))
+      continue;
+    std::set<std::string_view> groups;
+    HeldOutSource counts{source, 0, 0};
+    for (const Record& r : records) {
+      if (r.source != source) continue;
+      ++counts.records;
+      groups.insert(group_of(r));
+    }
+    counts.groups = groups.size();
+    out.push_back(std::move(counts));
+  }
+  return out;
+}
+
+// Sends to test every component holding a held-out record, and returns the others.
+std::vector<std::vector<std::uint32_t>> hold_out(const std::vector<Record>& records,
+                                                 std::vector<std::vector<std::uint32_t>> components,
+                                                 const SplitOptions& options, SplitAssignment& out) {
+  const std::vector<bool> held = held_out_records(records, options.holdout_sources);
+  if (held.empty()) return components;
+  std::vector<std::vector<std::uint32_t>> rest;
+  std::size_t in_test = 0;
+  for (auto& members : components) {
+    if (std::none_of(members.begin(), members.end(), [&](std::uint32_t i) { return held[i]; })) {
+      rest.push_back(std::move(members));
+      continue;
+    }
+    for (const std::uint32_t i : members) out.split_of[i] = Split::kTest;
+    in_test += members.size();
+  }
+  if (in_test == records.size()) {
+    throw Error(ErrorKind::kInvalidInput, "split.holdout_sources",
+                "the held-out sources and the records tied to them by group or near-duplicate cluster are "
+                "all " +
+                    std::to_string(records.size()) + " records: none is left for train");
+  }
+  out.held_out = count_held_out(records, options.holdout_sources);
+  std::size_t of_sources = 0;
+  for (const HeldOutSource& h : out.held_out) of_sources += h.records;
+  out.held_out_tied = in_test - of_sources;
+  return rest;
+}
+
 // A component placed whole.
 struct Unit {
   std::vector<std::uint32_t> members;
@@ -306,11 +391,15 @@ SplitAssignment assign_splits(const std::vector<Record>& records, const NearDupl
                               const SplitOptions& options) {
   check_inputs(records, clusters, options);
   const NearDuplicateClusters* kept = options.keep_near_duplicates_together ? clusters : nullptr;
-  auto components = find_components(records, kept);
-  const double limit = std::max(1.0, options.max_component_share * static_cast<double>(records.size()));
   SplitAssignment out;
   out.split_of.resize(records.size());
-  out.components = components.size();
+  auto all_components = find_components(records, kept);
+  out.components = all_components.size();
+  auto components = hold_out(records, std::move(all_components), options, out);
+  // The shares and the size limit are of the records that are not held out.
+  std::size_t placed = 0;
+  for (const auto& members : components) placed += members.size();
+  const double limit = std::max(1.0, options.max_component_share * static_cast<double>(placed));
   Placer placer(options);
   std::vector<Unit> units;
   for (auto& members : components) {
@@ -401,6 +490,8 @@ SplitReport report_split(const std::vector<Record>& records, const std::vector<S
   report.oversized_components = assignment.oversized_components;
   report.records_in_oversized = assignment.records_in_oversized;
   report.records_moved_to_cluster = assignment.records_moved_to_cluster;
+  report.held_out = assignment.held_out;
+  report.held_out_tied = assignment.held_out_tied;
   std::array<std::size_t, kSplitCount> groups{}, cluster_counts{};
   std::vector<std::string_view> group_keys;
   for (const Record& r : records) group_keys.push_back(group_of(r));
@@ -492,6 +583,17 @@ std::string SplitReport::to_json() const {
   w.key("oversized_components").value(static_cast<std::uint64_t>(oversized_components));
   w.key("records_in_oversized_components").value(static_cast<std::uint64_t>(records_in_oversized));
   w.key("records_moved_to_their_cluster").value(static_cast<std::uint64_t>(records_moved_to_cluster));
+  w.key("held_out").begin_object();
+  w.key("sources").begin_object();
+  for (const HeldOutSource& h : held_out) {
+    w.key(h.source).begin_object();
+    w.key("records").value(static_cast<std::uint64_t>(h.records));
+    w.key("groups").value(static_cast<std::uint64_t>(h.groups));
+    w.end_object();
+  }
+  w.end_object();
+  w.key("tied_records").value(static_cast<std::uint64_t>(held_out_tied));
+  w.end_object();
   w.key("groups_across_splits").value(static_cast<std::uint64_t>(groups_across_splits));
   w.key("clusters_across_splits").value(static_cast<std::uint64_t>(clusters_across_splits));
   w.key("leakage").begin_object();

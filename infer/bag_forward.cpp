@@ -18,12 +18,28 @@ void bag_embed(const NetworkWeights& weights, const ModelConfig&, const PostIds&
   mean_rows(weights.bag, post.ids, post.count, pooled);
 }
 
+void append_dense(const NetworkWeights& weights, const PostIds& post, float* pooled) {
+  for (std::size_t j = 0; j < weights.dense_inputs; ++j) {
+    pooled[weights.embed_dim + j] = (post.dense[j] - weights.dense_shift[j]) * weights.dense_scale[j];
+  }
+}
+
 void fold_bag_heads(NetworkWeights& weights) {
   const std::size_t rows = weights.bag.rows, dim = weights.bag.cols;
   const std::size_t width = (weights.outputs + 7) / 8 * 8;
   weights.folded_width = width;
   weights.folded_heads.assign(rows * width, 0.0f);
-  std::vector<float> row(dim);
+  // The heads read [bag mean, dense values]: a bag row alone is that vector with zeros for the dense part.
+  std::vector<float> row(weights.pooled_dim);
+  const std::size_t dense = weights.dense_inputs;
+  weights.folded_dense.assign(weights.outputs * dense, 0.0f);
+  for (std::size_t k = 0; k < weights.heads.size(); ++k) {
+    for (std::size_t o = 0; o < weights.heads[k].weight.rows; ++o) {
+      std::fill(row.begin(), row.end(), 0.0f);
+      add_row(weights.heads[k].weight, o, row.data());
+      std::copy_n(row.data() + dim, dense, &weights.folded_dense[(weights.offsets[k] + o) * dense]);
+    }
+  }
   for (std::size_t f = 0; f < rows; ++f) {
     std::fill(row.begin(), row.end(), 0.0f);
     add_row(weights.bag, f, row.data());
@@ -41,11 +57,18 @@ void folded_bag_logits(const NetworkWeights& weights, const PostIds& post, Netwo
   std::fill(sums, sums + width, 0.0f);
   kernels::sum_rows_f32(weights.folded_heads.data(), width, post.ids, post.count, sums);
   const float inverse = post.count > 0 ? 1.0f / static_cast<float>(post.count) : 0.0f;
+  const std::size_t dense = weights.dense_inputs;
+  float* standardized = grow(scratch.hidden, dense);
+  for (std::size_t j = 0; j < dense; ++j)
+    standardized[j] = (post.dense[j] - weights.dense_shift[j]) * weights.dense_scale[j];
   for (std::size_t k = 0; k < weights.heads.size(); ++k) {
     const Dense& head = weights.heads[k];
     for (std::size_t o = 0; o < head.weight.rows; ++o) {
       const std::size_t at = weights.offsets[k] + o;
-      logits[at] = sums[at] * inverse + head.bias[o];
+      float logit = sums[at] * inverse + head.bias[o];
+      const float* w = &weights.folded_dense[at * dense];
+      for (std::size_t j = 0; j < dense; ++j) logit += w[j] * standardized[j];
+      logits[at] = logit;
     }
   }
 }

@@ -30,6 +30,12 @@ std::int64_t ConfigReader::get_int(const char* key) {
   return value;
 }
 
+std::int64_t ConfigReader::get_int_or(const char* key, std::int64_t absent) {
+  simdjson::dom::element element;
+  if (object_[key].get(element)) return absent;
+  return get_int(key);
+}
+
 double ConfigReader::get_number(const char* key) {
   double value = 0;  // simdjson converts integers too
   if (require(key).get_double().get(value)) fail(key, "not a number");

@@ -20,6 +20,8 @@ class ConfigReader {
 
   bool get_bool(const char* key);
   std::int64_t get_int(const char* key);
+  // For a key added after files were written without it: those files mean `absent`.
+  std::int64_t get_int_or(const char* key, std::int64_t absent);
   double get_number(const char* key);  // an integer or a floating-point number
   std::string get_string(const char* key);
   simdjson::dom::array get_array(const char* key);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +12,7 @@
 
 #include "report_render.h"
 #include "sieve/core/error.h"
+#include "sieve/core/hash.h"
 #include "sieve/core/utf8.h"
 
 namespace sieve::infer {
@@ -89,6 +91,10 @@ void ReportOptions::validate() const {
     throw Error(ErrorKind::kConfig, "curve_points",
                 "must be at least 2, got " + std::to_string(curve_points));
   }
+  if (within_min_per_class < 1) {
+    throw Error(ErrorKind::kConfig, "within_min_per_class",
+                "must be at least 1, got " + std::to_string(within_min_per_class));
+  }
 }
 
 EvalReport::EvalReport(std::vector<ReportHead> heads) : heads_(std::move(heads)) {
@@ -99,8 +105,8 @@ EvalReport::EvalReport(std::vector<ReportHead> heads) : heads_(std::move(heads))
   }
 }
 
-void EvalReport::add(std::string_view lang, std::string_view source, const float* probabilities,
-                     const std::int8_t* labels, std::string_view extra) {
+void EvalReport::add(std::string_view lang, std::string_view source, std::string_view group,
+                     const float* probabilities, const std::int8_t* labels, std::string_view extra) {
   for (std::size_t k = 0; k < heads_.size(); ++k) {
     const ReportHead& head = heads_[k];
     const int label = labels[k];
@@ -118,23 +124,28 @@ void EvalReport::add(std::string_view lang, std::string_view source, const float
   }
   probabilities_.insert(probabilities_.end(), probabilities, probabilities + stride_);
   labels_.insert(labels_.end(), labels, labels + heads_.size());
-  groups_.push_back(intern(lang, source, extra));
+  slice_keys_.push_back(intern(lang, source, extra));
+  // The shards' group hash (seed 0). Two groups of one source sharing a 64-bit hash would merge: at a
+  // million groups that happens with odds of about 1 in 37 million.
+  std::uint64_t hash = kNoGroup;
+  if (!group.empty()) hash = std::max<std::uint64_t>(hash64(group, 0), kNoGroup + 1);
+  group_hashes_.push_back(hash);
 }
 
 std::uint32_t EvalReport::intern(std::string_view lang, std::string_view source, std::string_view extra) {
   // The length prefixes keep ("a", "bc") and ("ab", "c") apart.
   key_.assign(std::to_string(lang.size())).append(":").append(lang);
   key_.append(std::to_string(source.size())).append(":").append(source).append(extra);
-  const auto found = group_index_.find(key_);
-  if (found != group_index_.end()) return found->second;
-  const auto index = static_cast<std::uint32_t>(group_names_.size());
+  const auto found = slice_key_index_.find(key_);
+  if (found != slice_key_index_.end()) return found->second;
+  const auto index = static_cast<std::uint32_t>(slice_key_names_.size());
   // Names reach JSON and HTML: invalid UTF-8 becomes U+FFFD.
-  group_names_.push_back({utf8::sanitize(lang), utf8::sanitize(source), utf8::sanitize(extra)});
-  group_index_.emplace(key_, index);
+  slice_key_names_.push_back({utf8::sanitize(lang), utf8::sanitize(source), utf8::sanitize(extra)});
+  slice_key_index_.emplace(key_, index);
   return index;
 }
 
-std::size_t EvalReport::size() const { return groups_.size(); }
+std::size_t EvalReport::size() const { return slice_keys_.size(); }
 
 std::vector<HeadReport> EvalReport::compute(const ReportOptions& options) const {
   options.validate();

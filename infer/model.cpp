@@ -19,7 +19,18 @@ constexpr double kFp32Tolerance = 1e-3;
 constexpr double kInt8Tolerance = 0.05;
 
 PostIds ids_of(const tokenizer::Features& features) {
-  return PostIds{features.ids.data(), features.ids.size(), features.subword_count};
+  return PostIds{features.ids.data(), features.ids.size(), features.subword_count, features.dense.data(),
+                 features.dense.size()};
+}
+
+// The fluency model stored in the file, when the featurizer reads one.
+std::shared_ptr<const tokenizer::FluencyModel> stored_fluency(const ModelFile& file,
+                                                              const tokenizer::FeaturizerSettings& settings) {
+  if (!settings.fluency) return nullptr;
+  const auto& blob = file.tensor("fluency.model");
+  const std::uint8_t* bytes = file.u8("fluency.model", {ModelFile::kAnyDim});
+  return std::make_shared<const tokenizer::FluencyModel>(tokenizer::FluencyModel::deserialize(
+      std::string_view(reinterpret_cast<const char*>(bytes), blob.bytes), file.path() + ": fluency.model"));
 }
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
@@ -96,9 +107,10 @@ Model::Model(ModelFile file) : file_(std::move(file)) {
     const std::uint8_t* bytes = file_.u8("tokenizer.model", {ModelFile::kAnyDim});
     auto subwords = tokenizer::SubwordModel::from_bytes(
         std::string_view(reinterpret_cast<const char*>(bytes), blob.bytes), path + ": tokenizer.model");
+    const auto settings = tokenizer::FeaturizerSettings::from_json(metadata_.featurizer_json);
     featurizer_ = std::make_unique<tokenizer::Featurizer>(
         tokenizer::Normalizer(tokenizer::NormalizerSettings::from_json(metadata_.normalizer_json)),
-        std::move(subwords), tokenizer::FeaturizerSettings::from_json(metadata_.featurizer_json));
+        std::move(subwords), settings, stored_fluency(file_, settings));
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::kFormat && e.kind() != ErrorKind::kConfig) throw;
     throw Error(ErrorKind::kFormat, path, std::string("tokenizer: ") + e.what());
@@ -110,6 +122,11 @@ Model::Model(ModelFile file) : file_(std::move(file)) {
                     " subwords and " + std::to_string(featurizer_->table_size()) +
                     " table rows, the model expects " + std::to_string(metadata_.vocab_size) + " and " +
                     std::to_string(metadata_.table_size));
+  }
+  if (featurizer_->settings().dense_width() != static_cast<std::size_t>(metadata_.model.dense_inputs)) {
+    throw Error(ErrorKind::kFormat, path,
+                "the featurizer gives " + std::to_string(featurizer_->settings().dense_width()) +
+                    " dense values, the model reads " + std::to_string(metadata_.model.dense_inputs));
   }
   network_ = std::make_unique<Network>(file_, metadata_.model);
 }

@@ -161,7 +161,8 @@ bool ModelConfig::operator==(const ModelConfig& other) const {
   return architecture == other.architecture && table_size == other.table_size &&
          vocab_size == other.vocab_size && dim == other.dim && hidden == other.hidden &&
          dropout == other.dropout && max_subwords == other.max_subwords &&
-         sparse_embeddings == other.sparse_embeddings && heads == other.heads && cnn == other.cnn &&
+         sparse_embeddings == other.sparse_embeddings && dense_inputs == other.dense_inputs &&
+         heads == other.heads && cnn == other.cnn &&
          transformer == other.transformer;
 }
 
@@ -180,6 +181,7 @@ void ModelConfig::validate() const {
   if (!(dropout >= 0.0f && dropout < 1.0f))
     fail("dropout", "must be in [0, 1), got " + std::to_string(dropout));
   check_range("max_subwords", max_subwords, 1, kMaxWidth);
+  check_range("dense_inputs", dense_inputs, 0, kMaxWidth);
   validate_heads(heads);
   validate_cnn(cnn);
   validate_transformer(transformer);
@@ -196,6 +198,7 @@ std::string ModelConfig::to_json() const {
   w.key("dropout").value(static_cast<double>(dropout));  // %.9g: a float survives the round trip
   w.key("max_subwords").value(max_subwords);
   w.key("sparse_embeddings").value(sparse_embeddings);
+  w.key("dense_inputs").value(dense_inputs);
   w.key("heads").begin_array();
   for (const HeadConfig& head : heads) {
     w.begin_object().key("name").value(head.name).key("num_classes").value(head.num_classes).end_object();
@@ -234,6 +237,7 @@ ModelConfig ModelConfig::from_json(std::string_view json) {
   config.dropout = static_cast<float>(reader.get_number("dropout"));
   config.max_subwords = to_int(reader.get_int("max_subwords"));
   config.sparse_embeddings = reader.get_bool("sparse_embeddings");
+  config.dense_inputs = to_int(reader.get_int_or("dense_inputs", 0));  // absent in older model files
   config.heads = read_heads(reader);
   config.cnn = read_cnn(reader.get_object("cnn"));
   config.transformer = read_transformer(reader.get_object("transformer"));

@@ -1,6 +1,7 @@
 #include "sieve/infer/network.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "network_scratch.h"
@@ -18,12 +19,16 @@ void pool(const detail::NetworkWeights& weights, const ModelConfig& config, cons
           detail::NetworkScratch& scratch, float* pooled) {
   switch (config.architecture) {
     case Architecture::kBag:
-      return detail::bag_embed(weights, config, post, scratch, pooled);
+      detail::bag_embed(weights, config, post, scratch, pooled);
+      break;
     case Architecture::kCnn:
-      return detail::cnn_embed(weights, config, post, scratch, pooled);
+      detail::cnn_embed(weights, config, post, scratch, pooled);
+      break;
     case Architecture::kTransformer:
-      return detail::transformer_embed(weights, config, post, scratch, pooled);
+      detail::transformer_embed(weights, config, post, scratch, pooled);
+      break;
   }
+  detail::append_dense(weights, post, pooled);
 }
 
 }  // namespace
@@ -50,6 +55,13 @@ Network::Network(const ModelFile& file, ModelConfig config) : config_(std::move(
     case Architecture::kTransformer:
       detail::bind_transformer(file, config_, *weights);
       break;
+  }
+  weights->embed_dim = weights->pooled_dim;
+  if (config_.dense_inputs > 0) {
+    weights->dense_inputs = static_cast<std::size_t>(config_.dense_inputs);
+    weights->dense_shift = detail::NetworkWeights::vector(file, "dense_shift", config_.dense_inputs);
+    weights->dense_scale = detail::NetworkWeights::vector(file, "dense_scale", config_.dense_inputs);
+    weights->pooled_dim += weights->dense_inputs;
   }
   auto head_input = static_cast<std::int64_t>(weights->pooled_dim);
   if (config_.hidden > 0) {
@@ -78,6 +90,13 @@ std::size_t Network::pooled_dim() const { return weights_->pooled_dim; }
 
 void Network::check(const PostIds& post) const {
   if (post.count > 0 && post.ids == nullptr) bad_post("ids is null");
+  const auto dense = static_cast<std::size_t>(config_.dense_inputs);
+  if (dense > 0 && (post.dense == nullptr || post.dense_count != dense)) {
+    bad_post(std::to_string(post.dense_count) + " dense values for a model that reads " + std::to_string(dense));
+  }
+  for (std::size_t j = 0; j < dense; ++j) {
+    if (!std::isfinite(post.dense[j])) bad_post("dense value " + std::to_string(j) + " is not finite");
+  }
   if (post.subword_count > post.count) {
     bad_post("subword_count " + std::to_string(post.subword_count) + " exceeds count " +
              std::to_string(post.count));

@@ -87,7 +87,12 @@ struct NetworkWeights {
   std::vector<Dense> heads;  // [outputs_k, hidden or pooled]
   std::vector<std::size_t> offsets;
   std::size_t outputs = 0;
-  std::size_t pooled_dim = 0;
+  std::size_t embed_dim = 0;   // the architecture's vector
+  std::size_t pooled_dim = 0;  // embed_dim + dense_inputs
+  // The dense channel: p[embed_dim + j] = (d[j] − dense_shift[j]) · dense_scale[j].
+  std::size_t dense_inputs = 0;
+  const float* dense_shift = nullptr;
+  const float* dense_scale = nullptr;
   bool quantized = false;
   // bag without a hidden layer: the heads are linear in the mean of the bag rows, so they are folded into
   // the table once at load. Row f holds every head's logits for bag row f alone (no bias): [table_size,
@@ -96,6 +101,9 @@ struct NetworkWeights {
   // so that one row is whole vectors.
   std::vector<float> folded_heads;
   std::size_t folded_width = 0;
+  // With a dense channel, the heads' columns that read it, [outputs, dense_inputs]: added to the folded
+  // logits.
+  std::vector<float> folded_dense;
   std::vector<std::vector<float>> owned_f32;  // re-laid out matrices (small)
   std::vector<std::vector<std::int8_t>> owned_i8;
 
@@ -117,6 +125,8 @@ void fold_bag_heads(NetworkWeights& weights);
 // The logits of a checked post from weights.folded_heads.
 void folded_bag_logits(const NetworkWeights& weights, const PostIds& post, NetworkScratch& scratch,
                        float* logits);
+// Appends the standardised dense values of a checked post at pooled[embed_dim, pooled_dim).
+void append_dense(const NetworkWeights& weights, const PostIds& post, float* pooled);
 void bag_embed(const NetworkWeights& weights, const ModelConfig& config, const PostIds& post,
                NetworkScratch& scratch, float* pooled);
 void cnn_embed(const NetworkWeights& weights, const ModelConfig& config, const PostIds& post,

@@ -70,6 +70,35 @@ void write_multiclass(JsonWriter& w, const MultiClassSliceMetrics& m,
   w.end_array();
 }
 
+void write_within_source(JsonWriter& w, const WithinSourceReport& within) {
+  w.key("within_source").begin_object();
+  w.key("min_per_class").value(static_cast<std::uint64_t>(within.min_per_class));
+  w.key("macro_roc_auc").value(within.macro_roc_auc);
+  w.key("cells").begin_array();
+  for (const WithinSourceReport::Cell& cell : within.cells) {
+    w.begin_object().key("source").value(cell.source).key("lang").value(cell.lang);
+    w.key("n").value(static_cast<std::uint64_t>(cell.n));
+    w.key("positives").value(static_cast<std::uint64_t>(cell.positives));
+    w.key("roc_auc").value(cell.roc_auc).end_object();
+  }
+  w.end_array().end_object();
+}
+
+void write_paired(JsonWriter& w, const PairedReport& paired) {
+  w.key("paired").begin_object();
+  w.key("groups").value(static_cast<std::uint64_t>(paired.groups));
+  w.key("pairs").value(static_cast<std::uint64_t>(paired.pairs));
+  w.key("accuracy").value(paired.accuracy);
+  w.key("by_source").begin_array();
+  for (const PairedReport::Source& source : paired.by_source) {
+    w.begin_object().key("source").value(source.source);
+    w.key("groups").value(static_cast<std::uint64_t>(source.groups));
+    w.key("pairs").value(static_cast<std::uint64_t>(source.pairs));
+    w.key("accuracy").value(source.accuracy).end_object();
+  }
+  w.end_array().end_object();
+}
+
 void write_slice(JsonWriter& w, const SliceReport& slice, const ReportHead& head) {
   w.begin_object().key("slice").value(slice.name);
   w.key("lang");
@@ -98,6 +127,7 @@ std::string render_json(const ReportSummary& summary, const std::vector<HeadRepo
   w.key("target_precision").value(summary.options.target_precision);
   w.key("calibration_bins").value(summary.options.calibration_bins);
   w.key("curve_points").value(static_cast<std::uint64_t>(summary.options.curve_points));
+  w.key("within_min_per_class").value(static_cast<std::uint64_t>(summary.options.within_min_per_class));
   w.end_object();
   w.key("heads").begin_array();
   for (const HeadReport& head : heads) {
@@ -108,6 +138,10 @@ std::string render_json(const ReportSummary& summary, const std::vector<HeadRepo
     w.end_array();
     w.key("threshold");
     head.head.binary ? w.value(head.head.threshold) : w.null();
+    if (head.head.binary) {
+      write_within_source(w, head.within_source);
+      write_paired(w, head.paired);
+    }
     w.key("slices").begin_array();
     for (const SliceReport& slice : head.slices) write_slice(w, slice, head.head);
     w.end_array().end_object();

@@ -82,6 +82,43 @@ void binary_table(std::string& out, const HeadReport& head, const ReportOptions&
   out += "\n";
 }
 
+// The within-source ROC-AUC and the paired accuracy: the numbers that telling the sources apart cannot earn.
+void signal_tables(std::string& out, const HeadReport& head) {
+  const WithinSourceReport& within = head.within_source;
+  const std::string min = std::to_string(within.min_per_class);
+  out += "### " + cell(head.head.name) + ": within source and paired\n\n";
+  if (within.cells.empty()) {
+    out +=
+        "Within-source ROC-AUC: no language \xC3\x97 source cell holds " + min + " posts of each class.\n\n";
+  } else {
+    out += "Within-source ROC-AUC, the mean over the " + std::to_string(within.cells.size()) +
+           " language \xC3\x97 source cells holding " + min +
+           " posts of each class: " + format_number(within.macro_roc_auc) + "\n\n";
+    out += table_head({"source", "lang", "n", "positives", "ROC-AUC"});
+    for (const WithinSourceReport::Cell& c : within.cells) {
+      out += row({cell(c.source), cell(c.lang), std::to_string(c.n), std::to_string(c.positives),
+                  format_number(c.roc_auc)});
+    }
+    out += "\n";
+  }
+  const PairedReport& paired = head.paired;
+  if (paired.pairs == 0) {
+    out += "Paired accuracy: no group holds both labels.\n\n";
+    return;
+  }
+  out +=
+      "Paired accuracy, the share of (positive, negative) pairs inside one group ordered correctly (ties "
+      "count one half): " +
+      format_number(paired.accuracy) + " over " + std::to_string(paired.pairs) + " pairs in " +
+      std::to_string(paired.groups) + " groups\n\n";
+  out += table_head({"source", "groups", "pairs", "accuracy"});
+  for (const PairedReport::Source& s : paired.by_source) {
+    out +=
+        row({cell(s.source), std::to_string(s.groups), std::to_string(s.pairs), format_number(s.accuracy)});
+  }
+  out += "\n";
+}
+
 void multiclass_tables(std::string& out, const HeadReport& head) {
   const std::vector<std::string>& labels = head.head.labels;
   out += "## " + cell(head.head.name) + " (multi-class)\n\n";
@@ -126,6 +163,7 @@ std::string render_markdown(const ReportSummary& summary, const std::vector<Head
   for (const HeadReport& head : heads) {
     if (head.head.binary) {
       binary_table(out, head, options);
+      signal_tables(out, head);
     } else {
       multiclass_tables(out, head);
     }

@@ -11,50 +11,50 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// A slice before its metrics: its name and the language × source groups it gathers.
+// A slice before its metrics: its name and the language × source × extra keys it gathers.
 struct SliceSpec {
   SliceReport report;
-  std::vector<std::uint32_t> groups;
+  std::vector<std::uint32_t> keys;
 };
 
 SliceSpec spec(std::string name, SliceKind kind, std::string lang, std::string source,
-               std::vector<std::uint32_t> groups) {
+               std::vector<std::uint32_t> keys) {
   SliceSpec out;
   out.report.name = std::move(name);
   out.report.kind = kind;
   out.report.lang = std::move(lang);
   out.report.source = std::move(source);
-  out.groups = std::move(groups);
+  out.keys = std::move(keys);
   return out;
 }
 
 // "all", then each language, each source, each language × source pair and each extra key, in name order.
-template <class Group>
-std::vector<SliceSpec> slice_specs(const std::vector<Group>& names) {
+template <class SliceKey>
+std::vector<SliceSpec> slice_specs(const std::vector<SliceKey>& names) {
   std::map<std::string, std::vector<std::uint32_t>> by_lang, by_source, by_extra;
   std::map<std::pair<std::string, std::string>, std::vector<std::uint32_t>> pairs;
   std::vector<std::uint32_t> everything;
-  for (std::uint32_t g = 0; g < names.size(); ++g) {
-    everything.push_back(g);
-    by_lang[names[g].lang].push_back(g);
-    by_source[names[g].source].push_back(g);
-    pairs[{names[g].lang, names[g].source}].push_back(g);
-    if (!names[g].extra.empty()) by_extra[names[g].extra].push_back(g);
+  for (std::uint32_t key = 0; key < names.size(); ++key) {
+    everything.push_back(key);
+    by_lang[names[key].lang].push_back(key);
+    by_source[names[key].source].push_back(key);
+    pairs[{names[key].lang, names[key].source}].push_back(key);
+    if (!names[key].extra.empty()) by_extra[names[key].extra].push_back(key);
   }
   std::vector<SliceSpec> specs;
   specs.push_back(spec("all", SliceKind::kAll, "", "", std::move(everything)));
-  for (auto& [lang, groups] : by_lang) {
-    specs.push_back(spec("lang:" + lang, SliceKind::kLanguage, lang, "", std::move(groups)));
+  for (auto& [lang, keys] : by_lang) {
+    specs.push_back(spec("lang:" + lang, SliceKind::kLanguage, lang, "", std::move(keys)));
   }
-  for (auto& [source, groups] : by_source) {
-    specs.push_back(spec("source:" + source, SliceKind::kSource, "", source, std::move(groups)));
+  for (auto& [source, keys] : by_source) {
+    specs.push_back(spec("source:" + source, SliceKind::kSource, "", source, std::move(keys)));
   }
-  for (auto& [key, groups] : pairs) {
-    specs.push_back(spec("lang:" + key.first + " source:" + key.second, SliceKind::kLanguageSource, key.first,
-                         key.second, std::move(groups)));
+  for (auto& [pair, keys] : pairs) {
+    specs.push_back(spec("lang:" + pair.first + " source:" + pair.second, SliceKind::kLanguageSource,
+                         pair.first, pair.second, std::move(keys)));
   }
-  for (auto& [extra, groups] : by_extra)
-    specs.push_back(spec(extra, SliceKind::kExtra, "", "", std::move(groups)));
+  for (auto& [extra, keys] : by_extra)
+    specs.push_back(spec(extra, SliceKind::kExtra, "", "", std::move(keys)));
   return specs;
 }
 
@@ -112,29 +112,30 @@ std::size_t argmax(const float* p, std::size_t classes) {
 }  // namespace
 
 HeadReport EvalReport::compute_head(std::size_t k, const ReportOptions& options) const {
-  HeadReport out{heads_[k], {}};
+  HeadReport out;
+  out.head = heads_[k];
   const ReportHead& head = heads_[k];
   const std::size_t classes = head.labels.size();
-  // Each labelled post once per language × source group; slices gather groups.
-  std::vector<std::vector<metrics::Scored>> scored(head.binary ? group_names_.size() : 0);
-  std::vector<metrics::ConfusionMatrix> matrices(head.binary ? 0 : group_names_.size(),
+  // Each labelled post once per language × source × extra key; slices gather keys.
+  std::vector<std::vector<metrics::Scored>> scored(head.binary ? slice_key_names_.size() : 0);
+  std::vector<metrics::ConfusionMatrix> matrices(head.binary ? 0 : slice_key_names_.size(),
                                                  metrics::ConfusionMatrix(classes));
-  for (std::size_t i = 0; i < groups_.size(); ++i) {
+  for (std::size_t i = 0; i < slice_keys_.size(); ++i) {
     const int label = labels_[i * heads_.size() + k];
     if (label < 0) continue;
     const float* p = &probabilities_[i * stride_ + offsets_[k]];
     if (head.binary) {
-      scored[groups_[i]].push_back({static_cast<double>(*p), label == 1});
+      scored[slice_keys_[i]].push_back({static_cast<double>(*p), label == 1});
     } else {
-      matrices[groups_[i]].add(static_cast<std::size_t>(label), argmax(p, classes));
+      matrices[slice_keys_[i]].add(static_cast<std::size_t>(label), argmax(p, classes));
     }
   }
-  for (SliceSpec& spec : slice_specs(group_names_)) {
+  for (SliceSpec& spec : slice_specs(slice_key_names_)) {
     SliceReport slice = std::move(spec.report);
     if (head.binary) {
       std::vector<metrics::Scored> gathered;
-      for (const std::uint32_t g : spec.groups)
-        gathered.insert(gathered.end(), scored[g].begin(), scored[g].end());
+      for (const std::uint32_t key : spec.keys)
+        gathered.insert(gathered.end(), scored[key].begin(), scored[key].end());
       // Sorted once here: each metric sorts its own copy, which is then already in order.
       std::sort(gathered.begin(), gathered.end(),
                 [](const metrics::Scored& a, const metrics::Scored& b) { return a.score > b.score; });
@@ -145,12 +146,13 @@ HeadReport EvalReport::compute_head(std::size_t k, const ReportOptions& options)
       }
     } else {
       metrics::ConfusionMatrix confusion(classes);
-      for (const std::uint32_t g : spec.groups) confusion.add(matrices[g]);
+      for (const std::uint32_t key : spec.keys) confusion.add(matrices[key]);
       slice.n = confusion.total();
       slice.multiclass = multiclass_metrics(std::move(confusion));
     }
     if (slice.n > 0 || slice.kind == SliceKind::kAll) out.slices.push_back(std::move(slice));
   }
+  if (head.binary) compute_signal(k, options, out);
   return out;
 }
 

@@ -4,8 +4,12 @@
 
 namespace sieve::models {
 
-ClassifierImpl::ClassifierImpl(ModelConfig config, std::int64_t pooled_dim)
-    : config_(std::move(config)), pooled_dim_(pooled_dim) {
+ClassifierImpl::ClassifierImpl(ModelConfig config, std::int64_t embed_dim)
+    : config_(std::move(config)), pooled_dim_(embed_dim + config_.dense_inputs) {
+  if (config_.dense_inputs > 0) {
+    dense_shift_ = register_parameter("dense_shift", torch::zeros({config_.dense_inputs}), false);
+    dense_scale_ = register_parameter("dense_scale", torch::ones({config_.dense_inputs}), false);
+  }
   dropout_ = register_module("dropout", torch::nn::Dropout(config_.dropout));
   std::int64_t head_input = pooled_dim_;
   if (config_.hidden > 0) {
@@ -21,8 +25,18 @@ ClassifierImpl::ClassifierImpl(ModelConfig config, std::int64_t pooled_dim)
   }
 }
 
-std::vector<torch::Tensor> ClassifierImpl::forward(const FeatureBatch& batch) {
-  return classify(embed(batch));
+std::vector<torch::Tensor> ClassifierImpl::forward(const FeatureBatch& batch) { return classify(pooled(batch)); }
+
+torch::Tensor ClassifierImpl::pooled(const FeatureBatch& batch) {
+  torch::Tensor e = embed(batch);
+  if (config_.dense_inputs == 0) return e;
+  return torch::cat({e, (batch.dense - dense_shift_) * dense_scale_}, 1);
+}
+
+void ClassifierImpl::set_dense_standardization(const torch::Tensor& shift, const torch::Tensor& scale) {
+  torch::NoGradGuard no_grad;
+  dense_shift_.copy_(shift);
+  dense_scale_.copy_(scale);
 }
 
 std::vector<torch::Tensor> ClassifierImpl::classify(const torch::Tensor& pooled) {

@@ -1,6 +1,7 @@
 #include "sieve/models/feature_batch.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "sieve/core/error.h"
@@ -24,6 +25,12 @@ void check_post(const PostFeatures& post, std::size_t index, const ModelConfig& 
       fail(index, std::string(i < post.subword_count ? "subword" : "feature") + " id " +
                       std::to_string(post.ids[i]) + " at " + std::to_string(i) + " is not below " +
                       (i < post.subword_count ? "vocab_size " : "table_size ") + std::to_string(limit));
+    }
+  }
+  if (config.dense_inputs > 0) {
+    if (post.dense == nullptr) fail(index, "no dense values for a model with " + std::to_string(config.dense_inputs));
+    for (int j = 0; j < config.dense_inputs; ++j) {
+      if (!std::isfinite(post.dense[j])) fail(index, "dense value " + std::to_string(j) + " is not finite");
     }
   }
   if (post.labels == nullptr) return;
@@ -58,6 +65,8 @@ FeatureBatch make_feature_batch(const std::vector<PostFeatures>& posts, const Mo
   out.lengths = torch::empty({batch}, torch::kInt64);
   out.mask = torch::zeros({batch, longest}, torch::kBool);
   out.labels = torch::full({batch, heads}, static_cast<std::int64_t>(kMissingLabel), torch::kInt64);
+  const std::int64_t dense_width = config.dense_inputs;
+  if (dense_width > 0) out.dense = torch::empty({batch, dense_width}, torch::kFloat32);
 
   std::int64_t* ids = out.ids.data_ptr<std::int64_t>();
   std::int64_t* offsets = out.offsets.data_ptr<std::int64_t>();
@@ -76,6 +85,7 @@ FeatureBatch make_feature_batch(const std::vector<PostFeatures>& posts, const Mo
     std::copy(post.ids, post.ids + length, subwords + b * longest);
     std::fill(mask + b * longest, mask + b * longest + length, true);
     if (post.labels != nullptr) std::copy(post.labels, post.labels + heads, labels + b * heads);
+    if (dense_width > 0) std::copy_n(post.dense, dense_width, out.dense.data_ptr<float>() + b * dense_width);
   }
   return out;
 }

@@ -41,8 +41,12 @@ void check_inputs(const std::vector<torch::Tensor>& logits, const torch::Tensor&
 }  // namespace
 
 MultiTaskLoss multi_task_loss(const std::vector<torch::Tensor>& logits, const torch::Tensor& labels,
-                              const std::vector<float>& pos_weight) {
+                              const std::vector<float>& pos_weight, const torch::Tensor& weights) {
   check_inputs(logits, labels, pos_weight);
+  if (weights.defined() && (weights.dim() != 2 || weights.size(0) != labels.size(0) ||
+                            weights.size(1) != labels.size(1))) {
+    throw Error(ErrorKind::kInvalidInput, "loss", "weights must be [batch, heads] like labels");
+  }
   MultiTaskLoss out;
   for (std::size_t k = 0; k < logits.size(); ++k) {
     const torch::Tensor y = labels.select(1, static_cast<std::int64_t>(k));
@@ -54,9 +58,13 @@ MultiTaskLoss multi_task_loss(const std::vector<torch::Tensor>& logits, const to
       loss = x.sum();  // an empty sum: 0, still part of the graph, with a zero gradient
     } else if (logits[k].dim() == 1) {
       const float weight = pos_weight.empty() ? 1.0f : pos_weight[k];
-      loss = F::binary_cross_entropy_with_logits(
-          x, target.to(x.scalar_type()),
-          F::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(torch::full({1}, weight, x.options())));
+      auto options =
+          F::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(torch::full({1}, weight, x.options()));
+      if (weights.defined()) options.weight(weights.select(1, static_cast<std::int64_t>(k)).index_select(0, rows));
+      loss = F::binary_cross_entropy_with_logits(x, target.to(x.scalar_type()), options);
+    } else if (weights.defined()) {
+      const torch::Tensor w = weights.select(1, static_cast<std::int64_t>(k)).index_select(0, rows);
+      loss = (F::cross_entropy(x, target, F::CrossEntropyFuncOptions().reduction(torch::kNone)) * w).mean();
     } else {
       loss = F::cross_entropy(x, target);
     }

@@ -7,6 +7,7 @@
 
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
+#include "sieve/tokenizer/style_features.h"
 
 namespace sieve::tokenizer {
 namespace {
@@ -48,16 +49,31 @@ FeaturizerWorkspace::~FeaturizerWorkspace() = default;
 FeaturizerWorkspace::FeaturizerWorkspace(FeaturizerWorkspace&&) noexcept = default;
 FeaturizerWorkspace& FeaturizerWorkspace::operator=(FeaturizerWorkspace&&) noexcept = default;
 
-Featurizer::Featurizer(Normalizer normalizer, SubwordModel subwords, FeaturizerSettings settings)
+Featurizer::Featurizer(Normalizer normalizer, SubwordModel subwords, FeaturizerSettings settings,
+                       std::shared_ptr<const FluencyModel> fluency)
     : normalizer_(std::move(normalizer)),
       subwords_(std::move(subwords)),
       settings_(settings),
+      fluency_(std::move(fluency)),
       vocab_size_(static_cast<std::uint32_t>(subwords_.vocab_size())) {
   settings_.validate();
+  if (settings_.fluency && !fluency_)
+    throw Error(ErrorKind::kConfig, "featurizer.fluency", "is on, but no fluency model was given");
+}
+
+void Featurizer::dense_values(std::string_view text, std::string_view normalized, int fluency_fold,
+                              Features& out) const {
+  out.dense.resize(settings_.dense_width());
+  float* next = out.dense.data();
+  if (settings_.style) {
+    style_features(text, normalized, next);
+    next += kStyleFeatureCount;
+  }
+  if (settings_.fluency) fluency_->score(normalized, "", fluency_fold, next);
 }
 
 void Featurizer::featurize(std::string_view text, Features& out, FeaturizerWorkspace& workspace,
-                           NormalizeStats* stats) const {
+                           NormalizeStats* stats, int fluency_fold) const {
   FeaturizerWorkspace::Impl& ws = *workspace.impl_;
   normalizer_.normalize(text, ws.normalized, stats);
   out.ids.clear();
@@ -90,6 +106,7 @@ void Featurizer::featurize(std::string_view text, Features& out, FeaturizerWorks
     out.bigram_count = out.subword_count - 1;
   }
   out.ids.insert(out.ids.end(), ws.ngrams.begin(), ws.ngrams.end());
+  dense_values(text, normalized, fluency_fold, out);
 }
 
 void Featurizer::append_word(std::string_view word, Features& out, std::vector<std::uint32_t>& ngrams,
@@ -169,6 +186,7 @@ FeatureBatch Featurizer::featurize_batch(const std::vector<std::string>& texts) 
     batch.ids.insert(batch.ids.end(), features[i].ids.begin(), features[i].ids.end());
     batch.offsets.push_back(batch.ids.size());
     batch.subword_counts.push_back(features[i].subword_count);
+    batch.dense.insert(batch.dense.end(), features[i].dense.begin(), features[i].dense.end());
     batch.invalid_utf8_posts += invalid[i];
   }
   return batch;

@@ -4,6 +4,7 @@
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/tokenizer/featurizer.h"
+#include "sieve/tokenizer/style_features.h"
 
 namespace sieve::tokenizer {
 namespace {
@@ -38,6 +39,8 @@ std::string FeaturizerSettings::to_json() const {
   w.key("char_ngram_min").value(char_ngram_min);
   w.key("char_ngram_max").value(char_ngram_max);
   w.key("seed").value(seed);
+  w.key("style").value(style);
+  w.key("fluency").value(fluency);
   w.end_object();
   return w.take();
 }
@@ -53,13 +56,19 @@ FeaturizerSettings FeaturizerSettings::from_json(std::string_view json) {
   settings.char_ngram_max =
       static_cast<int>(std::clamp<std::int64_t>(fields.get_int("char_ngram_max"), -1, 99));
   settings.seed = fields.get_uint("seed");
+  settings.style = fields.get_bool_or("style", false);  // absent in files written before the dense channel
+  settings.fluency = fields.get_bool_or("fluency", false);
   return fields.finish(settings);
 }
 
 bool FeaturizerSettings::operator==(const FeaturizerSettings& other) const {
   return hash_buckets == other.hash_buckets && subword_bigrams == other.subword_bigrams &&
          char_ngram_min == other.char_ngram_min && char_ngram_max == other.char_ngram_max &&
-         seed == other.seed;
+         seed == other.seed && style == other.style && fluency == other.fluency;
+}
+
+std::size_t FeaturizerSettings::dense_width() const {
+  return (style ? kStyleFeatureCount : 0) + (fluency ? kFluencyFeatureCount : 0);
 }
 
 }  // namespace sieve::tokenizer

@@ -25,6 +25,12 @@ bool SettingsJson::get_bool(const char* key) {
   return value;
 }
 
+bool SettingsJson::get_bool_or(const char* key, bool absent) {
+  simdjson::dom::element element;
+  if (object_[key].get(element)) return absent;
+  return get_bool(key);
+}
+
 std::int64_t SettingsJson::get_int(const char* key) {
   std::int64_t value = 0;
   if (require(key).get_int64().get(value))

@@ -20,6 +20,8 @@ class SettingsJson {
   SettingsJson(std::string_view json, std::string where);
 
   bool get_bool(const char* key);
+  // For a key added after files were written without it: those files mean `absent`.
+  bool get_bool_or(const char* key, bool absent);
   std::int64_t get_int(const char* key);
   std::uint64_t get_uint(const char* key);
   // Ends reading: throws on the first key that no get_*() asked for, then validates the settings read,

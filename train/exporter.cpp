@@ -17,7 +17,7 @@ namespace {
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::kIo, path, "cannot open the tokenizer model");
+  if (!in) throw Error(ErrorKind::kIo, path, "cannot open (a model file the shards' manifest names)");
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
@@ -111,6 +111,11 @@ void export_model(const std::string& path, models::Classifier& model, const mode
   const std::string tokenizer = read_bytes(train_set.tokenizer_path());
   writer.add_tensor("tokenizer.model", infer::DType::kU8, {static_cast<std::int64_t>(tokenizer.size())},
                     tokenizer.data(), tokenizer.size(), 1);
+  if (!train_set.fluency_path().empty()) {
+    const std::string fluency = read_bytes(train_set.fluency_path());
+    writer.add_tensor("fluency.model", infer::DType::kU8, {static_cast<std::int64_t>(fluency.size())},
+                      fluency.data(), fluency.size(), 8);
+  }
   writer.write(path);
 }
 

@@ -35,7 +35,8 @@ std::vector<bool> load_initial_weights(models::Classifier& model, const std::str
       !(init.cnn == config.cnn) || !(init.transformer == config.transformer)) {
     throw Error(ErrorKind::kFormat, path, "its architecture or widths differ from this run's [model]");
   }
-  if (init.table_size != config.table_size || init.vocab_size != config.vocab_size) {
+  if (init.table_size != config.table_size || init.vocab_size != config.vocab_size ||
+      init.dense_inputs != config.dense_inputs) {
     throw Error(ErrorKind::kFormat, path, "made with another tokenizer or featurizer than these shards");
   }
   std::vector<bool> loaded(config.heads.size(), false);

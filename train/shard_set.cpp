@@ -52,6 +52,9 @@ ShardSet::ShardSet(const std::string& dir) : dir_(dir) {
   normalizer_json_ = simdjson::minify(tokenizer["normalizer"]);
   featurizer_json_ = simdjson::minify(tokenizer["featurizer"]);
   tokenizer_path_ = dir + "/" + std::string(model);
+  std::string_view fluency;
+  if (!tokenizer["fluency"].get_string().get(fluency) && !fluency.empty())
+    fluency_path_ = dir + "/" + std::string(fluency);
   starts_.push_back(0);
   for (const auto entry : shards) {
     std::string_view file;
@@ -61,6 +64,12 @@ ShardSet::ShardSet(const std::string& dir) : dir_(dir) {
     if (!(shard.info().schema == schema_) || shard.info().table_size != table_size_) {
       throw Error(ErrorKind::kFormat, dir + "/" + std::string(file),
                   "heads or table size differ from the manifest");
+    }
+    if (shards_.empty()) dense_width_ = shard.info().dense_width;
+    if (shard.info().dense_width != dense_width_) {
+      throw Error(ErrorKind::kFormat, dir + "/" + std::string(file),
+                  "holds " + std::to_string(shard.info().dense_width) + " dense values per record, the first shard " +
+                      std::to_string(dense_width_));
     }
     std::vector<std::uint16_t> lang_map, source_map;
     for (const auto& lang : shard.info().langs) lang_map.push_back(merged_index(langs_, lang));
@@ -90,6 +99,11 @@ std::uint16_t ShardSet::source(std::size_t i) const {
   std::size_t index = 0;
   const auto& shard = shard_of(i, index);
   return source_map_[static_cast<std::size_t>(&shard - shards_.data())][shard.source(index)];
+}
+
+std::uint64_t ShardSet::group(std::size_t i) const {
+  std::size_t index = 0;
+  return shard_of(i, index).group(index);
 }
 
 std::vector<std::uint32_t> ShardSet::epoch_order(std::uint64_t seed, std::uint64_t epoch) const {

@@ -31,6 +31,14 @@ void TrainConfig::validate() const {
   require(patience >= 0, "patience", "must not be negative");
   require(checkpoint_seconds >= 0, "checkpoint_seconds", "must not be negative");
   require(threads >= 0 && threads <= 1024, "threads", "must be between 0 (all cores) and 1024");
+  require(balance == "none" || balance == "source_label", "balance",
+          "must be none or source_label, got '" + balance + "'");
+  require(balance_cap >= 1, "balance_cap", "must be at least 1");
+  require(pair_weight >= 0 && std::isfinite(pair_weight), "pair_weight", "must be finite and not negative");
+  require(pair_margin >= 0 && std::isfinite(pair_margin), "pair_margin", "must be finite and not negative");
+  require(pair_batch >= 1 && pair_batch <= 100000, "pair_batch", "must be between 1 and 100000");
+  for (const std::string& source : exclude_sources)
+    require(!source.empty(), "exclude_sources", "holds an empty source name");
   for (const auto& [head, weight] : pos_weight) {
     require(weight > 0, "pos_weight", "weight of '" + head + "' must be positive");
   }
@@ -55,6 +63,12 @@ TrainConfig read_train_config(const ConfigFile& file) {
   t.read("patience", config.patience);
   t.read("seed", config.seed);
   t.read("threads", config.threads);
+  t.read("exclude_sources", config.exclude_sources);
+  t.read("balance", config.balance);
+  t.read("balance_cap", config.balance_cap);
+  t.read("pair_weight", config.pair_weight);
+  t.read("pair_margin", config.pair_margin);
+  t.read("pair_batch", config.pair_batch);
   ConfigFile::Table weights = t.table("pos_weight");
   for (const std::string& head : weights.keys()) {
     double weight = 1;

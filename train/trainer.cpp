@@ -20,9 +20,11 @@
 #include "sieve/models/feature_batch.h"
 #include "sieve/models/model_factory.h"
 #include "sieve/models/multi_task_loss.h"
+#include "sieve/models/pair_loss.h"
 #include "sieve/train/exporter.h"
 #include "sieve/train/initial_weights.h"
 #include "sieve/train/shard_set.h"
+#include "sieve/train/training_records.h"
 
 namespace sieve::train {
 namespace {
@@ -46,7 +48,8 @@ models::FeatureBatch batch_of(const ShardSet& set, const std::uint32_t* records,
   for (std::size_t i = 0; i < count; ++i) {
     std::size_t index = 0;
     const datasets::ShardReader& shard = set.shard_of(records[i], index);
-    posts[i] = {shard.ids(index), shard.id_count(index), shard.subword_count(index), shard.labels(index)};
+    posts[i] = {shard.ids(index), shard.id_count(index), shard.subword_count(index), shard.labels(index),
+                shard.dense(index)};
   }
   return models::make_feature_batch(posts, config);
 }
@@ -125,16 +128,14 @@ Optimizers make_optimizers(const TrainConfig& c, models::Classifier& model) {
 }
 
 // Per-record scores of every head (see ScoredSet) on a whole shard set, in record order.
-ScoredSet score(models::Classifier& model, const ShardSet& set, const models::ModelConfig& config,
-                std::int64_t batch_size) {
+ScoredSet score(models::Classifier& model, const ShardSet& set, const std::vector<std::uint32_t>& order,
+                const models::ModelConfig& config, std::int64_t batch_size) {
   torch::NoGradGuard no_grad;
   model->eval();
   ScoredSet scored;
   scored.heads = config.heads.size();
   scored.lang_names = set.langs();
   scored.source_names = set.sources();
-  std::vector<std::uint32_t> order(set.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   for (std::size_t begin = 0; begin < order.size(); begin += batch_size) {
     const std::size_t count = std::min<std::size_t>(batch_size, order.size() - begin);
     const models::FeatureBatch batch = batch_of(set, order.data() + begin, count, config);
@@ -160,6 +161,38 @@ ScoredSet score(models::Classifier& model, const ShardSet& set, const models::Mo
   }
   model->train();
   return scored;
+}
+
+std::vector<std::uint32_t> all_records(const ShardSet& set) {
+  std::vector<std::uint32_t> records(set.size());
+  for (std::uint32_t i = 0; i < records.size(); ++i) records[i] = i;
+  return records;
+}
+
+// The loss weights of count records as a [count, heads] tensor; undefined when every post weighs 1.
+torch::Tensor batch_weights(const std::vector<float>& weights, std::size_t heads, const std::uint32_t* records,
+                            std::size_t count) {
+  if (weights.empty()) return {};
+  torch::Tensor out = torch::empty({static_cast<std::int64_t>(count), static_cast<std::int64_t>(heads)});
+  float* values = out.data_ptr<float>();
+  for (std::size_t i = 0; i < count; ++i)
+    std::copy_n(&weights[records[i] * heads], heads, values + i * heads);
+  return out;
+}
+
+// What the paired objective adds to a step: pair_weight × the margin loss of pairs, scaled by share (this
+// rank's part of the step's pairs); a zero of the graph when there are none.
+torch::Tensor pair_term(models::Classifier& model, const ShardSet& set, const std::vector<LabelPair>& pairs,
+                        const models::ModelConfig& config, const TrainConfig& train, double share) {
+  if (pairs.empty()) return torch::zeros({});
+  std::vector<std::uint32_t> records, heads;
+  for (const LabelPair& pair : pairs) records.push_back(pair.positive);
+  for (const LabelPair& pair : pairs) {
+    records.push_back(pair.negative);
+    heads.push_back(pair.head);
+  }
+  const models::FeatureBatch batch = batch_of(set, records.data(), records.size(), config);
+  return models::pair_margin_loss(model->forward(batch), heads, train.pair_margin) * (train.pair_weight * share);
 }
 
 torch::Tensor text_tensor(const std::string& text) {
@@ -233,7 +266,8 @@ std::string file_bytes_or_empty(const std::string& path) {
 torch::Tensor data_parallel_backward(Communicator& comm, models::Classifier& model, const ShardSet& set,
                                      const std::uint32_t* records, std::int64_t count,
                                      const models::ModelConfig& config, const std::vector<float>& pos_weight,
-                                     const Optimizers& optimizer) {
+                                     const std::vector<float>& weights, const std::vector<LabelPair>& pairs,
+                                     const TrainConfig& train, const Optimizers& optimizer) {
   const std::int64_t begin = count * comm.rank() / comm.world_size();
   const std::int64_t end = count * (comm.rank() + 1) / comm.world_size();
   torch::Tensor labelled = torch::zeros({static_cast<std::int64_t>(config.heads.size())}, torch::kLong);
@@ -245,16 +279,26 @@ torch::Tensor data_parallel_backward(Communicator& comm, models::Classifier& mod
   comm.all_reduce({labelled});
   torch::Tensor share = torch::zeros({});
   if (end > begin) {
-    const models::MultiTaskLoss loss =
-        models::multi_task_loss(model->forward(batch), batch.labels, pos_weight);
+    const models::MultiTaskLoss loss = models::multi_task_loss(
+        model->forward(batch), batch.labels, pos_weight,
+        batch_weights(weights, config.heads.size(), records + begin, static_cast<std::size_t>(end - begin)));
     const auto global = labelled.accessor<std::int64_t, 1>();
     for (std::size_t k = 0; k < loss.per_head.size(); ++k) {
       // A head without labels here has L_k = 0, still in the graph: every gradient gets defined.
       const double scale = global[k] > 0 ? static_cast<double>(loss.labelled[k]) / global[k] : 0.0;
       share = k == 0 ? loss.per_head[k] * scale : share + loss.per_head[k] * scale;
     }
-    share.backward();
   }
+  // This rank's contiguous part of the step's pairs, weighted by its share of them.
+  const auto pair_count = static_cast<std::int64_t>(pairs.size());
+  const std::int64_t pair_begin = pair_count * comm.rank() / comm.world_size();
+  const std::int64_t pair_end = pair_count * (comm.rank() + 1) / comm.world_size();
+  if (pair_end > pair_begin) {
+    const std::vector<LabelPair> mine(pairs.begin() + pair_begin, pairs.begin() + pair_end);
+    share = share + pair_term(model, set, mine, config, train,
+                              static_cast<double>(pair_end - pair_begin) / static_cast<double>(pair_count));
+  }
+  if (share.requires_grad()) share.backward();
   comm.all_reduce_gradients(optimizer.dense_parameters, optimizer.sparse_parameters);
   return share.detach();
 }
@@ -281,6 +325,7 @@ TrainResult train_model(const TrainRun& run) {
   models::ModelConfig config = run.model;
   config.table_size = train_set.table_size();
   config.vocab_size = train_set.vocab_size();
+  config.dense_inputs = static_cast<int>(train_set.dense_width());
   config.heads.clear();
   for (const auto& head : train_set.schema().heads) config.heads.push_back({head.name, head.num_values()});
   config.validate();
@@ -289,6 +334,17 @@ TrainResult train_model(const TrainRun& run) {
     const auto it = run.train.pos_weight.find(head.name);
     pos_weight.push_back(it == run.train.pos_weight.end() ? 1.0f : static_cast<float>(it->second));
   }
+  // What the run learns from (docs/training.md, "Learning the signal"): the records outside the excluded
+  // sources, their loss weights and the pairs of the paired objective.
+  const std::vector<std::uint32_t> selected = records_outside(train_set, run.train.exclude_sources, true);
+  if (selected.empty()) throw Error(ErrorKind::kConfig, "train.exclude_sources", "no record left to train on");
+  const std::vector<std::uint32_t> dev_records =
+      dev_set ? records_outside(*dev_set, run.train.exclude_sources, false) : std::vector<std::uint32_t>();
+  const std::vector<float> weights = run.train.balance == "source_label"
+                                         ? source_label_weights(train_set, selected, run.train.balance_cap)
+                                         : std::vector<float>();
+  const std::vector<LabelPair> pairs =
+      run.train.pair_weight > 0 ? group_pairs(train_set, selected, run.train.seed) : std::vector<LabelPair>();
 
   // Data-parallel (docs/distributed.md): every rank builds the same model; rank 0 alone writes.
   std::unique_ptr<Communicator> comm =
@@ -308,6 +364,10 @@ TrainResult train_model(const TrainRun& run) {
     torch::manual_seed(run.train.seed);
     model = models::make_classifier(config);
     if (!run.init.empty()) loaded = load_initial_weights(model, run.init);
+  }
+  if (config.dense_inputs > 0 && run.init.empty()) {
+    const auto [shift, scale] = dense_standardization(train_set, selected);
+    model->set_dense_standardization(torch::tensor(shift), torch::tensor(scale));
   }
   if (!run.init.empty()) {
     if (run.train_new_heads_only) {
@@ -379,7 +439,7 @@ TrainResult train_model(const TrainRun& run) {
   };
 
   const auto batch_size = run.train.batch_size;
-  const auto records = static_cast<std::int64_t>(train_set.size());
+  const auto records = static_cast<std::int64_t>(selected.size());
   const std::int64_t steps_per_epoch = (records + batch_size - 1) / batch_size;
   const std::int64_t total_steps =
       run.train.max_steps > 0 ? run.train.max_steps : steps_per_epoch * run.train.epochs;
@@ -391,7 +451,7 @@ TrainResult train_model(const TrainRun& run) {
 
   auto evaluate_now = [&] {
     if (!dev_set || !lead) return;
-    const Evaluation e = evaluate(score(model, *dev_set, config, 1024), dev_set->schema());
+    const Evaluation e = evaluate(score(model, *dev_set, dev_records, config, 1024), dev_set->schema());
     JsonWriter w;
     w.begin_object().key("event").value("eval").key("step").value(at.step).key("epoch").value(at.epoch);
     w.key("mean_pr_auc").value(e.mean_pr_auc).key("metrics").raw(e.to_json()).end_object();
@@ -409,11 +469,13 @@ TrainResult train_model(const TrainRun& run) {
 
   while (at.step < total_steps && !result.stopped_early) {
     const std::vector<std::uint32_t> order =
-        train_set.epoch_order(run.train.seed, static_cast<std::uint64_t>(at.epoch));
+        epoch_order_of(train_set, selected, run.train.seed, static_cast<std::uint64_t>(at.epoch));
     while (at.offset < records && at.step < total_steps) {
       const std::int64_t count = std::min(batch_size, records - at.offset);
       optimizer.set_learning_rate(learning_rate(run.train, at.step, total_steps), run.train);
       optimizer.zero_grad();
+      const std::vector<LabelPair> step_pairs = pairs_of_step(
+          pairs, static_cast<std::size_t>(run.train.pair_batch), run.train.seed, at.step);
       torch::Tensor loss_value;
       if (comm) {
         // Each rank draws its own dropout masks, fixed by (seed, step, rank) so that a resumed run draws
@@ -421,14 +483,18 @@ TrainResult train_model(const TrainRun& run) {
         torch::manual_seed(hash_pair(static_cast<std::uint32_t>(at.step),
                                      static_cast<std::uint32_t>(comm->rank()), run.train.seed));
         loss_value = data_parallel_backward(*comm, model, train_set, order.data() + at.offset, count, config,
-                                            pos_weight, optimizer);
+                                            pos_weight, weights, step_pairs, run.train, optimizer);
       } else {
+        const std::uint32_t* batch_records = order.data() + at.offset;
         const models::FeatureBatch batch =
-            batch_of(train_set, order.data() + at.offset, static_cast<std::size_t>(count), config);
-        const models::MultiTaskLoss loss =
-            models::multi_task_loss(model->forward(batch), batch.labels, pos_weight);
-        loss.total.backward();
-        loss_value = loss.total;
+            batch_of(train_set, batch_records, static_cast<std::size_t>(count), config);
+        const models::MultiTaskLoss loss = models::multi_task_loss(
+            model->forward(batch), batch.labels, pos_weight,
+            batch_weights(weights, config.heads.size(), batch_records, static_cast<std::size_t>(count)));
+        torch::Tensor total = loss.total;
+        if (!step_pairs.empty()) total = total + pair_term(model, train_set, step_pairs, config, run.train, 1.0);
+        total.backward();
+        loss_value = total;
       }
       if (run.train.clip_norm > 0)
         torch::nn::utils::clip_grad_norm_(optimizer.dense_parameters, run.train.clip_norm);
@@ -501,7 +567,7 @@ TrainResult train_model(const TrainRun& run) {
       throw Error(ErrorKind::kInvalidInput, run.test_dir,
                   "prepared with other heads or another tokenizer than " + run.train_dir);
     }
-    result.test = evaluate(score(model, test_set, config, 1024), test_set.schema());
+    result.test = evaluate(score(model, test_set, all_records(test_set), config, 1024), test_set.schema());
     std::ofstream(run.out_dir + "/test_metrics.json", std::ios::trunc) << result.test.to_json() << "\n";
   }
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <string>
 
 #include "run_sieve.h"
 
@@ -176,6 +178,59 @@ TEST(DataCommands, SplitWritesThreeFilesAndAReportWithoutLeakage) {
   EXPECT_EQ(std::uint64_t(report["leakage"]["test_in_train"]["near"]), 0u) << simdjson::minify(report);
   EXPECT_NE(r.out.find("test texts with a duplicate in train: 0 exact, 0 exact or near"), std::string::npos)
       << r.out;
+}
+
+// Records per source in a JSON-lines file.
+std::map<std::string, std::size_t> count_sources(const std::string& path) {
+  std::map<std::string, std::size_t> out;
+  std::ifstream in(path);
+  simdjson::dom::parser parser;
+  for (std::string line; std::getline(in, line);)
+    ++out[std::string(parser.parse(line)["source"].get_string().value())];
+  return out;
+}
+
+TEST(DataCommands, SplitHoldsOutASimulatedCampaignForTestOnly) {
+  const std::string dir = scratch_dir("holdout");
+  const RunResult sim =
+      run_sieve("data simulate --n 3000 --seed 4 --campaign-as-source vote_fraud -o " + dir + "/sim.jsonl");
+  ASSERT_EQ(sim.exit_code, 0) << sim.err;
+  const std::size_t campaign = count_sources(dir + "/sim.jsonl")["vote_fraud"];
+  ASSERT_GT(campaign, 0u);
+  EXPECT_NE(
+      sim.err.find("source vote_fraud: the " + std::to_string(campaign) + " posts of campaign vote_fraud"),
+      std::string::npos)
+      << sim.err;
+  const RunResult r =
+      run_sieve("data split " + dir + "/sim.jsonl --holdout-source vote_fraud --out " + dir + "/out");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count_sources(dir + "/out/train.jsonl").count("vote_fraud"), 0u);
+  EXPECT_EQ(count_sources(dir + "/out/dev.jsonl").count("vote_fraud"), 0u);
+  const auto test = count_sources(dir + "/out/test.jsonl");
+  EXPECT_EQ(test.at("vote_fraud"), campaign);
+  EXPECT_GT(test.size(), 1u) << "test also holds posts of the other sources";
+  EXPECT_NE(
+      r.out.find("held out for test           source vote_fraud: " + std::to_string(campaign) + " records"),
+      std::string::npos)
+      << r.out;
+  simdjson::dom::parser parser;
+  const auto report = parser.load(dir + "/out/split_report.json");
+  EXPECT_EQ(std::uint64_t(report["held_out"]["sources"]["vote_fraud"]["records"]), campaign);
+  EXPECT_EQ(std::uint64_t(report["leakage"]["test_in_train"]["near"]), 0u);
+
+  const RunResult unknown =
+      run_sieve("data split " + dir + "/sim.jsonl --holdout-source vote_frau --out " + dir + "/bad");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err,
+            "sieve: split.holdout_sources: no record has source 'vote_frau'; the sources are: facebook, "
+            "vote_fraud, "
+            "x, youtube\n");
+  const RunResult no_campaign = run_sieve("data simulate --n 10 --campaign-as-source fraud");
+  EXPECT_EQ(no_campaign.exit_code, 2);
+  EXPECT_EQ(no_campaign.err.rfind(
+                "sieve: simulate.campaign_as_source: no campaign 'fraud'; the campaigns are: ", 0),
+            0u)
+      << no_campaign.err;
 }
 
 }  // namespace

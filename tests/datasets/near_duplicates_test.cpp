@@ -374,10 +374,13 @@ TEST(NearDuplicateCorpus, SurfacesTheIraTemplatesInTheWholeCorpus) {
   const std::string missing = testing::corpus_missing_message("train.jsonl");
   if (!missing.empty()) GTEST_SKIP() << missing;
   std::vector<std::string> paths;
-  for (const char* file : {"train.jsonl", "dev.jsonl", "test.jsonl"})
+  std::size_t lines = 0;
+  for (const char* file : {"train.jsonl", "dev.jsonl", "test.jsonl"}) {
     paths.push_back(testing::corpus_dir() + "/" + file);
+    lines += testing::count_corpus_lines(file);
+  }
   const auto records = read_records(paths, ReaderConfig{});
-  ASSERT_EQ(records.size(), 166087u);
+  ASSERT_EQ(records.size(), lines);
   const MinHasher hasher;
   const auto signatures = hasher.sign_all(records);
   const auto clusters = cluster_near_duplicates(signatures, {});

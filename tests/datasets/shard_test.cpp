@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "error_text.h"
 #include "sieve/core/hash.h"
@@ -45,6 +46,26 @@ class ShardTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::string path_;
 };
+
+TEST_F(ShardTest, RoundTripsDenseValuesAndRejectsNonFiniteOnes) {
+  ShardWriter writer(LabelSchema::defaults(), 100, 3);
+  const std::vector<std::uint32_t> ids = {5};
+  const float first[3] = {0.5f, -2.0f, 7.0f}, second[3] = {0.0f, 1e-3f, 3.0f};
+  writer.add({"a", "t", "en", "u1", "x", 0, {1, 0, 0, 0}}, ids.data(), 1, 1, first);
+  writer.add({"b", "t", "fr", "u2", "x", 0, {0, 0, 0, 0}}, ids.data(), 1, 1, second);
+  const float broken[3] = {0.0f, std::numeric_limits<float>::quiet_NaN(), 0.0f};
+  EXPECT_EQ(error_text([&] { writer.add({"c", "t", "en", "u3", "x", 0, {}}, ids.data(), 1, 1, broken); }),
+            "invalid input: record c: dense value 1 is not finite");
+  EXPECT_EQ(error_text([&] { writer.add({"d", "t", "en", "u3", "x", 0, {}}, ids.data(), 1, 1); }),
+            "invalid input: record d: no dense values for a shard of them");
+  writer.write(path_);
+  const ShardReader shard(path_);
+  ASSERT_EQ(shard.info().dense_width, 3u);
+  EXPECT_EQ(std::vector<float>(shard.dense(0), shard.dense(0) + 3), std::vector<float>(first, first + 3));
+  EXPECT_EQ(std::vector<float>(shard.dense(1), shard.dense(1) + 3), std::vector<float>(second, second + 3));
+  write_sample();
+  EXPECT_EQ(ShardReader(path_).dense(0), nullptr);
+}
 
 TEST_F(ShardTest, RoundTripsFeaturesLabelsAndTables) {
   const std::uint32_t crc = write_sample();
@@ -116,7 +137,7 @@ TEST_F(ShardTest, RejectsOtherFilesVersionsAndAbsurdCounts) {
   version[8] = 9;
   overwrite(version);
   EXPECT_EQ(error_text([&] { ShardReader{path_}; }),
-            "format: " + path_ + ": shard format version 9; this build reads version 1");
+            "format: " + path_ + ": shard format version 9; this build reads versions 1 to 2");
   std::string huge = whole;
   for (int i = 16; i < 24; ++i) huge[i] = '\xFF';
   overwrite(huge);

@@ -307,6 +307,33 @@ TEST(Simulator, RecordsAreWellFormedAndNothingButTheLabelsNamesTheCampaign) {
   }
 }
 
+int campaign_index(const std::string& name) {
+  const auto names = CampaignSimulator::campaign_names();
+  return static_cast<int>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+TEST(Simulator, CampaignAsSourceNamesOnlyThatCampaignsSourceAndChangesNoOtherByte) {
+  SimulatorOptions plain;
+  plain.posts = 3000;
+  SimulatorOptions named = plain;
+  named.campaigns_as_source = {"vote_fraud"};
+  const auto before = simulate(plain), after = simulate(named);
+  ASSERT_EQ(after.size(), before.size());
+  const int vote_fraud = campaign_index("vote_fraud");
+  std::size_t renamed = 0;
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    const Record &a = after[i].record, &b = before[i].record;
+    ASSERT_EQ(std::tie(a.id, a.text, a.lang, a.group, a.time, a.labels),
+              std::tie(b.id, b.text, b.lang, b.group, b.time, b.labels))
+        << a.id;
+    const bool in_campaign = after[i].truth.campaign == vote_fraud;
+    EXPECT_EQ(a.source, in_campaign ? "vote_fraud" : b.source) << a.id;
+    renamed += in_campaign;
+  }
+  EXPECT_GT(renamed, 0u);
+  EXPECT_EQ(jsonl(named), jsonl(named));  // still the same bytes for a seed
+}
+
 bool is_disguise(char32_t c) {
   return c == 0x200B || c == 0x200C || c == 0x2060 || (c >= 0x0400 && c <= 0x04FF) ||
          (c >= 0xFF21 && c <= 0xFF5A) || (c >= 0x1D400 && c <= 0x1D433);
@@ -379,6 +406,11 @@ TEST(Simulator, ValidateNamesTheFieldAndTheBadValue) {
             "config: simulate.label_dropout: must be at least 0 and below 1, got 1");
   options.label_dropout = std::nan("");
   EXPECT_EQ(error_text([&] { options.validate(); }).rfind("config: simulate.label_dropout: must be", 0), 0u);
+  options = {};
+  options.campaigns_as_source = {"vote_fraud", "fund"};
+  EXPECT_EQ(error_text([&] { CampaignSimulator{options}; }),
+            "config: simulate.campaign_as_source: no campaign 'fund'; the campaigns are: offshore_fund, "
+            "mining_deal, health_lies, traitor_tsang, brassard_land, liang_harass, vote_fraud, family_villa");
   EXPECT_EQ(error_text([] { SimulatorOptions{}.validate(); }), "no error");
 }
 

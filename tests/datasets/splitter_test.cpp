@@ -13,6 +13,7 @@
 #include "error_text.h"
 #include "planted_text.h"
 #include "sieve/datasets/record_reader.h"
+#include "sieve/datasets/simulator.h"
 
 namespace sieve::datasets {
 namespace {
@@ -298,6 +299,122 @@ TEST(Split, ReportCountsAndSerialisesToJson) {
   EXPECT_DOUBLE_EQ(double(doc["prevalence"]["coordinated"]["en"]["train"]["rate"]), 1.0);
   EXPECT_DOUBLE_EQ(double(doc["prevalence"]["coordinated"]["en"]["test"]["rate"]), 0.0);
   EXPECT_TRUE(doc["prevalence"]["coordinated"]["fr"].error());  // no labelled fr record
+}
+
+// The simulated corpus with one campaign's posts under their own source, as `make demo` splits it.
+std::vector<Record> simulate_with_named_campaign(const std::string& campaign, std::uint64_t posts) {
+  SimulatorOptions options;
+  options.posts = posts;
+  options.campaigns_as_source = {campaign};
+  CampaignSimulator simulator(options);
+  std::vector<Record> out;
+  for (Record r; simulator.next(r);) out.push_back(std::move(r));
+  return out;
+}
+
+TEST(SplitHoldout, AHeldOutCampaignIsWhollyInTestAndNoAccountOrTemplateCrossesSplits) {
+  const auto records = simulate_with_named_campaign("vote_fraud", 6000);
+  SplitOptions options;
+  options.holdout_sources = {"vote_fraud"};
+  const SplitResult result = split_records(records, kSchema, options);
+  const auto& split_of = result.split_of;
+  std::array<std::size_t, kSplitCount> campaign{}, other{};
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    (records[i].source == "vote_fraud" ? campaign : other)[static_cast<std::size_t>(split_of[i])]++;
+  }
+  const std::size_t held = campaign[0] + campaign[1] + campaign[2];
+  ASSERT_GT(held, 0u);
+  EXPECT_EQ(campaign[0], 0u);
+  EXPECT_EQ(campaign[1], 0u);
+  const SplitReport& r = result.report;
+  ASSERT_EQ(r.held_out.size(), 1u);
+  EXPECT_EQ(r.held_out[0].source, "vote_fraud");
+  EXPECT_EQ(r.held_out[0].records, held);
+  EXPECT_GT(r.held_out[0].groups, 1u);
+  // The other records are split as usual: test also holds campaigns seen in training, and organic posts.
+  const std::size_t rest = records.size() - held - r.held_out_tied;
+  EXPECT_NEAR(share(r.splits[1].records, rest), 0.1, 0.02);
+  EXPECT_NEAR(share(r.splits[2].records - held - r.held_out_tied, rest), 0.1, 0.02);
+  EXPECT_GT(other[2], 0u);
+  // Every account of the campaign posts only in test.
+  std::set<std::string> accounts;
+  for (const Record& record : records) {
+    if (record.source == "vote_fraud") accounts.insert(record.group);
+  }
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (accounts.count(records[i].group) == 0) continue;
+    ASSERT_EQ(split_of[i], Split::kTest) << records[i].id;
+  }
+  // No template crosses splits, and no test text has a near-duplicate in train.
+  const MinHasher hasher(options.near_duplicates);
+  const auto clusters = cluster_near_duplicates(hasher.sign_all(records), options.near_duplicates);
+  EXPECT_EQ(keys_across_splits(records, split_of,
+                               [&](std::size_t i) { return std::to_string(clusters.cluster_of[i]); }),
+            0u);
+  EXPECT_EQ(r.test_in_train.near, 0u);
+  EXPECT_EQ(r.dev_in_train.near, 0u);
+  // As without a held-out source, the other campaigns are components over max_component_share, placed by
+  // account: the only accounts across splits are those of the few posts moved to their template's split.
+  EXPECT_EQ(keys_across_splits(records, split_of, [&](std::size_t i) { return records[i].group; }),
+            r.groups_across_splits);
+  EXPECT_LE(r.groups_across_splits, r.records_moved_to_cluster);
+  EXPECT_EQ(split_records(records, kSchema, options).split_of, split_of);  // the same for a seed
+  std::cout << "[ holdout  ] vote_fraud: " << held << " records, " << r.held_out[0].groups << " accounts, "
+            << r.held_out_tied << " others tied; test " << r.splits[2].records << " of " << records.size()
+            << "\n";
+}
+
+TEST(SplitHoldout, RecordsTiedToAHeldOutSourceByGroupOrClusterGoToTestWithIt) {
+  std::vector<Record> records;
+  const auto add = [&](std::string source, std::string group, std::string text) {
+    Record r;
+    r.id = std::to_string(records.size());
+    r.source = std::move(source);
+    r.group = std::move(group);
+    r.lang = "en";
+    r.text = std::move(text);
+    r.labels = {1, kMissingLabel, kMissingLabel, kMissingLabel};
+    records.push_back(r);
+  };
+  add("takedown", "a", "The minister hid the report from parliament, share before they delete it");
+  add("platform", "a", "Another post by the same account, about the weather today");  // tied by group
+  add("platform", "b",
+      "The minister hid the report from parliament, share before they delete it!");  // by text
+  for (int i = 0; i < 40; ++i)
+    add("platform", "user" + std::to_string(i),
+        "post number " + std::to_string(i) + " about nothing much at all");
+  SplitOptions options;
+  options.holdout_sources = {"takedown"};
+  const SplitResult result = split_records(records, kSchema, options);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(result.split_of[i], Split::kTest) << i;
+  const SplitReport& r = result.report;
+  ASSERT_EQ(r.held_out.size(), 1u);
+  EXPECT_EQ(r.held_out[0].records, 1u);
+  EXPECT_EQ(r.held_out[0].groups, 1u);
+  EXPECT_EQ(r.held_out_tied, 2u);
+  EXPECT_GT(r.splits[0].records, 0u);
+  simdjson::dom::parser parser;
+  const std::string json = r.to_json();
+  const simdjson::dom::element doc = parser.parse(json);
+  EXPECT_EQ(std::uint64_t(doc["held_out"]["sources"]["takedown"]["records"]), 1u);
+  EXPECT_EQ(std::uint64_t(doc["held_out"]["tied_records"]), 2u);
+}
+
+TEST(SplitHoldout, ASourceThatMatchesNoRecordIsAnErrorThatListsTheSources) {
+  auto records = make_records(20, 0, 0, 1);
+  for (std::size_t i = 0; i < records.size(); ++i) records[i].source = i % 2 ? "x" : "facebook";
+  SplitOptions options;
+  options.holdout_sources = {"x", "vote_frau"};
+  EXPECT_EQ(
+      error_text([&] { split_records(records, kSchema, options); }),
+      "invalid input: split.holdout_sources: no record has source 'vote_frau'; the sources are: facebook, "
+      "x");
+  options.holdout_sources = {"x", "facebook"};
+  EXPECT_EQ(
+      error_text([&] { split_records(records, kSchema, options); }),
+      "invalid input: split.holdout_sources: the held-out sources and the records tied to them by group "
+      "or near-duplicate cluster are all " +
+          std::to_string(records.size()) + " records: none is left for train");
 }
 
 TEST(SplitCorpus, SplitsTheTrainingFileWithoutLeakage) {

@@ -6,7 +6,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
+#include <string>
 
 #include "error_text.h"
 
@@ -45,7 +47,7 @@ const Post kPosts[] = {
 void add(EvalReport& report, const Post& post) {
   const float probabilities[4] = {post.coordinated, post.topic[0], post.topic[1], post.topic[2]};
   const std::int8_t labels[2] = {post.coordinated_label, post.topic_label};
-  report.add(post.lang, post.source, probabilities, labels);
+  report.add(post.lang, post.source, "", probabilities, labels);
 }
 
 EvalReport fixture_report() {
@@ -132,7 +134,7 @@ TEST(EvalReport, ExtraKeysAddSlicesAfterThePairs) {
     const std::int8_t labels[2] = {post.coordinated_label, post.topic_label};
     // The first four posts (two positives, two negatives) are "template:clustered", the last four none.
     const char* extra = i < 4 ? "template:clustered" : i < 9 ? "template:singleton" : "";
-    report.add(post.lang, post.source, probabilities, labels, extra);
+    report.add(post.lang, post.source, "", probabilities, labels, extra);
   }
   simdjson::dom::parser parser;
   const simdjson::dom::element root = parser.parse(report.to_json(fixture_options()));
@@ -340,7 +342,7 @@ TEST(EvalReport, HtmlAndMarkdownEscapeNamesFromTheData) {
   EvalReport report({{"a&b", true, {}, 0.5}, {"kind", false, {"<b>x</b>", "y"}, 0.5}});
   const float p[3] = {0.9f, 0.2f, 0.8f};
   const std::int8_t labels[2] = {1, 0};
-  report.add("\"en\"", "<script>alert(1)</script>", p, labels);
+  report.add("\"en\"", "<script>alert(1)</script>", "", p, labels);
   ReportOptions options;
   options.model_path = "<img src=x>";
   const std::string html = report.to_html(options);
@@ -411,6 +413,245 @@ TEST_F(EvalReportFiles, WriteNamesThePathItCannotCreate) {
   EXPECT_FALSE(std::filesystem::exists(taken + ".partial"));
 }
 
+// A post of a report whose only head is the binary "coordinated".
+struct Labelled {
+  const char* lang;
+  const char* source;
+  const char* group;
+  float score;
+  std::int8_t label;
+};
+
+EvalReport binary_report(const std::vector<Labelled>& posts) {
+  EvalReport report({{"coordinated", true, {}, 0.5}});
+  for (const Labelled& post : posts) report.add(post.lang, post.source, post.group, &post.score, &post.label);
+  return report;
+}
+
+// Two cells of at least 2 posts per class and two below it, on one side or the other.
+const std::vector<Labelled> kCellPosts = {
+    // en web: 0.9+ 0.6+ against 0.7- 0.2-: 3 of 4 pairs.
+    {"en", "web", "", 0.9f, 1},
+    {"en", "web", "", 0.6f, 1},
+    {"en", "web", "", 0.7f, 0},
+    {"en", "web", "", 0.2f, 0},
+    {"en", "web", "", 0.05f, -1},
+    // fr web: 0.8+ {0.5+ 0.5+ 0.5-} 0.1-: 2 + 1.5 + 1.5 of 6 pairs.
+    {"fr", "web", "", 0.8f, 1},
+    {"fr", "web", "", 0.5f, 1},
+    {"fr", "web", "", 0.5f, 1},
+    {"fr", "web", "", 0.5f, 0},
+    {"fr", "web", "", 0.1f, 0},
+    // en app: one positive, 0.3+ against 0.1- 0.2- 0.4-: 2 of 3.
+    {"en", "app", "", 0.3f, 1},
+    {"en", "app", "", 0.1f, 0},
+    {"en", "app", "", 0.2f, 0},
+    {"en", "app", "", 0.4f, 0},
+    // fr app: one negative, 0.4+ 0.3+ against 0.9-: 0 of 2.
+    {"fr", "app", "", 0.4f, 1},
+    {"fr", "app", "", 0.3f, 1},
+    {"fr", "app", "", 0.9f, 0},
+};
+
+// Groups of two sources: x:g1 (in two languages), x:g2, y:g1 hold both labels; x:g3 and y:g4 one; the
+// posts without a group pair with none.
+const std::vector<Labelled> kGroupPosts = {
+    // x:g1: 0.9+ 0.5+ against 0.5- 0.2-: 1 + 1 + 0.5 + 1 of 4 pairs.
+    {"en", "x", "g1", 0.9f, 1},
+    {"fr", "x", "g1", 0.5f, 1},
+    {"en", "x", "g1", 0.5f, 0},
+    {"en", "x", "g1", 0.2f, 0},
+    // x:g2: 0.3+ against 0.6-: 0 of 1; the unlabelled post counts in no pair.
+    {"en", "x", "g2", 0.3f, 1},
+    {"en", "x", "g2", 0.6f, 0},
+    {"en", "x", "g2", 0.99f, -1},
+    // x:g3: positives only.
+    {"en", "x", "g3", 0.8f, 1},
+    {"en", "x", "g3", 0.7f, 1},
+    // No group: would add a won pair if they formed one.
+    {"en", "x", "", 0.9f, 1},
+    {"en", "x", "", 0.1f, 0},
+    // y:g1, the name of a group of x: 0.4+ against 0.4- 0.1-: 0.5 + 1 of 2 pairs.
+    {"en", "y", "g1", 0.4f, 1},
+    {"en", "y", "g1", 0.4f, 0},
+    {"en", "y", "g1", 0.1f, 0},
+    // y:g4: negatives only.
+    {"en", "y", "g4", 0.2f, 0},
+    {"en", "y", "g4", 0.3f, 0},
+};
+
+ReportOptions within_min(std::size_t min_per_class) {
+  ReportOptions options;
+  options.within_min_per_class = min_per_class;
+  return options;
+}
+
+std::vector<std::string> keys_of(simdjson::dom::object object) {
+  std::vector<std::string> keys;
+  for (const auto field : object) keys.emplace_back(field.key);
+  return keys;
+}
+
+TEST(EvalReport, WithinSourceAveragesOnlyTheCellsHoldingTheMinimumOfEachClass) {
+  const EvalReport report = binary_report(kCellPosts);
+  const WithinSourceReport two = report.compute(within_min(2)).at(0).within_source;
+  EXPECT_EQ(two.min_per_class, 2u);
+  ASSERT_EQ(two.cells.size(), 2u);  // the app cells fall short of two positives or two negatives
+  EXPECT_EQ(two.cells[0].source, "web");
+  EXPECT_EQ(two.cells[0].lang, "en");
+  EXPECT_EQ(two.cells[0].n, 4u);  // the unlabelled post is not one of them
+  EXPECT_EQ(two.cells[0].positives, 2u);
+  EXPECT_NEAR(two.cells[0].roc_auc, 0.75, 1e-12);
+  EXPECT_EQ(two.cells[1].lang, "fr");
+  EXPECT_EQ(two.cells[1].n, 5u);
+  EXPECT_NEAR(two.cells[1].roc_auc, 5.0 / 6, 1e-12);
+  EXPECT_NEAR(two.macro_roc_auc, (0.75 + 5.0 / 6) / 2, 1e-12);
+
+  // At one post per class every cell counts, sorted by source, then language.
+  const WithinSourceReport one = report.compute(within_min(1)).at(0).within_source;
+  ASSERT_EQ(one.cells.size(), 4u);
+  EXPECT_EQ(one.cells[0].source + "/" + one.cells[0].lang, "app/en");
+  EXPECT_EQ(one.cells[1].source + "/" + one.cells[1].lang, "app/fr");
+  EXPECT_NEAR(one.cells[0].roc_auc, 2.0 / 3, 1e-12);
+  EXPECT_NEAR(one.cells[1].roc_auc, 0.0, 1e-12);
+  EXPECT_NEAR(one.macro_roc_auc, (2.0 / 3 + 0 + 0.75 + 5.0 / 6) / 4, 1e-12);
+
+  // At the default 20 no cell counts: the mean is undefined, null in the JSON.
+  const WithinSourceReport twenty = report.compute(ReportOptions()).at(0).within_source;
+  EXPECT_EQ(twenty.min_per_class, 20u);
+  EXPECT_TRUE(twenty.cells.empty());
+  EXPECT_TRUE(std::isnan(twenty.macro_roc_auc));
+  simdjson::dom::parser parser;
+  const simdjson::dom::element root = parser.parse(report.to_json(ReportOptions()));
+  EXPECT_TRUE(root["heads"].at(0)["within_source"]["macro_roc_auc"].is_null());
+  EXPECT_EQ(std::uint64_t(root["options"]["within_min_per_class"]), 20u);
+}
+
+// Source a holds 80 % positives scored 0.6 to 0.9, source b 20 % scored 0.1 to 0.4; inside each source both
+// classes get the same scores. Ranking a above b earns 0.8 overall and nothing within a source.
+TEST(EvalReport, WithinSourceRocAucIsOneHalfForAScoreThatOnlyRecognisesTheSource) {
+  std::vector<Labelled> posts;
+  for (int i = 0; i < 100; ++i) {
+    const auto level = static_cast<float>(i % 4);
+    posts.push_back({"en", "a", "", 0.6f + 0.1f * level, static_cast<std::int8_t>(i < 80)});
+    posts.push_back({"en", "b", "", 0.1f + 0.1f * level, static_cast<std::int8_t>(i < 20)});
+  }
+  const HeadReport head = binary_report(posts).compute(ReportOptions()).at(0);
+  // Positives above negatives: 80 × 80 across sources, half of 80 × 20 and 20 × 80 within, of 100 × 100.
+  EXPECT_NEAR(head.slices.front().binary.roc_auc, 0.8, 1e-12);
+  ASSERT_EQ(head.within_source.cells.size(), 2u);
+  EXPECT_EQ(head.within_source.cells[0].positives, 80u);
+  EXPECT_EQ(head.within_source.cells[1].positives, 20u);
+  EXPECT_NEAR(head.within_source.cells[0].roc_auc, 0.5, 1e-12);
+  EXPECT_NEAR(head.within_source.cells[1].roc_auc, 0.5, 1e-12);
+  EXPECT_NEAR(head.within_source.macro_roc_auc, 0.5, 1e-12);
+}
+
+TEST(EvalReport, PairedAccuracyCountsPairsInsideGroupsOfOneSourceWithTiesAsOneHalf) {
+  const PairedReport paired = binary_report(kGroupPosts).compute(ReportOptions()).at(0).paired;
+  // x:g1, x:g2 and y:g1; merging the two g1 would give 12 pairs instead of 4 + 2.
+  EXPECT_EQ(paired.groups, 3u);
+  EXPECT_EQ(paired.pairs, 7u);
+  EXPECT_NEAR(paired.accuracy, (3.5 + 0 + 1.5) / 7, 1e-12);
+  ASSERT_EQ(paired.by_source.size(), 2u);
+  EXPECT_EQ(paired.by_source[0].source, "x");
+  EXPECT_EQ(paired.by_source[0].groups, 2u);
+  EXPECT_EQ(paired.by_source[0].pairs, 5u);
+  EXPECT_NEAR(paired.by_source[0].accuracy, 3.5 / 5, 1e-12);
+  EXPECT_EQ(paired.by_source[1].source, "y");
+  EXPECT_EQ(paired.by_source[1].groups, 1u);
+  EXPECT_EQ(paired.by_source[1].pairs, 2u);
+  EXPECT_NEAR(paired.by_source[1].accuracy, 0.75, 1e-12);
+
+  // Without a group holding both labels: no pair, an undefined accuracy, no source.
+  const PairedReport none = binary_report(kCellPosts).compute(ReportOptions()).at(0).paired;
+  EXPECT_EQ(none.groups, 0u);
+  EXPECT_EQ(none.pairs, 0u);
+  EXPECT_TRUE(std::isnan(none.accuracy));
+  EXPECT_TRUE(none.by_source.empty());
+}
+
+TEST(EvalReport, PairedAccuracyOfLargeGroupsEqualsCountingEveryPair) {
+  std::mt19937 random(7);
+  std::vector<std::string> groups = {"big", "medium"};
+  std::vector<Labelled> posts;
+  for (int i = 0; i < 4000; ++i) {
+    const char* group = groups[i % 4 == 0].c_str();               // 3000 posts in "big", 1000 in "medium"
+    const auto score = static_cast<float>(random() % 101) / 100;  // many ties
+    posts.push_back({"en", "s", group, score, static_cast<std::int8_t>(random() % 3 == 0)});
+  }
+  double correct = 0;
+  std::size_t pairs = 0;
+  for (const Labelled& a : posts) {
+    for (const Labelled& b : posts) {
+      if (!a.label || b.label || std::string_view(a.group) != b.group) continue;
+      ++pairs;
+      correct += a.score > b.score ? 1 : a.score == b.score ? 0.5 : 0;
+    }
+  }
+  const PairedReport paired = binary_report(posts).compute(ReportOptions()).at(0).paired;
+  EXPECT_EQ(paired.groups, 2u);
+  EXPECT_EQ(paired.pairs, pairs);
+  EXPECT_NEAR(paired.accuracy, correct / static_cast<double>(pairs), 1e-12);
+}
+
+TEST(EvalReport, JsonHoldsWithinSourceAndPairedUnderTheirKeysForBinaryHeadsOnly) {
+  std::vector<Labelled> posts = kCellPosts;
+  posts.insert(posts.end(), kGroupPosts.begin(), kGroupPosts.end());
+  simdjson::dom::parser parser;
+  const simdjson::dom::element root = parser.parse(binary_report(posts).to_json(within_min(2)));
+  const simdjson::dom::element head = root["heads"].at(0);
+  const simdjson::dom::element within = head["within_source"];
+  EXPECT_EQ(keys_of(within), (std::vector<std::string>{"min_per_class", "macro_roc_auc", "cells"}));
+  EXPECT_EQ(std::uint64_t(within["min_per_class"]), 2u);
+  const simdjson::dom::element cell = within["cells"].at(0);
+  EXPECT_EQ(keys_of(cell), (std::vector<std::string>{"source", "lang", "n", "positives", "roc_auc"}));
+  EXPECT_EQ(std::string_view(cell["source"]), "web");
+  EXPECT_EQ(std::string_view(cell["lang"]), "en");
+  EXPECT_EQ(std::uint64_t(cell["n"]), 4u);
+  EXPECT_EQ(std::uint64_t(cell["positives"]), 2u);
+  EXPECT_NEAR(number(cell["roc_auc"]), 0.75, 1e-8);
+  const simdjson::dom::element paired = head["paired"];
+  EXPECT_EQ(keys_of(paired), (std::vector<std::string>{"groups", "pairs", "accuracy", "by_source"}));
+  EXPECT_EQ(std::uint64_t(paired["groups"]), 3u);
+  EXPECT_EQ(std::uint64_t(paired["pairs"]), 7u);
+  EXPECT_NEAR(number(paired["accuracy"]), 5.0 / 7, 1e-8);
+  const simdjson::dom::element x = paired["by_source"].at(0);
+  EXPECT_EQ(keys_of(x), (std::vector<std::string>{"source", "groups", "pairs", "accuracy"}));
+  EXPECT_EQ(std::string_view(x["source"]), "x");
+  EXPECT_EQ(std::uint64_t(x["pairs"]), 5u);
+  EXPECT_NEAR(number(x["accuracy"]), 0.7, 1e-8);
+
+  // Undefined values are null; a multi-class head has neither key.
+  const simdjson::dom::element fixture = parser.parse(fixture_report().to_json(fixture_options()));
+  EXPECT_TRUE(fixture["heads"].at(0)["paired"]["accuracy"].is_null());
+  EXPECT_EQ(fixture["heads"].at(0)["paired"]["by_source"].get_array().size(), 0u);
+  EXPECT_TRUE(fixture["heads"].at(1)["within_source"].error() == simdjson::NO_SUCH_FIELD);
+  EXPECT_TRUE(fixture["heads"].at(1)["paired"].error() == simdjson::NO_SUCH_FIELD);
+}
+
+TEST(EvalReport, MarkdownAndHtmlShowWithinSourceAndPairedTables) {
+  const std::string cells_md = binary_report(kCellPosts).to_markdown(within_min(2));
+  EXPECT_NE(cells_md.find("### coordinated: within source and paired\n"), std::string::npos);
+  EXPECT_NE(cells_md.find("holding 2 posts of each class: 0.792\n"), std::string::npos) << cells_md;
+  EXPECT_NE(cells_md.find("| source | lang | n | positives | ROC-AUC |\n"), std::string::npos);
+  EXPECT_NE(cells_md.find("| web | en | 4 | 2 | 0.750 |\n| web | fr | 5 | 3 | 0.833 |\n"), std::string::npos);
+  EXPECT_NE(cells_md.find("Paired accuracy: no group holds both labels.\n"), std::string::npos);
+  const std::string groups_md = binary_report(kGroupPosts).to_markdown(ReportOptions());
+  EXPECT_NE(groups_md.find("cell holds 20 posts of each class.\n"), std::string::npos) << groups_md;
+  EXPECT_NE(groups_md.find(": 0.714 over 7 pairs in 3 groups\n"), std::string::npos) << groups_md;
+  EXPECT_NE(groups_md.find("| source | groups | pairs | accuracy |\n"), std::string::npos);
+  EXPECT_NE(groups_md.find("| x | 2 | 5 | 0.700 |\n| y | 1 | 2 | 0.750 |\n"), std::string::npos);
+
+  const std::string cells_html = binary_report(kCellPosts).to_html(within_min(2));
+  EXPECT_NE(cells_html.find("<tr><td>web</td><td>fr</td><td>5</td><td>3</td><td>0.833</td></tr>"),
+            std::string::npos);
+  EXPECT_NE(cells_html.find("No group holds both labels."), std::string::npos);
+  const std::string groups_html = binary_report(kGroupPosts).to_html(ReportOptions());
+  EXPECT_NE(groups_html.find("Accuracy <b>0.714</b> over 7 pairs in 3 groups"), std::string::npos);
+  EXPECT_NE(groups_html.find("<tr><td>y</td><td>1</td><td>2</td><td>0.750</td></tr>"), std::string::npos);
+}
+
 TEST(EvalReport, RejectsBadOptionsHeadsAndLabelsNamingThem) {
   ReportOptions options;
   options.target_precision = 1.5;
@@ -420,6 +661,10 @@ TEST(EvalReport, RejectsBadOptionsHeadsAndLabelsNamingThem) {
   options.calibration_bins = 0;
   EXPECT_EQ(error_text([&] { fixture_report().to_json(options); }),
             "config: calibration_bins: must be between 1 and 1000, got 0");
+  options.calibration_bins = 10;
+  options.within_min_per_class = 0;
+  EXPECT_EQ(error_text([&] { options.validate(); }),
+            "config: within_min_per_class: must be at least 1, got 0");
   EXPECT_EQ(error_text([] {
               EvalReport({{"a", true, {}, 0.5}, {"a", true, {}, 0.5}});
             }),
@@ -435,11 +680,11 @@ TEST(EvalReport, RejectsBadOptionsHeadsAndLabelsNamingThem) {
   EvalReport report(fixture_heads());
   const float p[4] = {0.5f, 0.2f, 0.3f, 0.5f};
   const std::int8_t bad_label[2] = {0, 3};
-  EXPECT_EQ(error_text([&] { report.add("en", "web", p, bad_label); }),
+  EXPECT_EQ(error_text([&] { report.add("en", "web", "a", p, bad_label); }),
             "invalid input: head 'topic': label 3 is outside -1 (missing) to 2");
   const float bad_p[4] = {1.5f, 0.2f, 0.3f, 0.5f};
   const std::int8_t labels[2] = {1, 0};
-  EXPECT_EQ(error_text([&] { report.add("en", "web", bad_p, labels); }),
+  EXPECT_EQ(error_text([&] { report.add("en", "web", "a", bad_p, labels); }),
             "invalid input: head 'coordinated': probability 1.5 is outside [0, 1]");
   EXPECT_EQ(report.size(), 0u);
 }

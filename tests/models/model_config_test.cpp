@@ -95,11 +95,12 @@ TEST(ModelConfig, JsonHoldsEveryFieldAndRoundTrips) {
   config.dropout = 0.3f;
   config.max_subwords = 64;
   config.sparse_embeddings = true;
+  config.dense_inputs = 12;
   config.cnn = {{3, 5}, 100};
   config.transformer = {2, 128, 8, 2};
   EXPECT_EQ(config.to_json(),
             R"({"architecture":"cnn","table_size":278144,"vocab_size":16000,"dim":32,"hidden":48,)"
-            R"("dropout":0.300000012,"max_subwords":64,"sparse_embeddings":true,)"
+            R"("dropout":0.300000012,"max_subwords":64,"sparse_embeddings":true,"dense_inputs":12,)"
             R"("heads":[{"name":"coordinated","num_classes":2},{"name":"lang","num_classes":3}],)"
             R"("cnn":{"widths":[3,5],"filters":100},)"
             R"("transformer":{"layers":2,"d_model":128,"attention_heads":8,"ffn_multiplier":2}})");
@@ -133,6 +134,15 @@ TEST(ModelConfig, JsonReaderRequiresEveryKeyAndRejectsOthers) {
   EXPECT_EQ(replaced(R"("dim":100)", R"("dim":100000000000)"),
             "format: model config: model.dim: must be between 1 and 4096, got 2147483647");
   EXPECT_EQ(error_text([] { ModelConfig::from_json("[1]"); }), "format: model config: not a JSON object");
+  EXPECT_EQ(replaced(R"("dense_inputs":0,)", R"("dense_inputs":-1,)"),
+            "format: model config: model.dense_inputs: must be between 0 and 4096, got -1");
+}
+
+TEST(ModelConfig, FilesWrittenBeforeTheDenseChannelReadAsWithoutIt) {
+  std::string json = valid_config().to_json();
+  const std::string key = R"("dense_inputs":0,)";
+  json.erase(json.find(key), key.size());
+  EXPECT_EQ(ModelConfig::from_json(json).dense_inputs, 0);
 }
 
 }  // namespace

@@ -51,6 +51,29 @@ TEST(MultiTaskLoss, EqualsTheHandComputedMeanOverLabelledPostsOnly) {
   EXPECT_EQ(loss.labelled, (std::vector<std::int64_t>{3, 2, 0}));
 }
 
+TEST(MultiTaskLoss, PerPostWeightsScaleEachTermAndKeepTheMeanOverLabelledPosts) {
+  const Example example;
+  const torch::Tensor weights = torch::tensor({0.5f, 3.0f, 9.0f,  //
+                                               2.0f, 9.0f, 9.0f,  //
+                                               9.0f, 1.0f, 9.0f,  //
+                                               1.0f, 9.0f, 9.0f})
+                                    .view({4, 3});
+  const MultiTaskLoss loss =
+      multi_task_loss({example.binary, example.classes, example.unlabelled}, example.labels, {2.0f, 1.0f, 5.0f},
+                      weights);
+  const double binary = (0.5 * 2 * softplus(-2.0) + 2.0 * softplus(-1.0) + 1.0 * 2 * softplus(-3.0)) / 3;
+  const double lse = std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0));
+  const double classes = (3.0 * (lse - 3.0) + 1.0 * ((lse - 2.0) - 1.0)) / 2;
+  EXPECT_NEAR(loss.per_head[0].item<double>(), binary, 1e-6);
+  EXPECT_NEAR(loss.per_head[1].item<double>(), classes, 1e-6);
+  EXPECT_EQ(loss.per_head[2].item<double>(), 0.0);
+  EXPECT_EQ(sieve::testing::error_text([&] {
+              multi_task_loss({example.binary, example.classes, example.unlabelled}, example.labels, {},
+                              torch::ones({4, 2}));
+            }),
+            "invalid input: loss: weights must be [batch, heads] like labels");
+}
+
 TEST(MultiTaskLoss, GradientOfEveryMaskedLogitIsExactlyZero) {
   const Example example;
   example.loss().total.backward();

@@ -30,8 +30,9 @@ std::string temp_path(const std::string& name) {
   return (dir / name).string();
 }
 
-ModelConfig config_of(Architecture architecture, int hidden, bool multiclass) {
+ModelConfig config_of(Architecture architecture, int hidden, bool multiclass, int dense = 0) {
   ModelConfig c;
+  c.dense_inputs = dense;
   c.architecture = architecture;
   c.vocab_size = 60;
   c.table_size = 700;
@@ -61,6 +62,10 @@ Classifier perturbed_model(const ModelConfig& config, std::uint64_t seed) {
     if (name.find("norm.") != std::string::npos)
       item.value().add_(torch::rand_like(item.value()) * 0.4 - 0.2);
   }
+  if (config.dense_inputs > 0) {
+    model->set_dense_standardization(torch::rand({config.dense_inputs}) - 0.5,
+                                     torch::rand({config.dense_inputs}) + 0.5);
+  }
   model->eval();
   return model;
 }
@@ -68,6 +73,10 @@ Classifier perturbed_model(const ModelConfig& config, std::uint64_t seed) {
 struct Post {
   std::vector<std::uint32_t> ids;
   std::uint32_t subwords = 0;
+  std::vector<float> dense;
+
+  PostFeatures features() const { return {ids.data(), ids.size(), subwords, nullptr, dense.data()}; }
+  infer::PostIds runtime() const { return {ids.data(), ids.size(), subwords, dense.data(), dense.size()}; }
 };
 
 // Empty, features only, one subword, shorter than the widest convolution, and longer than max_subwords.
@@ -80,6 +89,8 @@ std::vector<Post> random_posts(const ModelConfig& config) {
     post.subwords = subwords;
     for (std::uint32_t i = 0; i < subwords; ++i) post.ids.push_back(random() % config.vocab_size);
     for (std::uint32_t i = 0; i < features; ++i) post.ids.push_back(random() % config.table_size);
+    for (int j = 0; j < config.dense_inputs; ++j)
+      post.dense.push_back(static_cast<float>(random() % 1000) / 250.0f - 2.0f);
     posts.push_back(std::move(post));
   }
   return posts;
@@ -89,8 +100,7 @@ std::vector<Post> random_posts(const ModelConfig& config) {
 std::vector<std::vector<float>> torch_logits(Classifier& model, const ModelConfig& config,
                                              const std::vector<Post>& posts) {
   std::vector<PostFeatures> features;
-  for (const Post& post : posts)
-    features.push_back(PostFeatures{post.ids.data(), post.ids.size(), post.subwords});
+  for (const Post& post : posts) features.push_back(post.features());
   torch::NoGradGuard no_grad;
   const std::vector<torch::Tensor> logits = model->forward(make_feature_batch(features, config));
   std::vector<std::vector<float>> rows(posts.size());
@@ -125,17 +135,18 @@ struct ParityCase {
   Architecture architecture;
   int hidden;
   bool multiclass;
+  int dense = 0;  // values of the dense channel
 };
 
 std::string case_name(const ::testing::TestParamInfo<ParityCase>& info) {
   return std::string(architecture_name(info.param.architecture)) + (info.param.hidden ? "_hidden" : "") +
-         (info.param.multiclass ? "_multiclass" : "_binary");
+         (info.param.multiclass ? "_multiclass" : "_binary") + (info.param.dense ? "_dense" : "");
 }
 
 class RuntimeParityTest : public ::testing::TestWithParam<ParityCase> {};
 
 TEST_P(RuntimeParityTest, RuntimeLogitsEqualLibTorchEvalForward) {
-  const ModelConfig config = config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass);
+  const ModelConfig config = config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass, GetParam().dense);
   Classifier model = perturbed_model(config, 5);
   const std::vector<Post> posts = random_posts(config);
   const infer::ModelFile file = infer::ModelFile::open(write_model(model, "parity.sieve"));
@@ -151,8 +162,7 @@ TEST_P(RuntimeParityTest, RuntimeLogitsEqualLibTorchEvalForward) {
     const std::vector<float> expected = torch_logits(model, config, {posts[i]})[0];
     ASSERT_EQ(expected.size(), network.output_count());
     std::vector<float> actual(network.output_count());
-    network.forward(infer::PostIds{posts[i].ids.data(), posts[i].ids.size(), posts[i].subwords}, workspace,
-                    actual.data());
+    network.forward(posts[i].runtime(), workspace, actual.data());
     for (std::size_t k = 0; k < actual.size(); ++k) {
       EXPECT_NEAR(actual[k], expected[k], kTolerance) << "post " << i << " output " << k;
       EXPECT_NEAR(actual[k], batched[i][k], kTolerance) << "post " << i << " output " << k << " (batched)";
@@ -163,7 +173,7 @@ TEST_P(RuntimeParityTest, RuntimeLogitsEqualLibTorchEvalForward) {
 }
 
 TEST_P(RuntimeParityTest, RuntimePooledVectorEqualsLibTorchEmbed) {
-  const ModelConfig config = config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass);
+  const ModelConfig config = config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass, GetParam().dense);
   Classifier model = perturbed_model(config, 6);
   const std::vector<Post> posts = random_posts(config);
   const infer::ModelFile file = infer::ModelFile::open(write_model(model, "embed.sieve"));
@@ -174,12 +184,10 @@ TEST_P(RuntimeParityTest, RuntimePooledVectorEqualsLibTorchEmbed) {
   for (std::size_t i = 0; i < posts.size(); ++i) {
     const torch::Tensor expected =
         model
-            ->embed(make_feature_batch(
-                {PostFeatures{posts[i].ids.data(), posts[i].ids.size(), posts[i].subwords}}, config))[0]
+            ->pooled(make_feature_batch({posts[i].features()}, config))[0]
             .contiguous();
     std::vector<float> actual(network.pooled_dim());
-    network.embed(infer::PostIds{posts[i].ids.data(), posts[i].ids.size(), posts[i].subwords}, workspace,
-                  actual.data());
+    network.embed(posts[i].runtime(), workspace, actual.data());
     for (std::size_t k = 0; k < actual.size(); ++k) {
       EXPECT_NEAR(actual[k], expected[static_cast<std::int64_t>(k)].item<float>(), kTolerance)
           << "post " << i << " value " << k;
@@ -190,7 +198,7 @@ TEST_P(RuntimeParityTest, RuntimePooledVectorEqualsLibTorchEmbed) {
 // int8 weights: within 2% of the largest logit magnitude (0.02 for small logits), the bound argued in
 // tests/infer/quantize_test.cpp.
 TEST_P(RuntimeParityTest, Int8RuntimeStaysCloseToLibTorch) {
-  const ModelConfig config = config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass);
+  const ModelConfig config = config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass, GetParam().dense);
   Classifier model = perturbed_model(config, 7);
   const std::vector<Post> posts = random_posts(config);
   const infer::ModelFile file = infer::ModelFile::open(quantize(write_model(model, "int8.sieve"), "q.sieve"));
@@ -201,8 +209,7 @@ TEST_P(RuntimeParityTest, Int8RuntimeStaysCloseToLibTorch) {
   float largest_logit = 0, largest_difference = 0;
   for (std::size_t i = 0; i < posts.size(); ++i) {
     std::vector<float> actual(network.output_count());
-    network.forward(infer::PostIds{posts[i].ids.data(), posts[i].ids.size(), posts[i].subwords}, workspace,
-                    actual.data());
+    network.forward(posts[i].runtime(), workspace, actual.data());
     for (std::size_t k = 0; k < actual.size(); ++k) {
       largest_logit = std::max(largest_logit, std::fabs(expected[i][k]));
       largest_difference = std::max(largest_difference, std::fabs(actual[k] - expected[i][k]));
@@ -217,7 +224,10 @@ INSTANTIATE_TEST_SUITE_P(Architectures, RuntimeParityTest,
                                            ParityCase{Architecture::kCnn, 0, true},
                                            ParityCase{Architecture::kCnn, 16, false},
                                            ParityCase{Architecture::kTransformer, 0, false},
-                                           ParityCase{Architecture::kTransformer, 16, true}),
+                                           ParityCase{Architecture::kTransformer, 16, true},
+                                           ParityCase{Architecture::kBag, 0, false, 5},
+                                           ParityCase{Architecture::kBag, 16, true, 5},
+                                           ParityCase{Architecture::kCnn, 0, false, 5}),
                          case_name);
 
 }  // namespace

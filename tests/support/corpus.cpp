@@ -19,6 +19,15 @@ std::string corpus_missing_message(const std::string& file) {
   return "corpus file " + path + " not found (set SIEVE_CORPUS_DIR to the folder of train/dev/test.jsonl)";
 }
 
+std::size_t count_corpus_lines(const std::string& file) {
+  const std::string path = corpus_dir() + "/" + file;
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) lines += !line.empty();
+  return lines;
+}
+
 std::vector<std::string> read_corpus_texts(const std::string& file, std::size_t limit) {
   const std::string path = corpus_dir() + "/" + file;
   std::ifstream in(path);

@@ -19,6 +19,10 @@ struct PrepareOptions {
   std::size_t records_per_shard = 100000;  // a shard is written once it holds this many records
   std::size_t batch_records = 512;         // records per task of the featurizing pipeline
   int threads = 0;                         // 0: every core
+  // Score each record's fluency with the half of the fluency model that never learned from its group
+  // (FluencyModel::fold_of), as the training split must be prepared; off, every record is scored as
+  // serving scores it. The manifest's samples are always scored as serving scores them.
+  bool cross_fit = false;
   void validate() const;                   // throws Error(kConfig)
 };
 
@@ -52,13 +56,15 @@ struct PrepareSummary {
   // Texts of the first records (record i is the i-th of shard 0): model.sieve keeps them with the
   // probabilities the trainer computed, so a runtime that reads posts differently is caught on load.
   std::vector<std::string> samples;
+  bool cross_fit = false;  // fluency scored by the half that did not learn from each record's group
   double seconds = 0;
 };
 
 // Called from the pipeline's output stage after each batch.
 using PrepareProgress = std::function<void(std::size_t records, double seconds)>;
 
-// Writes shard-NNNNN.bin, tokenizer.model and manifest.json into out_dir (created if missing). Throws
+// Writes shard-NNNNN.bin, tokenizer.model (and fluency.model when the featurizer has one) and manifest.json
+// into out_dir (created if missing). Throws
 // Error(kIo) for unwritable output and whatever the readers throw under OnError::kFail.
 PrepareSummary prepare_shards(const std::vector<std::string>& inputs, const ReaderConfig& config,
                               const tokenizer::Featurizer& featurizer, const std::string& out_dir,

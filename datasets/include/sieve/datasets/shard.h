@@ -13,7 +13,8 @@
 
 namespace sieve::datasets {
 
-inline constexpr std::uint32_t kShardVersion = 1;
+// Version 2 added the dense section; version 1 shards (no dense values) are still read.
+inline constexpr std::uint32_t kShardVersion = 2;
 
 // What a shard says about itself, stored as JSON in its header.
 struct ShardInfo {
@@ -21,16 +22,19 @@ struct ShardInfo {
   std::vector<std::string> langs;    // Record::lang of lang index i
   std::vector<std::string> sources;  // Record::source of source index i
   std::uint32_t table_size = 0;      // every feature id is below this (vocabulary + hash buckets)
+  std::uint32_t dense_width = 0;     // values per record of the dense channel (style, fluency); 0: none
 };
 
 // Collects records in memory and writes them as one shard. The file appears only when complete:
 // it is written under a temporary name and renamed.
 class ShardWriter {
  public:
-  ShardWriter(LabelSchema schema, std::uint32_t table_size);
+  ShardWriter(LabelSchema schema, std::uint32_t table_size, std::uint32_t dense_width = 0);
 
-  // ids: subword ids first (subword_count of them), then the hashed features.
-  void add(const Record& record, const std::uint32_t* ids, std::size_t id_count, std::uint32_t subword_count);
+  // ids: subword ids first (subword_count of them), then the hashed features; dense: dense_width finite
+  // values (ignored when dense_width is 0).
+  void add(const Record& record, const std::uint32_t* ids, std::size_t id_count, std::uint32_t subword_count,
+           const float* dense = nullptr);
   std::size_t records() const { return subword_counts_.size(); }
   std::size_t ids() const { return ids_.size(); }
 
@@ -49,6 +53,7 @@ class ShardWriter {
   std::vector<std::uint16_t> sources_;
   std::vector<std::uint8_t> langs_;
   std::vector<std::int8_t> labels_;  // records × heads, kMissingLabel when unknown
+  std::vector<float> dense_;          // records × dense_width
 };
 
 // A shard mapped read-only. Opening checks everything (size, magic, version, checksum, offsets, id and
@@ -77,6 +82,8 @@ class ShardReader {
   std::uint8_t lang(std::size_t i) const { return langs_[i]; }
   std::uint16_t source(std::size_t i) const { return sources_[i]; }
   std::uint64_t group(std::size_t i) const { return groups_[i]; }
+  // Record i's dense values (info().dense_width of them), or nullptr when the shard has none.
+  const float* dense(std::size_t i) const { return dense_ ? dense_ + i * info_.dense_width : nullptr; }
 
  private:
   void validate(const std::string& path);
@@ -94,6 +101,7 @@ class ShardReader {
   const std::uint16_t* sources_ = nullptr;
   const std::uint8_t* langs_ = nullptr;
   const std::int8_t* labels_ = nullptr;
+  const float* dense_ = nullptr;
 };
 
 }  // namespace sieve::datasets

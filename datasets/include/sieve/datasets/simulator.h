@@ -16,8 +16,13 @@ struct SimulatorOptions {
   std::uint64_t seed = 1;       // fixes accounts, burst windows and every word choice
   double campaign_share = 0.3;  // expected share of posts written by campaign accounts (coordinated = 1)
   double label_dropout = 0.15;  // probability that each label of a record is left missing (kMissingLabel)
+  // Campaigns (CampaignSimulator::campaign_names()) whose posts carry the campaign's name as their source
+  // instead of a platform, so that `sieve data split --holdout-source` can keep a whole campaign out of
+  // train and dev, and the evaluation's source slices show it. Empty (the default): every source is a
+  // platform and none gives the label away. Nothing else about the posts changes.
+  std::vector<std::string> campaigns_as_source;
 
-  // Throws Error(kConfig, "simulate.<field>", ...) for a value out of range.
+  // Throws Error(kConfig, "simulate.<field>", ...) for a value out of range or an unknown campaign.
   void validate() const;
 };
 
@@ -51,7 +56,8 @@ class CampaignSimulator {
  private:
   SimulatorOptions options_;
   LabelSchema schema_;
-  std::vector<std::uint64_t> accounts_;  // how many organic accounts, then how many per campaign
+  std::vector<std::uint64_t> accounts_;   // how many organic accounts, then how many per campaign
+  std::vector<bool> campaign_as_source_;  // per campaign: its name is its posts' source
   SimulatedTruth truth_;
   std::uint64_t produced_ = 0;
 };

@@ -29,6 +29,11 @@ struct SplitOptions {
   // near-duplicate cluster it cuts is moved into the split holding most of it: text leakage stays zero,
   // and the few moved records are the only ones whose group crosses splits (counted in the report).
   double max_component_share = 0.02;
+  // Sources held out for test: their records go to test with every record tied to them by group or
+  // near-duplicate cluster (their components, whatever the size), so train and dev never see their
+  // accounts or templates: the score of a campaign or dataset the model never saw. dev and test are then
+  // shares of the other records. A name that matches no record is an error.
+  std::vector<std::string> holdout_sources;
   NearDuplicateOptions near_duplicates;  // what counts as a near-duplicate, here and in the leakage report
 
   void validate() const;  // throws Error(kConfig) naming the field
@@ -39,6 +44,13 @@ struct SplitCounts {
   std::size_t records = 0;
   std::size_t groups = 0;
   std::size_t clusters = 0;  // clusters with at least one member here
+};
+
+// What one held-out source put into test.
+struct HeldOutSource {
+  std::string source;
+  std::size_t records = 0;
+  std::size_t groups = 0;
 };
 
 // Labelled records of one head, language and split, and how many take each value.
@@ -57,6 +69,9 @@ struct SplitAssignment {
   std::size_t oversized_components = 0;  // components over max_component_share, placed by group
   std::size_t records_in_oversized = 0;
   std::size_t records_moved_to_cluster = 0;  // moved from their group's split into their cluster's
+  std::vector<HeldOutSource> held_out;       // per options.holdout_sources, in that order
+  std::size_t held_out_tied = 0;  // records of other sources in test because a held-out one shares their
+                                  // group or cluster
 };
 
 struct SplitReport {
@@ -65,6 +80,8 @@ struct SplitReport {
   std::size_t oversized_components = 0;
   std::size_t records_in_oversized = 0;
   std::size_t records_moved_to_cluster = 0;
+  std::vector<HeldOutSource> held_out;
+  std::size_t held_out_tied = 0;
   std::size_t groups_across_splits = 0;    // 0 unless records were moved to their cluster
   std::size_t clusters_across_splits = 0;  // 0 when near-duplicates are kept together
   std::vector<Prevalence> prevalence;      // by head, then language, then split
@@ -86,7 +103,9 @@ struct SplitResult {
 // cluster" goes whole to one split (but see max_component_share). A component's stratum is its majority
 // language and, per head, its majority label (missing is a value of its own). Components are taken in a
 // seeded order, each to the split where it adds least to the squared deviation from the target shares,
-// in its stratum plus overall. Deterministic per seed, and independent of the order of the records.
+// in its stratum plus overall; components holding a record of options.holdout_sources go to test first.
+// Deterministic per seed, and independent of the order of the records. Throws Error(kInvalidInput) when a
+// held-out source matches no record, or when the held-out components leave no record for train.
 SplitAssignment assign_splits(const std::vector<Record>& records, const NearDuplicateClusters* clusters,
                               const SplitOptions& options);
 

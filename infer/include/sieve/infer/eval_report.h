@@ -23,11 +23,12 @@ struct ReportHead {
 
 // How the report computes and presents its numbers.
 struct ReportOptions {
-  double target_precision = 0.95;     // the threshold reaching this precision is reported per slice
-  int calibration_bins = 10;          // equal-width bins of the calibration error and reliability diagram
-  std::string model_path, data_path;  // shown in the report header
-  std::size_t curve_points = 200;     // the most points kept per precision-recall curve
-  void validate() const;              // Error(kConfig) naming the field
+  double target_precision = 0.95;         // the threshold reaching this precision is reported per slice
+  int calibration_bins = 10;              // equal-width bins of the calibration error and reliability diagram
+  std::string model_path, data_path;      // shown in the report header
+  std::size_t curve_points = 200;         // the most points kept per precision-recall curve
+  std::size_t within_min_per_class = 20;  // posts of each class a cell needs for the within-source ROC-AUC
+  void validate() const;                  // Error(kConfig) naming the field
 };
 
 // A threshold with the precision, recall and F1 it gives; NaN where undefined.
@@ -74,11 +75,44 @@ struct SliceReport {
   MultiClassSliceMetrics multiclass;  // multi-class heads
 };
 
+// The ROC-AUC of a binary head inside each language × source cell holding at least min_per_class posts
+// of each class. Inside one source both classes come from the same dataset, so a score that only tells
+// the datasets apart earns 0.5 here however high its overall ROC-AUC.
+struct WithinSourceReport {
+  struct Cell {
+    std::string source, lang;
+    std::size_t n = 0, positives = 0;
+    double roc_auc = 0;
+  };
+  std::size_t min_per_class = 0;
+  std::vector<Cell> cells;   // by source, then language
+  double macro_roc_auc = 0;  // the mean of the cells' ROC-AUC; NaN without a cell
+};
+
+// A binary head's ordering of the two sides of a group (author, document or sentence pair): over the
+// groups holding both labels, the share of (positive, negative) post pairs of one group in which the
+// positive scores higher, a tie counting one half. A group belongs to one source: the same group name in
+// two sources is two groups.
+struct PairedReport {
+  struct Source {
+    std::string source;
+    std::size_t groups = 0, pairs = 0;
+    double accuracy = 0;
+  };
+  std::size_t groups = 0;         // groups holding both labels
+  std::size_t pairs = 0;          // (positive, negative) pairs inside them
+  double accuracy = 0;            // pooled over every pair; NaN without a pair
+  std::vector<Source> by_source;  // the sources with a pair, by name
+};
+
 // Every slice of one head: "all" first (always present), then languages, sources, language × source
-// pairs and extra keys, each sorted by name; slices without a labelled post are left out.
+// pairs and extra keys, each sorted by name; slices without a labelled post are left out. Binary heads
+// also carry the two metrics a score that only recognises the source cannot earn.
 struct HeadReport {
   ReportHead head;
   std::vector<SliceReport> slices;
+  WithinSourceReport within_source;  // binary heads
+  PairedReport paired;               // binary heads
 };
 
 // Accumulates scored posts, then computes per head × slice metrics and writes them.
@@ -90,8 +124,10 @@ class EvalReport {
   // One post: probabilities of every head concatenated (1 value, P(label 1), for a binary head; one per
   // class, summing to 1, for a multi-class head) and one label per head (class index, -1 when the post
   // lacks it). Error(kInvalidInput) naming the head for a label out of range or a binary probability
-  // outside [0, 1]. A non-empty extra puts the post in one more slice of that name as well.
-  void add(std::string_view lang, std::string_view source, const float* probabilities,
+  // outside [0, 1]. group (author, document or pair) pairs the post with the others of its source and
+  // group for the paired accuracy; an empty group pairs it with none. A non-empty extra puts the post in
+  // one more slice of that name as well.
+  void add(std::string_view lang, std::string_view source, std::string_view group, const float* probabilities,
            const std::int8_t* labels, std::string_view extra = {});
   std::size_t size() const;
 
@@ -110,23 +146,29 @@ class EvalReport {
   std::vector<HeadReport> write(const std::string& dir, const ReportOptions&) const;
 
  private:
-  struct Group {  // one language × source × extra key
+  struct SliceKey {  // one language × source × extra key
     std::string lang, source, extra;
   };
+  // The group hash of a post without a group; a group whose hash is 0 takes 1 instead.
+  static constexpr std::uint64_t kNoGroup = 0;
 
   std::uint32_t intern(std::string_view lang, std::string_view source, std::string_view extra);
   HeadReport compute_head(std::size_t head, const ReportOptions& options) const;
+  // Fills in the within-source ROC-AUC (from the head's slices) and the paired accuracy of a binary head.
+  void compute_signal(std::size_t head, const ReportOptions& options, HeadReport& out) const;
 
   std::vector<ReportHead> heads_;
   std::vector<std::size_t> offsets_;  // of each head's probabilities within a post
   std::size_t stride_ = 0;
-  // Per post: its probabilities, its labels and its language × source × extra group, in flat arrays.
+  // Per post: its probabilities, its labels, its language × source × extra key and the hash of its group
+  // (kNoGroup when it has none), in flat arrays.
   std::vector<float> probabilities_;
   std::vector<std::int8_t> labels_;
-  std::vector<std::uint32_t> groups_;
-  std::vector<Group> group_names_;
-  std::unordered_map<std::string, std::uint32_t> group_index_;
-  std::string key_;  // scratch for group look-ups
+  std::vector<std::uint32_t> slice_keys_;
+  std::vector<std::uint64_t> group_hashes_;
+  std::vector<SliceKey> slice_key_names_;
+  std::unordered_map<std::string, std::uint32_t> slice_key_index_;
+  std::string key_;  // scratch for slice key look-ups
 };
 
 }  // namespace sieve::infer

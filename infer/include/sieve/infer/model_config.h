@@ -64,6 +64,8 @@ struct ModelConfig {
   int max_subwords = 128;          // cnn and transformer read the first max_subwords subwords of a post
   bool sparse_embeddings = false;  // sparse gradients for the vocab- and table-sized embeddings
                                    // (Adam rejects them: use SGD or Adagrad for those tables)
+  int dense_inputs = 0;            // values of the dense channel (style, fluency) fed beside the pooled
+                                   // vector, standardised by dense_shift and dense_scale; 0: none
   std::vector<HeadConfig> heads;   // in the order of the labels in a batch
   CnnConfig cnn;                   // used when architecture is kCnn
   TransformerConfig transformer;   // used when architecture is kTransformer

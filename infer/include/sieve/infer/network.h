@@ -19,10 +19,14 @@ struct NetworkWeights;
 
 // The feature ids of one post, as the featurizer and the shards lay them out: the first subword_count are
 // subword ids in text order, then hashed bigram and character n-gram ids.
+// With a dense channel (ModelConfig::dense_inputs = D > 0), also its D values, as the featurizer computes
+// them.
 struct PostIds {
   const std::uint32_t* ids = nullptr;
   std::size_t count = 0;
   std::uint32_t subword_count = 0;
+  const float* dense = nullptr;
+  std::size_t dense_count = 0;
 };
 
 // Per-thread scratch of Network: grows to the largest post seen, then the forward pass allocates nothing.
@@ -61,9 +65,10 @@ class Network {
   std::size_t pooled_dim() const;
 
   // The logits of one post into logits[0, output_count()). Throws Error(kInvalidInput, "post", ...) when an
-  // id is out of range or subword_count > count; never reads out of bounds.
+  // id is out of range, subword_count > count, or the dense values are missing, miscounted or not finite;
+  // never reads out of bounds.
   void forward(const PostIds& post, NetworkWorkspace& workspace, float* logits) const;
-  // The pooled vector p (before the hidden layer) into pooled[0, pooled_dim()).
+  // The pooled vector p (before the hidden layer, dense values included) into pooled[0, pooled_dim()).
   void embed(const PostIds& post, NetworkWorkspace& workspace, float* pooled) const;
 
  private:

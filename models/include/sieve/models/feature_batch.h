@@ -24,6 +24,7 @@ struct PostFeatures {
   std::size_t id_count = 0;
   std::uint32_t subword_count = 0;
   const std::int8_t* labels = nullptr;  // one per head, kMissingLabel when unknown; nullptr: all unknown
+  const float* dense = nullptr;         // config.dense_inputs values of the dense channel, when it has any
 };
 
 // The tensors every architecture's forward reads, B posts at a time.
@@ -35,6 +36,7 @@ struct FeatureBatch {
   torch::Tensor lengths;   // int64 [B]: real subwords in each row of subwords
   torch::Tensor mask;      // bool [B, L]: true at real subwords, false at padding
   torch::Tensor labels;    // int64 [B, heads]: class index (0/1 for binary heads), -1 when missing
+  torch::Tensor dense;     // float [B, dense_inputs] when the config has a dense channel, else undefined
 
   std::int64_t size() const { return lengths.defined() ? lengths.size(0) : 0; }
 };
@@ -42,7 +44,7 @@ struct FeatureBatch {
 // Copies posts into a batch for a model of this config. Checks every value a model would otherwise
 // index out of range with and throws Error(kInvalidInput, "batch post <i>", ...): a feature id not below
 // table_size, a subword id not below vocab_size, subword_count above id_count, a label outside
-// [-1, num_classes). Throws Error(kInvalidInput, "batch") on an empty list.
+// [-1, num_classes), missing or non-finite dense values. Throws Error(kInvalidInput, "batch") on an empty list.
 FeatureBatch make_feature_batch(const std::vector<PostFeatures>& posts, const ModelConfig& config);
 
 }  // namespace sieve::models

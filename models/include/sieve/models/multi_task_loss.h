@@ -9,6 +9,8 @@
 //   multi-class:  L_k = (1/n_k) Σ_{i∈S_k} [ logsumexp(x_i) − x_i[y_i] ]         (cross-entropy)
 //   n_k = 0:      L_k = 0
 //   total = Σ_k L_k
+// With per-post weights w_ik (weights, [B, heads]), each post's term above is multiplied by w_ik; the mean
+// stays over n_k posts, so weights of mean 1 keep the loss's scale.
 // Masked posts are dropped before any arithmetic, so their logits reach neither the loss nor the
 // gradient (their gradient is exactly 0, even for a NaN logit), and they count in no denominator.
 //
@@ -34,7 +36,9 @@ struct MultiTaskLoss {
 // labels: int64 [B, heads] with -1 for missing (FeatureBatch::labels); pos_weight: one per head (ignored
 // for multi-class heads), empty for all 1. Throws Error(kConfig, "loss.pos_weight") for a wrong count or
 // a weight that is not finite and positive, Error(kInvalidInput, "loss") for shapes that disagree.
+// weights: float [B, heads] per-post loss weights, or undefined for all 1.
 MultiTaskLoss multi_task_loss(const std::vector<torch::Tensor>& logits, const torch::Tensor& labels,
-                              const std::vector<float>& pos_weight = {});
+                              const std::vector<float>& pos_weight = {},
+                              const torch::Tensor& weights = {});
 
 }  // namespace sieve::models

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sieve/tokenizer/fluency_model.h"
 #include "sieve/tokenizer/normalizer.h"
 #include "sieve/tokenizer/subword_model.h"
 
@@ -19,8 +20,12 @@ struct FeaturizerSettings {
   int char_ngram_min = 2;                 // character n-grams of each word, with begin/end markers;
   int char_ngram_max = 4;                 // 0 and 0 turn them off
   std::uint64_t seed = 0x5e1e7e;          // hash seed: changing it changes every hashed id
+  bool style = false;    // the dense style values of each post (style_features.h)
+  bool fluency = false;  // the dense fluency values of each post under a FluencyModel (fluency_model.h)
 
   bool char_ngrams() const { return char_ngram_max > 0; }
+  // Dense values per post: the style values, then the fluency values.
+  std::size_t dense_width() const;
   void validate() const;  // throws Error(kConfig) naming the field
   std::string to_json() const;
   static FeaturizerSettings from_json(std::string_view json);  // throws Error(kFormat)
@@ -28,9 +33,11 @@ struct FeaturizerSettings {
 };
 
 // The features of one post. ids holds, in this order: subword ids (in text order), bigram ids,
-// character n-gram ids; every id is below Featurizer::table_size().
+// character n-gram ids; every id is below Featurizer::table_size(). dense holds the settings' dense_width()
+// values (style, then fluency).
 struct Features {
   std::vector<std::uint32_t> ids;
+  std::vector<float> dense;
   std::uint32_t subword_count = 0;
   std::uint32_t bigram_count = 0;
 
@@ -42,6 +49,7 @@ struct Features {
 // The features of many posts in one flat array: post i owns ids[offsets[i], offsets[i + 1]).
 struct FeatureBatch {
   std::vector<std::uint32_t> ids;
+  std::vector<float> dense;  // post i owns dense[i · width, (i + 1) · width)
   std::vector<std::uint64_t> offsets{0};
   std::vector<std::uint32_t> subword_counts;
   std::size_t invalid_utf8_posts = 0;  // posts that held invalid UTF-8 (replaced, still featurized)
@@ -69,16 +77,21 @@ class FeaturizerWorkspace {
 // the workspace's cache or the machine.
 class Featurizer {
  public:
-  Featurizer(Normalizer normalizer, SubwordModel subwords, FeaturizerSettings settings = {});
+  // fluency is required when settings.fluency is set (Error(kConfig, "featurizer.fluency") otherwise).
+  Featurizer(Normalizer normalizer, SubwordModel subwords, FeaturizerSettings settings = {},
+             std::shared_ptr<const FluencyModel> fluency = nullptr);
 
   const Normalizer& normalizer() const { return normalizer_; }
   const SubwordModel& subwords() const { return subwords_; }
   const FeaturizerSettings& settings() const { return settings_; }
+  const FluencyModel* fluency() const { return fluency_.get(); }
   // Rows of the embedding table the ids index: vocabulary, then hash buckets.
   std::uint32_t table_size() const { return vocab_size_ + settings_.hash_buckets; }
 
+  // fluency_fold: which half of the fluency model scores the post. Serving and evaluation use 0; preparing
+  // training posts uses the half that did not learn from the post's group (FluencyModel::fold_of).
   void featurize(std::string_view text, Features& out, FeaturizerWorkspace& workspace,
-                 NormalizeStats* stats = nullptr) const;
+                 NormalizeStats* stats = nullptr, int fluency_fold = 0) const;
   Features featurize(std::string_view text) const;
   // All posts, on all cores (oneTBB), in input order.
   FeatureBatch featurize_batch(const std::vector<std::string>& texts) const;
@@ -88,10 +101,12 @@ class Featurizer {
                    FeaturizerWorkspace::Impl& ws) const;
   void char_ngrams(std::string_view word, std::vector<std::uint32_t>& out,
                    FeaturizerWorkspace::Impl& ws) const;
+  void dense_values(std::string_view text, std::string_view normalized, int fluency_fold, Features& out) const;
 
   Normalizer normalizer_;
   SubwordModel subwords_;
   FeaturizerSettings settings_;
+  std::shared_ptr<const FluencyModel> fluency_;
   std::uint32_t vocab_size_;
 };
 

@@ -22,6 +22,10 @@ class ShardSet {
   const datasets::LabelSchema& schema() const { return schema_; }
   std::uint32_t table_size() const { return table_size_; }
   std::uint32_t vocab_size() const { return vocab_size_; }
+  // Dense values per record (the featurizer's style and fluency channel); 0: none.
+  std::uint32_t dense_width() const { return dense_width_; }
+  // The fluency model file the manifest names, or "" when the featurizer has none.
+  const std::string& fluency_path() const { return fluency_path_; }
   // JSON texts of the manifest's tokenizer settings, copied into model.sieve as they are.
   const std::string& normalizer_json() const { return normalizer_json_; }
   const std::string& featurizer_json() const { return featurizer_json_; }
@@ -35,6 +39,8 @@ class ShardSet {
   // Language and source of record i as indices into langs() and sources(), merged across shards.
   std::uint16_t lang(std::size_t i) const;
   std::uint16_t source(std::size_t i) const;
+  // Identity of record i's group (hash64 of Record::group): a pair, an author, a document.
+  std::uint64_t group(std::size_t i) const;
   const std::vector<std::string>& langs() const { return langs_; }
   const std::vector<std::string>& sources() const { return sources_; }
 
@@ -50,6 +56,8 @@ class ShardSet {
   datasets::LabelSchema schema_;
   std::uint32_t table_size_ = 0;
   std::uint32_t vocab_size_ = 0;
+  std::uint32_t dense_width_ = 0;
+  std::string fluency_path_;
   std::vector<datasets::ShardReader> shards_;
   std::vector<std::size_t> starts_;  // first record number of each shard, and the total at the end
   std::size_t total_ = 0;

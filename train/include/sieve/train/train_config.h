@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "sieve/core/config_file.h"
 #include "sieve/models/model_config.h"
@@ -31,6 +32,19 @@ struct TrainConfig {
   std::uint64_t seed = 1;           // data order and initialisation
   int threads = 0;                  // LibTorch intra-op threads (0: all cores)
   std::map<std::string, double> pos_weight;  // head → weight of its positives in the loss (default 1)
+  // Sources whose records are left out of training and of the dev evaluation (leave-one-source-out runs).
+  std::vector<std::string> exclude_sources;
+  // Per-post loss weights. "source_label": inside each source holding both labels of a head, its positives
+  // and its negatives carry equal weight (the source's total unchanged), so that a source's label mix is no
+  // cue for the label; "none": every post weighs 1.
+  std::string balance = "none";
+  double balance_cap = 10;  // the largest weight balancing may give a post
+  // Paired objective: each step also draws pair_batch (positive, negative) pairs of one head from groups
+  // holding both labels of it (a learner sentence and its correction, an MT output and its human
+  // translation) and adds pair_weight × mean hinge(pair_margin − (logit⁺ − logit⁻)). 0: off.
+  double pair_weight = 0;
+  double pair_margin = 1.0;
+  std::int64_t pair_batch = 64;
 
   // Throws Error(kConfig, "train.<field>", ...) for a value out of range.
   void validate() const;

@@ -1,0 +1,82 @@
+#pragma once
+// Fluency features: how likely a post is under n-gram language models of native English, French and
+// Chinese text. A learner's sentence or a literal machine translation holds word sequences that native
+// text rarely has; these numbers let a classifier see that inside one source, where the bag of n-gram
+// embeddings mostly sees which dataset a post came from.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sieve/core/hash.h"
+
+namespace sieve::tokenizer {
+
+// How FluencyModel::train builds its models. Stored in the serialized model.
+struct FluencyOptions {
+  int word_order = 3;  // n of the word n-gram models (1..8); Chinese words are single characters
+  int char_order = 5;  // n of the character n-gram models (1..8)
+  // At most 2^buckets_log2 slots per n-gram order, language and fold (4..26), each slot 16 bytes. A table
+  // is sized to its n-grams and filled to at most 3/4; beyond that the rarest n-grams are dropped.
+  std::uint32_t buckets_log2 = 20;
+
+  // Throws Error(kConfig) naming the field that is out of range.
+  void validate() const;
+  bool operator==(const FluencyOptions& other) const;
+  bool operator!=(const FluencyOptions& other) const { return !(*this == other); }
+};
+
+// The length of the vector FluencyModel::score writes.
+inline constexpr std::size_t kFluencyFeatureCount = 9;
+
+// The snake_case name of feature i (for docs and reports); "" for i >= kFluencyFeatureCount.
+const char* fluency_feature_name(std::size_t i);
+
+// Interpolated Kneser-Ney models of native text (docs in fluency_model.cpp), one word model and one
+// character model per language ("en", "fr", "zh") and per fold. Two folds are kept for cross-fitting: a
+// training post is scored by the fold that never saw it, so its features look like those of an unseen post.
+// Immutable once built or loaded; copies share the tables and score() is const and thread-safe.
+class FluencyModel {
+ public:
+  static constexpr std::uint64_t kFoldSeed = 0xF01D;
+  // A normalized native sentence, its language (others than en, fr, zh are ignored) and fold (0 or 1).
+  struct Example {
+    std::string_view text;
+    std::string_view lang;
+    int fold = 0;
+  };
+
+  // The fold of a group (an author, a document, a sentence pair): half of the groups each. Training puts a
+  // post in its group's fold; preparing training posts scores them with the other one.
+  static int fold_of(std::string_view group) { return static_cast<int>(hash64(group, kFoldSeed) & 1u); }
+
+  // Throws Error(kConfig) on bad options and Error(kInvalidInput) naming the example whose fold is not 0/1.
+  static FluencyModel train(const std::vector<Example>& examples, const FluencyOptions& options);
+
+  // Little-endian, versioned, with its length and a checksum.
+  std::string serialize() const;
+  // Throws Error(kFormat, where, ...) on any truncated, corrupt or foreign input; never reads out of bounds.
+  static FluencyModel deserialize(std::string_view bytes, const std::string& where);
+
+  const FluencyOptions& options() const;
+
+  // Writes kFluencyFeatureCount values to out for one normalized post under models of fold `fold` (0 at
+  // serve time). lang "en", "fr" or "zh" picks the models; anything else (or "", or a language the model
+  // has no text of) picks by script: mostly Han → zh, else whichever of en and fr gives the higher word
+  // log-probability. Log-probabilities are log10 per token (the end of the post is a token), clamped to
+  // [-10, 0]; under a language without training text every token has log-probability 0. Throws
+  // Error(kInvalidInput) if fold is not 0 or 1; any text, including empty or invalid UTF-8, gives finite
+  // values.
+  void score(std::string_view normalized, std::string_view lang, int fold, float* out) const;
+
+ private:
+  struct Impl;
+  explicit FluencyModel(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace sieve::tokenizer

@@ -1,0 +1,133 @@
+#include "ngram_counts.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace sieve::tokenizer::detail {
+namespace {
+
+void add_saturating(std::uint32_t& total, std::uint32_t value) {
+  total = value > std::numeric_limits<std::uint32_t>::max() - total
+              ? std::numeric_limits<std::uint32_t>::max()
+              : total + value;
+}
+
+// D = n1 / (n1 + 2 n2) (Ney, Essen and Kneser 1994); 0.5 when an order has too few n-grams to say.
+float discount(const std::vector<std::uint32_t>& counts_of_counts) {
+  const double n1 = counts_of_counts[1], n2 = counts_of_counts[2];
+  if (n1 == 0 || n2 == 0) return 0.5f;
+  return static_cast<float>(n1 / (n1 + 2 * n2));
+}
+
+}  // namespace
+
+NgramCounter::Record& NgramCounter::RecordMap::upsert(std::uint64_t key) {
+  if ((size_ + 1) * 2 > slots_.size()) grow();
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = static_cast<std::size_t>(key) & mask;
+  while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask;
+  if (slots_[i].key == 0) {
+    slots_[i].key = key;
+    ++size_;
+  }
+  return slots_[i];
+}
+
+NgramCounter::Record* NgramCounter::RecordMap::find(std::uint64_t key) {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(key) & mask; slots_[i].key != 0; i = (i + 1) & mask) {
+    if (slots_[i].key == key) return &slots_[i];
+  }
+  return nullptr;
+}
+
+void NgramCounter::RecordMap::grow() {
+  std::vector<Record> old(slots_.size() * 2);
+  old.swap(slots_);
+  const std::size_t mask = slots_.size() - 1;
+  for (const Record& record : old) {
+    if (record.key == 0) continue;
+    std::size_t i = static_cast<std::size_t>(record.key) & mask;
+    while (slots_[i].key != 0) i = (i + 1) & mask;
+    slots_[i] = record;
+  }
+}
+
+NgramCounter::NgramCounter(int order) : order_(order), maps_(order) {}
+
+void NgramCounter::begin() {
+  history_[0] = kRootKey;
+  for (int j = 1; j < order_; ++j) history_[j] = extend_key(history_[j - 1], kBeginToken);
+}
+
+void NgramCounter::add(std::uint64_t token) {
+  current_[0] = kRootKey;
+  for (int j = 1; j <= order_; ++j) {
+    current_[j] = extend_key(history_[j - 1], token);
+    Record& record = maps_[j - 1].upsert(current_[j]);
+    record.prefix = history_[j - 1];
+    record.suffix = current_[j - 1];
+    ++record.raw;
+  }
+  std::copy(current_, current_ + order_, history_);
+}
+
+KneserNeyModel NgramCounter::build(unsigned max_log2_slots) {
+  // Counts: raw at the highest order, continuation (distinct left neighbours) below it.
+  for (Record& record : maps_[order_ - 1].records()) record.entry.count = record.raw;
+  for (int j = order_; j >= 2; --j) {
+    for (const Record& record : maps_[j - 1].records()) {
+      if (record.raw == 0) continue;
+      if (Record* suffix = maps_[j - 2].find(record.suffix)) ++suffix->entry.count;
+    }
+  }
+  // Context totals and types, and the counts of counts behind each order's discount.
+  NgramEntry root;
+  std::vector<float> discounts(order_);
+  for (int j = 1; j <= order_; ++j) {
+    std::vector<std::uint32_t> counts_of_counts(3, 0);
+    for (const Record& record : maps_[j - 1].records()) {  // upsert below grows the map of order j-1 only
+      const std::uint32_t count = record.entry.count;
+      if (count == 0) continue;
+      if (count <= 2) ++counts_of_counts[count];
+      NgramEntry& context = j == 1 ? root : maps_[j - 2].upsert(record.prefix).entry;
+      add_saturating(context.context_total, count);
+      add_saturating(context.context_types, 1);
+    }
+    discounts[j - 1] = discount(counts_of_counts);
+  }
+  std::vector<NgramTable> tables;
+  for (const RecordMap& map : maps_) tables.push_back(make_table(map, max_log2_slots));
+  return KneserNeyModel(order_, std::move(discounts), root, std::move(tables));
+}
+
+NgramTable NgramCounter::make_table(const RecordMap& map, unsigned max_log2_slots) {
+  std::vector<const Record*> kept;
+  for (const Record& record : map.records()) {
+    if (record.entry.count > 0 || record.entry.context_total > 0) kept.push_back(&record);
+  }
+  const auto fits = [](std::size_t n, unsigned log2) {
+    return n * NgramTable::kMaxLoadDenominator <= (std::size_t{NgramTable::kMaxLoadNumerator} << log2);
+  };
+  unsigned log2 = 3;
+  while (log2 < max_log2_slots && !fits(kept.size(), log2)) ++log2;
+  if (!fits(kept.size(), log2)) {
+    // Keep the n-grams that carry the most counts; the key breaks ties so the result is deterministic.
+    std::sort(kept.begin(), kept.end(), [](const Record* a, const Record* b) {
+      const std::uint64_t wa = std::uint64_t{a->entry.count} + a->entry.context_total;
+      const std::uint64_t wb = std::uint64_t{b->entry.count} + b->entry.context_total;
+      return wa != wb ? wa > wb : a->key < b->key;
+    });
+    kept.resize((std::size_t{NgramTable::kMaxLoadNumerator} << log2) / NgramTable::kMaxLoadDenominator);
+  }
+  NgramTable table(log2);
+  for (const Record* record : kept) {
+    NgramEntry& entry = table.insert(record->key);
+    entry.count = record->entry.count;
+    entry.context_total = record->entry.context_total;
+    entry.context_types = record->entry.context_types;
+  }
+  return table;
+}
+
+}  // namespace sieve::tokenizer::detail

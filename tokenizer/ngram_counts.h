@@ -1,0 +1,62 @@
+#pragma once
+// Private to tokenizer/: exact n-gram counting for FluencyModel's training, and the step that turns the
+// counts into a Kneser-Ney model of bounded size.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "kneser_ney.h"
+
+namespace sieve::tokenizer::detail {
+
+// Counts every 1..N-gram of the sentences it is fed, by 64-bit key (collisions are negligible at this
+// width), then builds a KneserNeyModel whose tables are sized to their n-grams, at most 2^max_log2_slots
+// slots each; when an order has more n-grams than fit, the rarest are dropped (their probability then comes
+// from the lower orders, as for an n-gram never seen).
+class NgramCounter {
+ public:
+  explicit NgramCounter(int order);
+
+  // Feed one sentence: begin(), add() per token, end() (which adds the end marker).
+  void begin();
+  void add(std::uint64_t token);
+  void end() { add(kEndToken); }
+
+  // Turns the counts into a model; the counter is spent afterwards (its records hold the derived counts).
+  KneserNeyModel build(unsigned max_log2_slots);
+
+ private:
+  // One n-gram during counting, with the keys of the (n-1)-grams it extends (prefix) and ends with
+  // (suffix), which the continuation counts and context totals are gathered through.
+  struct Record {
+    std::uint64_t key = 0;  // 0: empty slot (no n-gram has kRootKey)
+    std::uint64_t prefix = 0;
+    std::uint64_t suffix = 0;
+    std::uint32_t raw = 0;
+    NgramEntry entry;
+  };
+  // An exact hash map from key to Record (open addressing, grows at half load).
+  class RecordMap {
+   public:
+    Record& upsert(std::uint64_t key);
+    Record* find(std::uint64_t key);
+    std::vector<Record>& records() { return slots_; }
+    const std::vector<Record>& records() const { return slots_; }
+    std::size_t size() const { return size_; }
+
+   private:
+    void grow();
+    std::vector<Record> slots_ = std::vector<Record>(1024);
+    std::size_t size_ = 0;
+  };
+
+  static NgramTable make_table(const RecordMap& map, unsigned max_log2_slots);
+
+  int order_;
+  std::vector<RecordMap> maps_;                     // [j - 1]: the j-grams
+  std::uint64_t history_[kMaxNgramOrder + 1] = {};  // keys of the 0..N-1-grams ending at the last token
+  std::uint64_t current_[kMaxNgramOrder + 1] = {};
+};
+
+}  // namespace sieve::tokenizer::detail
