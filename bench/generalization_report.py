@@ -37,7 +37,7 @@ def settings(work):
     for key, value in read_tsv(os.path.join(work, "settings.tsv")):
         if key == "setup_command":
             out["setup_commands"].append(value)
-        elif key in ("vocab_size", "max_sentences"):
+        elif key in ("vocab_size", "max_sentences", "max_steps"):
             out[key] = int(value)
         elif key in ("variants", "loso_sources", "missing_sources"):
             out[key] = value.split()
@@ -209,8 +209,8 @@ def variant_table(r, columns):
                      for _, get in columns] for name in names}
     best = []
     for k in range(len(columns)):
-        column = [values[n][k] for n in names if values[n][k] is not None]
-        best.append(max(column) if len(column) >= 2 else None)
+        column = [round(values[n][k], 3) for n in names if values[n][k] is not None]
+        best.append(max(column) if len(column) >= 2 and len(set(column)) > 1 else None)
     rows = []
     for name in names:
         v = r["variants"].get(name)
@@ -224,6 +224,21 @@ def variant_table(r, columns):
                          else text)
         rows.append([f"`{name}`"] + cells)
     return table(["variant"] + [h for h, _ in columns], rows)
+
+
+def signed(value):
+    if value is None:
+        return "–"
+    return "0.000" if abs(value) < 0.0005 else f"{value:+.3f}"
+
+
+def identical_variants(r):
+    """Groups of at least two variants whose metrics are equal."""
+    groups = {}
+    for name, v in r["variants"].items():
+        if v["metrics"]:
+            groups.setdefault(json.dumps(v["metrics"], sort_keys=True), []).append(name)
+    return [g for g in groups.values() if len(g) > 1]
 
 
 def first_metrics(r):
@@ -250,9 +265,13 @@ def header(r):
         "The raw values of every run are in [generalization.json](generalization.json).",
         "",
     ]
+    steps = s.get("max_steps", 0)
+    epochs = f"{steps * 128 / r['corpus']['train']:.1f} epochs" if steps else ""
     if mode == "quick":
-        lines += ["**This is a `--quick` run**: two variants, 2 epochs, six sources left out. Its numbers are "
-                  "not what the full run reaches; compare variants within one run only.", ""]
+        lines += [f"**This is a `--quick` run**: variants {', '.join(s.get('variants', []))}, {steps:,} steps each "
+                  f"(about {epochs} of the training posts), sources left out: "
+                  f"{', '.join(s.get('loso_sources', [])) or 'none'}. Its numbers are not what longer training "
+                  "reaches; compare variants within one run only.", ""]
     if mode == "smoke":
         lines += ["**This is a smoke test of the script** (30 training steps, a small tokenizer): its numbers "
                   "mean nothing.", ""]
@@ -285,6 +304,11 @@ def header(r):
         f"- tokenizer: {s.get('vocab_size', 0):,} pieces, trained on at most {s.get('max_sentences', 0):,} "
         "sentences of train.jsonl; every training run adds `" + s.get("train_common", "") + "` to its own "
         "settings (the trainer's defaults otherwise: docs/training.md)",
+        (f"- **training is capped at {steps:,} steps** of 128 posts, about {epochs} of the training "
+         "posts (the trainer's default is 10 epochs with early stopping, which at about 25 ms a step on these 2 "
+         "cores would not fit every run in the time budget); every variant and every left-out run has the same "
+         "cap, so they compare with each other" if steps else
+         "- training: the trainer's epochs and early stopping (no step cap)"),
         f"- wall time of the whole run: {wall(s)}; load average at its end: {' '.join(r['load_average_at_end'])}",
         "",
     ]
@@ -318,6 +342,10 @@ def variants_section(r):
     columns += [(f"paired {h}", get_path("paired", h, "accuracy")) for h in paired_heads]
     missing_signal = all(get_path("within_source", h)(m) is None for h in heads)
     lines += ["### Overall", "", variant_table(r, columns), ""]
+    same = identical_variants(r)
+    if same:
+        lines += ["Variants with the same numbers everywhere (their settings resolve to the same training): "
+                  + "; ".join(" = ".join(f"`{n}`" for n in group) for group in same) + ".", ""]
     no_within = [h for h in heads if h not in within_heads]
     no_pairs = [h for h in heads if h not in paired_heads]
     lines += [
@@ -341,7 +369,7 @@ def variants_section(r):
                             get_path("paired", head, "by_source", source, "accuracy")))
     lines += ["### Paired accuracy by source", "", variant_table(r, columns), "",
               "Per source, the share of its pairs (count in the header) ordered correctly: inside a group, "
-              "every (positive, negative) pair of the head.", ""]
+              "every (positive, negative) pair of the head. – where the source has no pair in test.jsonl.", ""]
     for head in CELL_HEADS:
         cells = (get_path("within_source", head)(m) or {}).get("cells", [])
         if not cells:
@@ -374,7 +402,7 @@ def loso_section(r):
             a, b = h["trained_with"] or {}, h["left_out"]
             drop = (b["roc_auc"] - a["roc_auc"]) if a.get("roc_auc") is not None and b["roc_auc"] is not None else None
             rows.append([f"`{e['source']}`", h["head"], f"{h['n']:,}", f"{h['positives']:,}",
-                         num(a.get("roc_auc")), num(b["roc_auc"]), "–" if drop is None else f"{drop:+.3f}",
+                         num(a.get("roc_auc")), num(b["roc_auc"]), signed(drop),
                          num(a.get("fpr")), num(b["fpr"]), num(a.get("recall")), num(b["recall"])])
     s = r["settings"]
     lines = ["## Leave one source out", "",
@@ -429,12 +457,13 @@ def commands_section(r):
 
 def reproduce_section():
     return ["## Reproduce", "", "```sh",
-            "bench/generalization --quick   # 2 variants, 2 epochs, 6 sources left out: under 15 minutes on 2 cores",
-            "bench/generalization           # every variant and source, default epochs: under 60 minutes",
+            "bench/generalization --quick   # 2 variants, 6 sources left out, 2,000 steps each: under 15 minutes on 2 cores",
+            "bench/generalization           # every variant and source, 4,000 steps each: under 60 minutes",
             "```", "",
             "It needs a build with training (`build/cli/sieve-train`) and the corpus at ../shared/corpus "
             "(or `CORPUS`). `WORK` (default /tmp/sieve-generalization) keeps every model and report; "
-            "`VARIANTS=\"plain default\"` and `LOSO_SOURCES=\"jfleg mucgec\"` choose runs; `EXTRA_SETS` adds "
+            "`VARIANTS=\"plain default\"` and `LOSO_SOURCES=\"jfleg mucgec\"` choose runs; `STEPS` changes the "
+            "step cap (0: none, the trainer's 10 epochs and early stopping, several times longer); `EXTRA_SETS` adds "
             "`--set` words to every training; `DOC=\"\"` writes only `$WORK/results.json`. A new variant is one "
             "line of the list at the top of bench/generalization (its name, its `sieve train` words and, "
             "if it needs them, `sieve data prepare` options for shards of its own).", ""]

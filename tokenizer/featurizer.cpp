@@ -3,6 +3,8 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
+#include <array>
 #include <unordered_map>
 
 #include "sieve/core/error.h"
@@ -69,7 +71,13 @@ void Featurizer::dense_values(std::string_view text, std::string_view normalized
     style_features(text, normalized, next);
     next += kStyleFeatureCount;
   }
-  if (settings_.fluency) fluency_->score(normalized, "", fluency_fold, next);
+  if (!settings_.fluency) return;
+  // One block of fluency values per language, zeros but for the language that scored the post: a head
+  // weighs a Chinese character model's numbers apart from an English word model's.
+  std::array<float, kFluencyFeatureCount> values{};
+  const int lang = fluency_->score(normalized, "", fluency_fold, values.data());
+  std::fill(next, next + kFluencyFeatureCount * kFluencyLanguageCount, 0.0f);
+  std::copy(values.begin(), values.end(), next + static_cast<std::size_t>(lang) * kFluencyFeatureCount);
 }
 
 void Featurizer::featurize(std::string_view text, Features& out, FeaturizerWorkspace& workspace,

@@ -68,7 +68,7 @@ bool FeaturizerSettings::operator==(const FeaturizerSettings& other) const {
 }
 
 std::size_t FeaturizerSettings::dense_width() const {
-  return (style ? kStyleFeatureCount : 0) + (fluency ? kFluencyFeatureCount : 0);
+  return (style ? kStyleFeatureCount : 0) + (fluency ? kFluencyFeatureCount * kFluencyLanguageCount : 0);
 }
 
 }  // namespace sieve::tokenizer

@@ -272,7 +272,9 @@ FluencyModel FluencyModel::deserialize(std::string_view bytes, const std::string
   return FluencyModel(std::move(impl));
 }
 
-void FluencyModel::score(std::string_view normalized, std::string_view lang, int fold, float* out) const {
+const char* fluency_language_name(std::size_t i) { return i < kLanguageCount ? kLanguages[i].data() : ""; }
+
+int FluencyModel::score(std::string_view normalized, std::string_view lang, int fold, float* out) const {
   if (fold != 0 && fold != 1) {
     throw Error(ErrorKind::kInvalidInput, "fluency fold", "must be 0 or 1, not " + std::to_string(fold));
   }
@@ -313,6 +315,7 @@ void FluencyModel::score(std::string_view normalized, std::string_view lang, int
   out[kCharMin] = finite(chars.min);
   out[kTokenCount] = finite(std::log1p(words));
   out[kEnFrGap] = chinese || !both_latin ? 0.0f : finite(word.mean() - other.mean());
+  return chosen;
 }
 
 }  // namespace sieve::tokenizer

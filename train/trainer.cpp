@@ -180,19 +180,38 @@ torch::Tensor batch_weights(const std::vector<float>& weights, std::size_t heads
   return out;
 }
 
-// What the paired objective adds to a step: pair_weight × the margin loss of pairs, scaled by share (this
-// rank's part of the step's pairs); a zero of the graph when there are none.
-torch::Tensor pair_term(models::Classifier& model, const ShardSet& set, const std::vector<LabelPair>& pairs,
-                        const models::ModelConfig& config, const TrainConfig& train, double share) {
-  if (pairs.empty()) return torch::zeros({});
-  std::vector<std::uint32_t> records, heads;
-  for (const LabelPair& pair : pairs) records.push_back(pair.positive);
+// One forward pass over a step's posts: records[0, count), then the positives and then the negatives of
+// pairs. One pass, so that each embedding table gets one sparse gradient per step (two passes would add
+// two sparse gradients, which LibTorch sums densely: a full table per step).
+struct StepForward {
+  std::vector<torch::Tensor> logits;  // per head, of the records alone
+  torch::Tensor labels;               // of the records alone
+  torch::Tensor pair_loss;            // the margin loss of the pairs; a zero of the graph without pairs
+};
+
+StepForward step_forward(models::Classifier& model, const ShardSet& set, const std::uint32_t* records,
+                         std::size_t count, const std::vector<LabelPair>& pairs, const models::ModelConfig& config,
+                         double margin) {
+  std::vector<std::uint32_t> posts(records, records + count);
+  std::vector<std::uint32_t> pair_heads;
+  for (const LabelPair& pair : pairs) posts.push_back(pair.positive);
   for (const LabelPair& pair : pairs) {
-    records.push_back(pair.negative);
-    heads.push_back(pair.head);
+    posts.push_back(pair.negative);
+    pair_heads.push_back(pair.head);
   }
-  const models::FeatureBatch batch = batch_of(set, records.data(), records.size(), config);
-  return models::pair_margin_loss(model->forward(batch), heads, train.pair_margin) * (train.pair_weight * share);
+  const models::FeatureBatch batch = batch_of(set, posts.data(), posts.size(), config);
+  const std::vector<torch::Tensor> all = model->forward(batch);
+  const auto n = static_cast<std::int64_t>(count), p = static_cast<std::int64_t>(2 * pairs.size());
+  StepForward out;
+  std::vector<torch::Tensor> pair_logits;
+  for (const torch::Tensor& logits : all) {
+    out.logits.push_back(logits.narrow(0, 0, n));
+    pair_logits.push_back(logits.narrow(0, n, p));
+  }
+  out.labels = batch.labels.narrow(0, 0, n);
+  out.pair_loss =
+      pairs.empty() ? all.front().sum() * 0.0 : models::pair_margin_loss(pair_logits, pair_heads, margin);
+  return out;
 }
 
 torch::Tensor text_tensor(const std::string& text) {
@@ -270,18 +289,24 @@ torch::Tensor data_parallel_backward(Communicator& comm, models::Classifier& mod
                                      const TrainConfig& train, const Optimizers& optimizer) {
   const std::int64_t begin = count * comm.rank() / comm.world_size();
   const std::int64_t end = count * (comm.rank() + 1) / comm.world_size();
+  // This rank's contiguous part of the step's pairs, weighted by its share of them.
+  const auto pair_count = static_cast<std::int64_t>(pairs.size());
+  const std::int64_t pair_begin = pair_count * comm.rank() / comm.world_size();
+  const std::int64_t pair_end = pair_count * (comm.rank() + 1) / comm.world_size();
+  const std::vector<LabelPair> mine(pairs.begin() + pair_begin, pairs.begin() + pair_end);
+  const auto posts = static_cast<std::size_t>(end - begin);
   torch::Tensor labelled = torch::zeros({static_cast<std::int64_t>(config.heads.size())}, torch::kLong);
-  models::FeatureBatch batch;
-  if (end > begin) {
-    batch = batch_of(set, records + begin, static_cast<std::size_t>(end - begin), config);
-    labelled = batch.labels.ge(0).sum(0);
+  StepForward step;
+  const bool works = posts > 0 || !mine.empty();
+  if (works) {
+    step = step_forward(model, set, records + begin, posts, mine, config, train.pair_margin);
+    labelled = step.labels.ge(0).sum(0);
   }
   comm.all_reduce({labelled});
   torch::Tensor share = torch::zeros({});
-  if (end > begin) {
+  if (posts > 0) {
     const models::MultiTaskLoss loss = models::multi_task_loss(
-        model->forward(batch), batch.labels, pos_weight,
-        batch_weights(weights, config.heads.size(), records + begin, static_cast<std::size_t>(end - begin)));
+        step.logits, step.labels, pos_weight, batch_weights(weights, config.heads.size(), records + begin, posts));
     const auto global = labelled.accessor<std::int64_t, 1>();
     for (std::size_t k = 0; k < loss.per_head.size(); ++k) {
       // A head without labels here has L_k = 0, still in the graph: every gradient gets defined.
@@ -289,16 +314,11 @@ torch::Tensor data_parallel_backward(Communicator& comm, models::Classifier& mod
       share = k == 0 ? loss.per_head[k] * scale : share + loss.per_head[k] * scale;
     }
   }
-  // This rank's contiguous part of the step's pairs, weighted by its share of them.
-  const auto pair_count = static_cast<std::int64_t>(pairs.size());
-  const std::int64_t pair_begin = pair_count * comm.rank() / comm.world_size();
-  const std::int64_t pair_end = pair_count * (comm.rank() + 1) / comm.world_size();
-  if (pair_end > pair_begin) {
-    const std::vector<LabelPair> mine(pairs.begin() + pair_begin, pairs.begin() + pair_end);
-    share = share + pair_term(model, set, mine, config, train,
-                              static_cast<double>(pair_end - pair_begin) / static_cast<double>(pair_count));
+  if (!mine.empty()) {
+    const double pair_share = static_cast<double>(mine.size()) / static_cast<double>(pair_count);
+    share = share + step.pair_loss * (train.pair_weight * pair_share);
   }
-  if (share.requires_grad()) share.backward();
+  if (works) share.backward();
   comm.all_reduce_gradients(optimizer.dense_parameters, optimizer.sparse_parameters);
   return share.detach();
 }
@@ -486,13 +506,13 @@ TrainResult train_model(const TrainRun& run) {
                                             pos_weight, weights, step_pairs, run.train, optimizer);
       } else {
         const std::uint32_t* batch_records = order.data() + at.offset;
-        const models::FeatureBatch batch =
-            batch_of(train_set, batch_records, static_cast<std::size_t>(count), config);
+        const StepForward step = step_forward(model, train_set, batch_records, static_cast<std::size_t>(count),
+                                              step_pairs, config, run.train.pair_margin);
         const models::MultiTaskLoss loss = models::multi_task_loss(
-            model->forward(batch), batch.labels, pos_weight,
+            step.logits, step.labels, pos_weight,
             batch_weights(weights, config.heads.size(), batch_records, static_cast<std::size_t>(count)));
         torch::Tensor total = loss.total;
-        if (!step_pairs.empty()) total = total + pair_term(model, train_set, step_pairs, config, run.train, 1.0);
+        if (!step_pairs.empty()) total = total + step.pair_loss * run.train.pair_weight;
         total.backward();
         loss_value = total;
       }

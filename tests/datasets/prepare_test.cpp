@@ -32,7 +32,7 @@ class PrepareTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  tokenizer::Featurizer featurizer() const {
+  tokenizer::Featurizer featurizer(bool dense = false) const {
     std::vector<std::string> texts;
     for (const auto& record : read_records({input_}, ReaderConfig{}, nullptr, [](auto&, auto&) {})) {
       texts.push_back(tokenizer::Normalizer().normalize(record.text));
@@ -41,12 +41,28 @@ class PrepareTest : public ::testing::Test {
     options.vocab_size = 300;
     tokenizer::FeaturizerSettings settings;
     settings.hash_buckets = 5000;
+    std::shared_ptr<const tokenizer::FluencyModel> fluency;
+    if (dense) {
+      // Native text of every group, each in the fold of its group, as `sieve fluency train` lays it out.
+      std::vector<tokenizer::FluencyModel::Example> examples;
+      const auto records = read_records({input_}, ReaderConfig{}, nullptr, [](auto&, auto&) {});
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        examples.push_back({texts[i], records[i].lang, tokenizer::FluencyModel::fold_of(records[i].group)});
+      }
+      tokenizer::FluencyOptions fluency_options;
+      fluency_options.buckets_log2 = 12;
+      fluency = std::make_shared<const tokenizer::FluencyModel>(
+          tokenizer::FluencyModel::train(examples, fluency_options));
+      settings.style = settings.fluency = true;
+    }
     return tokenizer::Featurizer(tokenizer::Normalizer(), tokenizer::SubwordModel::train(texts, options),
-                                 settings);
+                                 settings, fluency);
   }
 
-  PrepareSummary prepare(const tokenizer::Featurizer& f, const std::string& out, int threads = 2) {
+  PrepareSummary prepare(const tokenizer::Featurizer& f, const std::string& out, int threads = 2,
+                         bool cross_fit = false) {
     PrepareOptions options;
+    options.cross_fit = cross_fit;
     options.records_per_shard = 100;
     options.batch_records = 16;
     options.threads = threads;
@@ -61,6 +77,29 @@ class PrepareTest : public ::testing::Test {
   std::string input_;
   std::vector<std::string> rejected_;
 };
+
+TEST_F(PrepareTest, CrossFittingScoresEachPostWithTheHalfThatNeverSawItsGroupButTheSamples) {
+  const tokenizer::Featurizer f = featurizer(true);
+  const std::string out = (dir_ / "dense").string();
+  const PrepareSummary summary = prepare(f, out, 2, true);
+  EXPECT_TRUE(summary.cross_fit);
+  EXPECT_TRUE(std::filesystem::exists(out + "/fluency.model"));
+  const auto records = read_records({input_}, ReaderConfig{}, nullptr, [](auto&, auto&) {});
+  const ShardReader shard(out + "/shard-00000.bin");
+  const std::size_t width = f.settings().dense_width();
+  ASSERT_EQ(shard.info().dense_width, width);
+  tokenizer::FeaturizerWorkspace workspace;
+  std::size_t other_half = 0;
+  for (std::size_t i = 0; i < shard.size(); ++i) {
+    const bool sample = i < summary.samples.size();
+    const int fold = sample ? 0 : 1 - tokenizer::FluencyModel::fold_of(records[i].group);
+    tokenizer::Features expected;
+    f.featurize(records[i].text, expected, workspace, nullptr, fold);
+    ASSERT_EQ(std::vector<float>(shard.dense(i), shard.dense(i) + width), expected.dense) << "record " << i;
+    other_half += fold == 1;
+  }
+  EXPECT_GT(other_half, 10u);  // both halves were used
+}
 
 TEST_F(PrepareTest, ShardsHoldTheFeaturizerOutputAndLabelsOfEveryGoodRow) {
   const tokenizer::Featurizer f = featurizer();

@@ -24,7 +24,8 @@ struct FeaturizerSettings {
   bool fluency = false;  // the dense fluency values of each post under a FluencyModel (fluency_model.h)
 
   bool char_ngrams() const { return char_ngram_max > 0; }
-  // Dense values per post: the style values, then the fluency values.
+  // Dense values per post: the style values, then the fluency values in one block per language
+  // (kFluencyLanguageCount blocks; only the block of the language that scored the post is not zero).
   std::size_t dense_width() const;
   void validate() const;  // throws Error(kConfig) naming the field
   std::string to_json() const;

@@ -36,6 +36,10 @@ inline constexpr std::size_t kFluencyFeatureCount = 9;
 // The snake_case name of feature i (for docs and reports); "" for i >= kFluencyFeatureCount.
 const char* fluency_feature_name(std::size_t i);
 
+// The languages of the models: "en", "fr", "zh" for i < kFluencyLanguageCount, else "".
+inline constexpr std::size_t kFluencyLanguageCount = 3;
+const char* fluency_language_name(std::size_t i);
+
 // Interpolated Kneser-Ney models of native text (docs in fluency_model.cpp), one word model and one
 // character model per language ("en", "fr", "zh") and per fold. Two folds are kept for cross-fitting: a
 // training post is scored by the fold that never saw it, so its features look like those of an unseen post.
@@ -71,7 +75,8 @@ class FluencyModel {
   // [-10, 0]; under a language without training text every token has log-probability 0. Throws
   // Error(kInvalidInput) if fold is not 0 or 1; any text, including empty or invalid UTF-8, gives finite
   // values.
-  void score(std::string_view normalized, std::string_view lang, int fold, float* out) const;
+  // Returns the language whose models scored the post: an index into fluency_language_name().
+  int score(std::string_view normalized, std::string_view lang, int fold, float* out) const;
 
  private:
   struct Impl;
