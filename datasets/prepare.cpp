@@ -208,7 +208,8 @@ PrepareSummary prepare_shards(const std::vector<std::string>& inputs, const Read
   featurizer.subwords().save(out_dir + "/tokenizer.model");
   if (featurizer.fluency()) {
     std::ofstream fluency(out_dir + "/fluency.model", std::ios::binary | std::ios::trunc);
-    fluency << featurizer.fluency()->serialize();
+    // The model keeps the serving half: cross-fitting is done once the shards are written.
+    fluency << featurizer.fluency()->serialize(/*serving_half=*/true);
     if (!fluency) throw Error(ErrorKind::kIo, out_dir + "/fluency.model", "cannot write");
   }
   summary.cross_fit = cross_fit;

@@ -4,7 +4,8 @@
 // training time); the token streams are in fluency_tokens.h.
 //
 // File format (all little-endian): "SIEVEFLM", u32 version, u64 total length in bytes, u32 word_order,
-// u32 char_order, u32 buckets_log2, then 12 models (fold 0, 1 × en, fr, zh × word, char; see
+// u32 char_order, u32 buckets_log2, u32 folds (2, or 1 for the serving half), then 6 models per fold
+// (fold 0, then 1 × en, fr, zh × word, char; see
 // KneserNeyModel::write), then the u64 sieve::hash64 of every byte before it, seed 0x666C75656E637921.
 #include "sieve/tokenizer/fluency_model.h"
 
@@ -52,7 +53,7 @@ constexpr std::array<std::string_view, kLanguageCount> kLanguages = {"en", "fr",
 enum Kind : int { kWords, kChars, kKindCount };
 
 constexpr char kMagic[8] = {'S', 'I', 'E', 'V', 'E', 'F', 'L', 'M'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: the number of folds after buckets_log2
 constexpr std::size_t kHeaderSize = 8 + 4 + 8;
 constexpr std::uint64_t kChecksumSeed = 0x666C75656E637921ULL;  // "fluency!"
 
@@ -140,6 +141,7 @@ float finite(double value) { return std::isfinite(value) ? static_cast<float>(va
 
 struct FluencyModel::Impl {
   FluencyOptions options;
+  int folds = 2;                                          // 1: the serving half alone (fold 0)
   KneserNeyModel models[2][kLanguageCount][kKindCount];  // [fold][language][kind]
 
   int order(int kind) const { return kind == kWords ? options.word_order : options.char_order; }
@@ -198,10 +200,13 @@ FluencyModel FluencyModel::train(const std::vector<Example>& examples, const Flu
 
 const FluencyOptions& FluencyModel::options() const { return impl_->options; }
 
-std::string FluencyModel::serialize() const {
-  std::size_t size = kHeaderSize + 12 + 8;
-  for (const auto& fold : impl_->models) {
-    for (const auto& lang : fold) {
+int FluencyModel::folds() const { return impl_->folds; }
+
+std::string FluencyModel::serialize(bool serving_half) const {
+  const int folds = serving_half ? 1 : impl_->folds;
+  std::size_t size = kHeaderSize + 16 + 8;
+  for (int fold = 0; fold < folds; ++fold) {
+    for (const auto& lang : impl_->models[fold]) {
       for (const KneserNeyModel& model : lang) size += model.written_size();
     }
   }
@@ -213,8 +218,9 @@ std::string FluencyModel::serialize() const {
   detail::put_u32(out, static_cast<std::uint32_t>(impl_->options.word_order));
   detail::put_u32(out, static_cast<std::uint32_t>(impl_->options.char_order));
   detail::put_u32(out, impl_->options.buckets_log2);
-  for (const auto& fold : impl_->models) {
-    for (const auto& lang : fold) {
+  detail::put_u32(out, static_cast<std::uint32_t>(folds));
+  for (int fold = 0; fold < folds; ++fold) {
+    for (const auto& lang : impl_->models[fold]) {
       for (const KneserNeyModel& model : lang) model.write(out);
     }
   }
@@ -261,8 +267,11 @@ FluencyModel FluencyModel::deserialize(std::string_view bytes, const std::string
   } catch (const Error& e) {
     in.fail("stored " + e.where() + " " + e.message());
   }
-  for (auto& fold : impl->models) {
-    for (auto& lang : fold) {
+  const std::uint32_t folds = in.u32("folds");
+  if (folds != 1 && folds != 2) in.fail("stored folds " + std::to_string(folds) + ", not 1 or 2");
+  impl->folds = static_cast<int>(folds);
+  for (int fold = 0; fold < impl->folds; ++fold) {
+    for (auto& lang : impl->models[fold]) {
       for (int kind = 0; kind < kKindCount; ++kind) {
         lang[kind] = KneserNeyModel::read(in, impl->order(kind), impl->options.buckets_log2);
       }
@@ -277,6 +286,10 @@ const char* fluency_language_name(std::size_t i) { return i < kLanguageCount ? k
 int FluencyModel::score(std::string_view normalized, std::string_view lang, int fold, float* out) const {
   if (fold != 0 && fold != 1) {
     throw Error(ErrorKind::kInvalidInput, "fluency fold", "must be 0 or 1, not " + std::to_string(fold));
+  }
+  if (fold >= impl_->folds) {
+    throw Error(ErrorKind::kInvalidInput, "fluency fold",
+                "this model keeps the serving half (fold 0) alone; cross-fitting needs the trained file");
   }
   const auto& models = impl_->models[fold];
   int chosen = language_index(lang);

@@ -97,6 +97,20 @@ TEST(DenseFeatures, TheFoldChoosesWhichHalfOfTheFluencyModelScores) {
   EXPECT_EQ(featurizer.featurize(text).dense, seen.dense);  // serving scores with fold 0
 }
 
+TEST(DenseFeatures, TheServingHalfScoresAsFoldZeroInHalfTheBytes) {
+  const std::shared_ptr<const FluencyModel> full = tiny_fluency();
+  const FluencyModel half = FluencyModel::deserialize(full->serialize(true), "half");
+  EXPECT_EQ(half.folds(), 1);
+  EXPECT_LT(half.serialize().size(), full->serialize().size() * 6 / 10);
+  const std::string text = Normalizer().normalize("The minister answered the press on monday.");
+  std::vector<float> expected(kFluencyFeatureCount), actual(kFluencyFeatureCount);
+  EXPECT_EQ(full->score(text, "", 0, expected.data()), half.score(text, "", 0, actual.data()));
+  EXPECT_EQ(actual, expected);
+  EXPECT_EQ(error_text([&] { half.score(text, "", 1, actual.data()); }),
+            "invalid input: fluency fold: this model keeps the serving half (fold 0) alone; cross-fitting "
+            "needs the trained file");
+}
+
 TEST(DenseFeatures, FluencyWithoutAModelIsAConfigurationError) {
   FeaturizerSettings settings;
   settings.fluency = true;

@@ -253,20 +253,23 @@ TEST(FluencyModel, CorruptOrForeignBytesAreRejectedWithTheReason) {
   EXPECT_EQ(load(magic), "format: tiny.bin: not a sieve fluency model (bad magic)");
   std::string version = bytes;
   set_u32(version, 8, 7);
-  EXPECT_EQ(load(version), "format: tiny.bin: fluency model version 7, this build reads version 1");
-  // Behind a valid checksum: the stored options, then the first word table's size (header 20, options 12,
-  // order 4, three discounts 12, unigram total and types 8).
+  EXPECT_EQ(load(version), "format: tiny.bin: fluency model version 7, this build reads version 2");
+  // Behind a valid checksum: the stored options, the folds, then the first word table's size (header 20,
+  // options 12, folds 4, order 4, three discounts 12, unigram total and types 8).
   std::string order = bytes;
   set_u32(order, 20, 9);
   EXPECT_EQ(load(with_checksum(order)),
             "format: tiny.bin: stored fluency option word_order must be in 1..8, not 9 (at byte 32)");
   std::string table = bytes;
-  set_u32(table, 56, 30);
+  set_u32(table, 60, 30);
   EXPECT_EQ(load(with_checksum(table)),
-            "format: tiny.bin: table of 2^30 slots exceeds the model's buckets_log2 4 (at byte 60)");
+            "format: tiny.bin: table of 2^30 slots exceeds the model's buckets_log2 4 (at byte 64)");
   std::string discount = bytes;
-  set_u32(discount, 36, 0x7FC00000);  // NaN
-  EXPECT_EQ(load(with_checksum(discount)), "format: tiny.bin: discount nan is outside [0, 1) (at byte 40)");
+  set_u32(discount, 40, 0x7FC00000);  // NaN
+  EXPECT_EQ(load(with_checksum(discount)), "format: tiny.bin: discount nan is outside [0, 1) (at byte 44)");
+  std::string folds = bytes;
+  set_u32(folds, 32, 3);
+  EXPECT_EQ(load(with_checksum(folds)), "format: tiny.bin: stored folds 3, not 1 or 2 (at byte 36)");
 }
 
 // A hostile file can carry a valid checksum: whatever its bytes, loading either fails with a format error or

@@ -61,8 +61,11 @@ class FluencyModel {
   // Throws Error(kConfig) on bad options and Error(kInvalidInput) naming the example whose fold is not 0/1.
   static FluencyModel train(const std::vector<Example>& examples, const FluencyOptions& options);
 
-  // Little-endian, versioned, with its length and a checksum.
-  std::string serialize() const;
+  int folds() const;  // 2, or 1 for a model read from a serving half
+
+  // Little-endian, versioned, with its length and a checksum. serving_half: fold 0 alone, what model.sieve
+  // keeps (half the size); a model read from it refuses to score with fold 1.
+  std::string serialize(bool serving_half = false) const;
   // Throws Error(kFormat, where, ...) on any truncated, corrupt or foreign input; never reads out of bounds.
   static FluencyModel deserialize(std::string_view bytes, const std::string& where);
 
