@@ -1,14 +1,15 @@
 """The table of bench/train_compare: test ROC-AUC per head x language for fastText (the better of its two
 settings on dev, per label) and for each sieve architecture, the mean over cells with both classes, and
 training time as a ratio to fastText's total. Also the metrics bench/compare computes for fastText as
-`sieve eval` does for sieve (docs/evaluation.md): ROC-AUC, PR-AUC (average precision) and F1 at the
-threshold of best dev F1."""
+`sieve eval` does for sieve (docs/evaluation.md): ROC-AUC, PR-AUC (average precision), F1 at the
+threshold of best dev F1, the within-source ROC-AUC and the paired accuracy."""
 import json
 import os
 import sys
 
 LABELS = ["coordinated", "machine", "nonnative", "abusive"]
 LANGS = ["en", "fr", "zh"]
+WITHIN_MIN_PER_CLASS = 20  # `sieve eval --within-min`'s default
 
 
 def roc_auc(pairs):
@@ -71,6 +72,65 @@ def f1_at(pairs, threshold):
     predicted = sum(1 for s, _ in pairs if s >= threshold)
     positives = sum(1 for _, y in pairs if y)
     return 2 * tp / (predicted + positives) if predicted + positives else None
+
+
+def ordered_pairs(pairs):
+    """The (positive, negative) pairs of (score, label) items and those the positive scores higher in, a
+    tie counting one half: the Mann-Whitney U, from one sort and never enumerating the pairs."""
+    pairs = sorted(pairs, key=lambda p: p[0])
+    positives = sum(1 for _, y in pairs if y)
+    correct, negatives_below, i = 0.0, 0, 0
+    while i < len(pairs):
+        j = i
+        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
+            j += 1
+        tied_positives = sum(1 for k in range(i, j) if pairs[k][1])
+        tied_negatives = j - i - tied_positives
+        correct += tied_positives * (negatives_below + tied_negatives / 2)
+        negatives_below += tied_negatives
+        i = j
+    return positives * (len(pairs) - positives), correct
+
+
+def within_source(posts, min_per_class=WITHIN_MIN_PER_CLASS):
+    """`sieve eval`'s within_source of one binary head (infer/report_signal.cpp) from its labelled posts,
+    (score, label, source, lang, group) each: the ROC-AUC inside every language x source cell holding at
+    least min_per_class posts of each class, and their plain mean (None without a cell)."""
+    by_cell = {}
+    for score, y, source, lang, _ in posts:
+        by_cell.setdefault((source, lang), []).append((score, y))
+    cells = []
+    for (source, lang), scored in sorted(by_cell.items()):
+        positives = sum(1 for _, y in scored if y)
+        if positives < min_per_class or len(scored) - positives < min_per_class:
+            continue
+        cells.append({"source": source, "lang": lang, "n": len(scored), "positives": positives,
+                      "roc_auc": roc_auc(scored)})
+    macro = sum(c["roc_auc"] for c in cells) / len(cells) if cells else None
+    return {"min_per_class": min_per_class, "macro_roc_auc": macro, "cells": cells}
+
+
+def paired(posts):
+    """`sieve eval`'s paired of one binary head from the same posts: over the groups holding both labels
+    (a group belongs to its source; a post without a group is in none), the share of (positive, negative)
+    pairs of one group that the positive scores higher in, ties one half, pooled over all groups and per
+    source (None without a pair)."""
+    groups = {}
+    for score, y, source, _, group in posts:
+        if group is not None and group != "":
+            groups.setdefault((source, str(group)), []).append((score, y))
+    totals = {}  # source -> [groups, pairs, correct]
+    for (source, _), scored in groups.items():
+        pairs, correct = ordered_pairs(scored)
+        if pairs == 0:
+            continue
+        t = totals.setdefault(source, [0, 0, 0.0])
+        t[0], t[1], t[2] = t[0] + 1, t[1] + pairs, t[2] + correct
+    by_source = [{"source": source, "groups": g, "pairs": n, "accuracy": c / n}
+                 for source, (g, n, c) in sorted(totals.items())]
+    pairs = sum(t[1] for t in totals.values())
+    return {"groups": sum(t[0] for t in totals.values()), "pairs": pairs,
+            "accuracy": sum(t[2] for t in totals.values()) / pairs if pairs else None, "by_source": by_source}
 
 
 def fasttext_scores(ft, label, setting, split):

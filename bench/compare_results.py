@@ -1,6 +1,8 @@
 """Gathers the raw measurements of one bench/compare run from its work folder into one JSON document on
 standard output (results.json): the machine and versions, every raw value, and the medians and ratios
-that docs/benchmarks.md shows.
+that docs/benchmarks.md shows. Under "signal", per model and head, the two numbers that recognising the
+dataset cannot earn (docs/evaluation.md): sieve's from its `sieve eval` report, fastText's computed here
+from its per-post test scores joined with test.jsonl, by the same definitions.
 
 Usage: compare_results.py WORK REPO CORPUS
 """
@@ -13,7 +15,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_report import LABELS, LANGS, best_f1_threshold, f1_at, fasttext_scores, pr_auc, roc_auc  # noqa: E402
+from compare_report import (LABELS, LANGS, WITHIN_MIN_PER_CLASS, best_f1_threshold, f1_at,  # noqa: E402
+                            fasttext_scores, paired, pr_auc, roc_auc, within_source)
 
 ARCHS = ["bag", "cnn", "transformer"]
 CELLS = LANGS + ["all"]
@@ -121,6 +124,102 @@ def accuracy(work, runs):
                      if all(medians[o][label].get(lang, {}).get(m) is not None for o in medians)]
             means[model][m] = sum(cells) / len(cells) if cells else None
     return {"raw": raw, "median": medians, "mean": means}
+
+
+def test_posts(path):
+    """Per label, the test records carrying it, in file order (the order of fastText's key and
+    prediction files): (label, lang, source, group) each."""
+    out = {label: [] for label in LABELS}
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            for label in LABELS:
+                if label in row:
+                    out[label].append((int(row[label]), row["lang"], row.get("source", ""), row.get("group")))
+    return out
+
+
+def fasttext_posts(ft, label, seed, records):
+    """fastText's test scores of a label joined with its records: (score, label, source, lang, group)."""
+    scored = fasttext_scores(ft, label, f"s{seed}", "test")
+    if len(scored) != len(records):
+        raise ValueError(f"{ft}/{label}.s{seed}.test.pred: {len(scored)} scores for {len(records)} test posts "
+                         f"labelled {label}")
+    posts = []
+    for k, ((score, y, lang), (y_record, lang_record, source, group)) in enumerate(zip(scored, records)):
+        if (y, lang) != (y_record, lang_record):
+            raise ValueError(f"{ft}/{label}.test.key:{k + 1}: ({y}, {lang}) but test.jsonl has "
+                             f"({y_record}, {lang_record})")
+        posts.append((score, y, source, lang, group))
+    return posts
+
+
+def fasttext_signal(ft, seed, records):
+    out = {}
+    for label in LABELS:
+        try:
+            posts = fasttext_posts(ft, label, seed, records[label])
+        except ValueError as e:  # a misaligned join gives wrong numbers: none for it, the rest of the run kept
+            print(f"compare_results: no within-source or paired figures for fastText {label}: {e}",
+                  file=sys.stderr)
+            continue
+        out[label] = {"within_source": within_source(posts), "paired": paired(posts)}
+    return out
+
+
+def sieve_signal(report_path):
+    """The within_source and paired of each binary head of a `sieve eval` report.json (null when absent)."""
+    report = json.load(open(report_path))
+    return {head["name"]: {"within_source": head.get("within_source"), "paired": head.get("paired")}
+            for head in report["heads"] if head["name"] in LABELS}
+
+
+def signal_medians(seeds):
+    """One model's medians over seeds: the mean over all cells of all heads ("within_source_all"), and
+    per head the within-source mean, its cells, and the paired accuracy pooled and per source."""
+    def overall(heads):
+        cells = [c["roc_auc"] for h in heads.values()
+                 for c in ((h.get("within_source") or {}).get("cells") or []) if c.get("roc_auc") is not None]
+        return sum(cells) / len(cells) if cells else None
+
+    out = {"within_source_all": median(overall(heads) for heads in seeds.values()), "heads": {}}
+    for label in LABELS:
+        within = [(seeds[s].get(label) or {}).get("within_source") or {} for s in seeds]
+        pairs = [(seeds[s].get(label) or {}).get("paired") or {} for s in seeds]
+        cells = {}
+        for w in within:
+            for c in w.get("cells") or []:
+                cells.setdefault((c["source"], c["lang"]), []).append(c)
+        sources = {}
+        for p in pairs:
+            for b in p.get("by_source") or []:
+                sources.setdefault(b["source"], []).append(b)
+        out["heads"][label] = {
+            "within_source": {
+                "macro_roc_auc": median(w.get("macro_roc_auc") for w in within),
+                "cells": [{"source": source, "lang": lang, "n": rows[0]["n"], "positives": rows[0]["positives"],
+                           "roc_auc": median(c.get("roc_auc") for c in rows)}
+                          for (source, lang), rows in sorted(cells.items())]},
+            "paired": {
+                "groups": max((p.get("groups", 0) for p in pairs), default=0),
+                "pairs": max((p.get("pairs", 0) for p in pairs), default=0),
+                "accuracy": median(p.get("accuracy") for p in pairs),
+                "by_source": {source: {"groups": rows[0]["groups"], "pairs": rows[0]["pairs"],
+                                       "accuracy": median(b.get("accuracy") for b in rows)}
+                              for source, rows in sorted(sources.items())}},
+        }
+    return out
+
+
+def signal(work, runs):
+    records = test_posts(os.path.join(work, "data", "test.jsonl"))
+    raw = {"fasttext": {}, **{arch: {} for arch in ARCHS}}
+    for seed in range(1, runs + 1):
+        raw["fasttext"][seed] = fasttext_signal(os.path.join(work, "ft"), seed, records)
+        for arch in ARCHS:
+            raw[arch][seed] = sieve_signal(os.path.join(work, f"sieve-{arch}-s{seed}", "report", "report.json"))
+    return {"min_per_class": WITHIN_MIN_PER_CLASS, "raw": raw,
+            "median": {model: signal_medians(seeds) for model, seeds in raw.items()}}
 
 
 def training(measurements, runs):
@@ -259,8 +358,8 @@ def main(work, repo, corpus):
         "dev_posts": sum(1 for _ in open(os.path.join(work, "data", "dev.jsonl"))),
         "commands": [line.rstrip("\n") for line in open(os.path.join(work, "commands.txt"))],
         "preparation": [m for m in measurements if m.get("kind") in ("tokenizer", "prepare")],
-        "accuracy": accuracy(work, runs), "training": training(measurements, runs), "sizes": sizes(work),
-        "throughput": throughput(measurements), "latency": latency(work), "server": server(work),
+        "accuracy": accuracy(work, runs), "signal": signal(work, runs), "training": training(measurements, runs),
+        "sizes": sizes(work), "throughput": throughput(measurements), "latency": latency(work), "server": server(work),
         "micro": micro(work), "measurements": measurements,
     }
     json.dump(doc, sys.stdout, indent=1)

@@ -37,12 +37,12 @@ struct TrainConfig {
   // Per-post loss weights. "source_label": inside each source holding both labels of a head, its positives
   // and its negatives carry equal weight (the source's total unchanged), so that a source's label mix is no
   // cue for the label; "none": every post weighs 1.
-  std::string balance = "none";
+  std::string balance = "source_label";
   double balance_cap = 10;  // the largest weight balancing may give a post
   // Paired objective: each step also draws pair_batch (positive, negative) pairs of one head from groups
   // holding both labels of it (a learner sentence and its correction, an MT output and its human
   // translation) and adds pair_weight × mean hinge(pair_margin − (logit⁺ − logit⁻)). 0: off.
-  double pair_weight = 0;
+  double pair_weight = 0.5;
   double pair_margin = 1.0;
   std::int64_t pair_batch = 64;
 
