@@ -457,8 +457,8 @@ def commands_section(r):
 
 def reproduce_section():
     return ["## Reproduce", "", "```sh",
-            "bench/generalization --quick   # 2 variants, 6 sources left out, 2,000 steps each: under 15 minutes on 2 cores",
-            "bench/generalization           # every variant and source, 4,000 steps each: under 60 minutes",
+            "bench/generalization --quick   # 3 variants, 6 sources left out, 2,000 steps each: about 15 minutes on 2 cores",
+            "bench/generalization           # every variant and source, 3,000 steps each: about 50 minutes",
             "```", "",
             "It needs a build with training (`build/cli/sieve-train`) and the corpus at ../shared/corpus "
             "(or `CORPUS`). `WORK` (default /tmp/sieve-generalization) keeps every model and report; "
