@@ -18,10 +18,13 @@ void bag_embed(const NetworkWeights& weights, const ModelConfig&, const PostIds&
   mean_rows(weights.bag, post.ids, post.count, pooled);
 }
 
+void standardize_dense(const NetworkWeights& weights, const PostIds& post, float* out) {
+  for (std::size_t j = 0; j < weights.dense_inputs; ++j)
+    out[j] = (post.dense[j] - weights.dense_shift[j]) * weights.dense_scale[j];
+}
+
 void append_dense(const NetworkWeights& weights, const PostIds& post, float* pooled) {
-  for (std::size_t j = 0; j < weights.dense_inputs; ++j) {
-    pooled[weights.embed_dim + j] = (post.dense[j] - weights.dense_shift[j]) * weights.dense_scale[j];
-  }
+  standardize_dense(weights, post, pooled + weights.embed_dim);
 }
 
 void fold_bag_heads(NetworkWeights& weights) {
@@ -59,8 +62,7 @@ void folded_bag_logits(const NetworkWeights& weights, const PostIds& post, Netwo
   const float inverse = post.count > 0 ? 1.0f / static_cast<float>(post.count) : 0.0f;
   const std::size_t dense = weights.dense_inputs;
   float* standardized = grow(scratch.hidden, dense);
-  for (std::size_t j = 0; j < dense; ++j)
-    standardized[j] = (post.dense[j] - weights.dense_shift[j]) * weights.dense_scale[j];
+  standardize_dense(weights, post, standardized);
   for (std::size_t k = 0; k < weights.heads.size(); ++k) {
     const Dense& head = weights.heads[k];
     for (std::size_t o = 0; o < head.weight.rows; ++o) {

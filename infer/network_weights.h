@@ -125,7 +125,9 @@ void fold_bag_heads(NetworkWeights& weights);
 // The logits of a checked post from weights.folded_heads.
 void folded_bag_logits(const NetworkWeights& weights, const PostIds& post, NetworkScratch& scratch,
                        float* logits);
-// Appends the standardised dense values of a checked post at pooled[embed_dim, pooled_dim).
+// The standardised dense values of a checked post: out[j] = (d[j] − dense_shift[j]) · dense_scale[j].
+void standardize_dense(const NetworkWeights& weights, const PostIds& post, float* out);
+// Writes them at pooled[embed_dim, pooled_dim).
 void append_dense(const NetworkWeights& weights, const PostIds& post, float* pooled);
 void bag_embed(const NetworkWeights& weights, const ModelConfig& config, const PostIds& post,
                NetworkScratch& scratch, float* pooled);

@@ -170,8 +170,8 @@ std::vector<std::uint32_t> all_records(const ShardSet& set) {
 }
 
 // The loss weights of count records as a [count, heads] tensor; undefined when every post weighs 1.
-torch::Tensor batch_weights(const std::vector<float>& weights, std::size_t heads, const std::uint32_t* records,
-                            std::size_t count) {
+torch::Tensor batch_weights(const std::vector<float>& weights, std::size_t heads,
+                            const std::uint32_t* records, std::size_t count) {
   if (weights.empty()) return {};
   torch::Tensor out = torch::empty({static_cast<std::int64_t>(count), static_cast<std::int64_t>(heads)});
   float* values = out.data_ptr<float>();
@@ -186,12 +186,12 @@ torch::Tensor batch_weights(const std::vector<float>& weights, std::size_t heads
 struct StepForward {
   std::vector<torch::Tensor> logits;  // per head, of the records alone
   torch::Tensor labels;               // of the records alone
-  torch::Tensor pair_loss;            // the margin loss of the pairs; a zero of the graph without pairs
+  torch::Tensor pair_loss;            // the margin loss of the pairs; undefined without pairs
 };
 
 StepForward step_forward(models::Classifier& model, const ShardSet& set, const std::uint32_t* records,
-                         std::size_t count, const std::vector<LabelPair>& pairs, const models::ModelConfig& config,
-                         double margin) {
+                         std::size_t count, const std::vector<LabelPair>& pairs,
+                         const models::ModelConfig& config, double margin) {
   std::vector<std::uint32_t> posts(records, records + count);
   std::vector<std::uint32_t> pair_heads;
   for (const LabelPair& pair : pairs) posts.push_back(pair.positive);
@@ -209,8 +209,7 @@ StepForward step_forward(models::Classifier& model, const ShardSet& set, const s
     pair_logits.push_back(logits.narrow(0, n, p));
   }
   out.labels = batch.labels.narrow(0, 0, n);
-  out.pair_loss =
-      pairs.empty() ? all.front().sum() * 0.0 : models::pair_margin_loss(pair_logits, pair_heads, margin);
+  if (!pairs.empty()) out.pair_loss = models::pair_margin_loss(pair_logits, pair_heads, margin);
   return out;
 }
 
@@ -305,8 +304,9 @@ torch::Tensor data_parallel_backward(Communicator& comm, models::Classifier& mod
   comm.all_reduce({labelled});
   torch::Tensor share = torch::zeros({});
   if (posts > 0) {
-    const models::MultiTaskLoss loss = models::multi_task_loss(
-        step.logits, step.labels, pos_weight, batch_weights(weights, config.heads.size(), records + begin, posts));
+    const models::MultiTaskLoss loss =
+        models::multi_task_loss(step.logits, step.labels, pos_weight,
+                                batch_weights(weights, config.heads.size(), records + begin, posts));
     const auto global = labelled.accessor<std::int64_t, 1>();
     for (std::size_t k = 0; k < loss.per_head.size(); ++k) {
       // A head without labels here has L_k = 0, still in the graph: every gradient gets defined.
@@ -357,7 +357,8 @@ TrainResult train_model(const TrainRun& run) {
   // What the run learns from (docs/training.md, "Learning the signal"): the records outside the excluded
   // sources, their loss weights and the pairs of the paired objective.
   const std::vector<std::uint32_t> selected = records_outside(train_set, run.train.exclude_sources, true);
-  if (selected.empty()) throw Error(ErrorKind::kConfig, "train.exclude_sources", "no record left to train on");
+  if (selected.empty())
+    throw Error(ErrorKind::kConfig, "train.exclude_sources", "no record left to train on");
   const std::vector<std::uint32_t> dev_records =
       dev_set ? records_outside(*dev_set, run.train.exclude_sources, false) : std::vector<std::uint32_t>();
   const std::vector<float> weights = run.train.balance == "source_label"
@@ -494,8 +495,8 @@ TrainResult train_model(const TrainRun& run) {
       const std::int64_t count = std::min(batch_size, records - at.offset);
       optimizer.set_learning_rate(learning_rate(run.train, at.step, total_steps), run.train);
       optimizer.zero_grad();
-      const std::vector<LabelPair> step_pairs = pairs_of_step(
-          pairs, static_cast<std::size_t>(run.train.pair_batch), run.train.seed, at.step);
+      const std::vector<LabelPair> step_pairs =
+          pairs_of_step(pairs, static_cast<std::size_t>(run.train.pair_batch), run.train.seed, at.step);
       torch::Tensor loss_value;
       if (comm) {
         // Each rank draws its own dropout masks, fixed by (seed, step, rank) so that a resumed run draws
@@ -506,8 +507,9 @@ TrainResult train_model(const TrainRun& run) {
                                             pos_weight, weights, step_pairs, run.train, optimizer);
       } else {
         const std::uint32_t* batch_records = order.data() + at.offset;
-        const StepForward step = step_forward(model, train_set, batch_records, static_cast<std::size_t>(count),
-                                              step_pairs, config, run.train.pair_margin);
+        const StepForward step =
+            step_forward(model, train_set, batch_records, static_cast<std::size_t>(count), step_pairs, config,
+                         run.train.pair_margin);
         const models::MultiTaskLoss loss = models::multi_task_loss(
             step.logits, step.labels, pos_weight,
             batch_weights(weights, config.heads.size(), batch_records, static_cast<std::size_t>(count)));
