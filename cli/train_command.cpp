@@ -16,34 +16,14 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <filesystem>
 #include <iostream>
 
 #include "command.h"
+#include "trainer_process.h"
 #include "sieve/core/error.h"
 
 namespace sieve::cli {
 namespace {
-
-std::string trainer_path() {
-  std::error_code ec;
-  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  const std::filesystem::path trainer =
-      (ec ? std::filesystem::path(".") : self.parent_path()) / "sieve-train";
-  if (!std::filesystem::exists(trainer)) {
-    throw Error(ErrorKind::kConfig, trainer.string(),
-                "not found: this sieve was built without training (SIEVE_WITH_TRAINING=OFF)");
-  }
-  return trainer.string();
-}
-
-std::vector<char*> argv_of(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>("sieve-train"));
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  return argv;
-}
 
 // Takes --nproc N (or --nproc=N) out of args; 0 when absent.
 int take_nproc(std::vector<std::string>& args) {
@@ -116,7 +96,7 @@ LocalRank spawn_rank(const std::string& trainer, const std::vector<std::string>&
     ::setenv("LOCAL_WORLD_SIZE", n.c_str(), 1);
     ::setenv("MASTER_ADDR", "127.0.0.1", 1);
     ::setenv("MASTER_PORT", p.c_str(), 1);
-    std::vector<char*> argv = argv_of(args);
+    std::vector<char*> argv = trainer_argv(args);
     ::execv(trainer.c_str(), argv.data());
     std::cerr << "sieve: " << trainer << ": cannot run: " << std::strerror(errno) << "\n";
     ::_exit(1);
@@ -221,7 +201,7 @@ int run_train(std::vector<std::string> args) {
   const std::string trainer = trainer_path();
   const int nproc = take_nproc(args);
   if (nproc > 1) return run_local_ranks(trainer, args, nproc);
-  std::vector<char*> argv = argv_of(args);
+  std::vector<char*> argv = trainer_argv(args);
   ::execv(trainer.c_str(), argv.data());
   throw Error(ErrorKind::kIo, trainer, std::string("cannot run: ") + std::strerror(errno));
 }

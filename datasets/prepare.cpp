@@ -105,7 +105,7 @@ class ShardSink {
       const Record& record = batch.records[i];
       const tokenizer::Features& f = batch.features[i];
       writer_.add(record, f.ids.data(), f.ids.size(), f.subword_count, f.dense.data());
-      count(record);
+      count_language(record, config_.schema, summary_);
       if (summary_.samples.size() < kSamples) summary_.samples.push_back(record.text);
       summary_.feature_ids += f.ids.size();
       ++summary_.records;
@@ -123,17 +123,6 @@ class ShardSink {
   }
 
  private:
-  void count(const Record& record) {
-    LanguageCounts& counts = summary_.languages[record.lang];
-    if (counts.values.empty()) {
-      for (const LabelHead& head : config_.schema.heads) counts.values.emplace_back(head.num_values(), 0);
-    }
-    ++counts.records;
-    for (std::size_t h = 0; h < record.labels.size(); ++h) {
-      if (record.labels[h] != kMissingLabel) ++counts.values[h][static_cast<std::size_t>(record.labels[h])];
-    }
-  }
-
   std::string out_dir_;
   const ReaderConfig& config_;
   ShardWriter writer_;
@@ -214,10 +203,31 @@ PrepareSummary prepare_shards(const std::vector<std::string>& inputs, const Read
   }
   summary.cross_fit = cross_fit;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::ofstream manifest(out_dir + "/manifest.json", std::ios::trunc);
-  manifest << manifest_json(summary, config, featurizer) << "\n";
-  if (!manifest) throw Error(ErrorKind::kIo, out_dir + "/manifest.json", "cannot write");
+  write_manifest(summary, config, featurizer, out_dir);
   return summary;
+}
+
+void count_language(const Record& record, const LabelSchema& schema, PrepareSummary& summary) {
+  LanguageCounts& counts = summary.languages[record.lang];
+  if (counts.values.empty()) {
+    for (const LabelHead& head : schema.heads) counts.values.emplace_back(head.num_values(), 0);
+  }
+  ++counts.records;
+  for (std::size_t h = 0; h < record.labels.size(); ++h) {
+    if (record.labels[h] != kMissingLabel) ++counts.values[h][static_cast<std::size_t>(record.labels[h])];
+  }
+}
+
+void write_manifest(const PrepareSummary& summary, const ReaderConfig& config,
+                    const tokenizer::Featurizer& featurizer, const std::string& out_dir) {
+  const std::string path = out_dir + "/manifest.json";
+  std::ofstream manifest(path, std::ios::trunc);
+  manifest << manifest_json(summary, config, featurizer) << "\n";
+  if (!manifest) throw Error(ErrorKind::kIo, path, "cannot write");
+}
+
+std::string tokenizer_fingerprint(const tokenizer::Featurizer& featurizer) {
+  return hex(hash64(featurizer.subwords().bytes(), 0));
 }
 
 std::string manifest_json(const PrepareSummary& summary, const ReaderConfig& config,
@@ -267,7 +277,7 @@ std::string manifest_json(const PrepareSummary& summary, const ReaderConfig& con
   w.key("model")
       .value("tokenizer.model")
       .key("model_xxh3")
-      .value(hex(hash64(featurizer.subwords().bytes(), 0)));
+      .value(tokenizer_fingerprint(featurizer));
   w.key("vocab_size")
       .value(featurizer.subwords().vocab_size())
       .key("table_size")

@@ -71,6 +71,16 @@ PrepareSummary prepare_shards(const std::vector<std::string>& inputs, const Read
                               const PrepareOptions& options, const PrepareProgress& progress = {},
                               const RejectHandler& on_reject = print_rejected_row);
 
+// Adds record to summary.languages (its language's record and label counts).
+void count_language(const Record& record, const LabelSchema& schema, PrepareSummary& summary);
+
+// Writes out_dir/manifest.json for summary (again, after shards were added to a prepared folder).
+void write_manifest(const PrepareSummary& summary, const ReaderConfig& config,
+                    const tokenizer::Featurizer& featurizer, const std::string& out_dir);
+
+// What a manifest records of the tokenizer ("model_xxh3"): shards with another fingerprint hold other ids.
+std::string tokenizer_fingerprint(const tokenizer::Featurizer& featurizer);
+
 // The manifest.json text of a prepared folder.
 std::string manifest_json(const PrepareSummary& summary, const ReaderConfig& config,
                           const tokenizer::Featurizer& featurizer);

@@ -1,0 +1,323 @@
+// sieve adapt base.sieve labelled.jsonl -o adapted.sieve: fine-tunes a model on a new campaign's few hundred
+// labelled posts in one command. It holds back a fifth of the posts by group, featurizes the rest with the
+// base model's own tokenizer, mixes in posts of the base model's training shards (--replay), trains a small
+// grid of learning rates with sieve-train, keeps the run that ranks the held-back posts best, and reports
+// the held-back metrics before and after. `sieve adapt --suggest N` (suggest_command.cpp) picks the posts
+// to label first.
+
+#include <simdjson.h>
+#include <tbb/info.h>
+#include <tbb/task_arena.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "adapt_command.h"
+#include "command.h"
+#include "file_io.h"
+#include "model_labels.h"
+#include "sieve/core/config_file.h"
+#include "sieve/core/error.h"
+#include "sieve/core/json_writer.h"
+#include "sieve/datasets/adaptation_plan.h"
+#include "sieve/datasets/prepare.h"
+#include "sieve/datasets/record_reader.h"
+#include "sieve/datasets/replay_sample.h"
+#include "sieve/infer/before_after.h"
+#include "trainer_process.h"
+
+namespace sieve::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The schema of the adapted model: the base model's heads, then each asked-for head it lacks (binary).
+datasets::LabelSchema adapted_schema(const infer::Model& base, const std::vector<std::string>& heads) {
+  datasets::LabelSchema schema = label_schema_of(base);
+  for (const std::string& name : heads) {
+    if (schema.index_of(name) < 0) schema.heads.push_back({name, {}});
+  }
+  schema.validate();
+  return schema;
+}
+
+// The heads to adapt: those asked for, or else every head the posts label; each must hold both classes.
+std::vector<std::size_t> heads_to_adapt(const datasets::LabelSchema& schema, const AdaptOptions& options,
+                                        const std::vector<datasets::Record>& records) {
+  std::vector<std::size_t> heads;
+  for (std::size_t h = 0; h < schema.heads.size(); ++h) {
+    const bool asked = std::find(options.heads.begin(), options.heads.end(), schema.heads[h].name) !=
+                       options.heads.end();
+    std::size_t counts[2] = {0, 0};
+    for (const datasets::Record& r : records) {
+      if (r.labels[h] == 0 || r.labels[h] == 1) ++counts[r.labels[h]];
+    }
+    if (!asked && (!options.heads.empty() || counts[0] + counts[1] == 0)) continue;
+    if (!schema.heads[h].binary()) {
+      throw Error(ErrorKind::kConfig, "--head " + schema.heads[h].name, "adapt trains binary heads only");
+    }
+    if (counts[0] == 0 || counts[1] == 0) {
+      throw Error(ErrorKind::kInvalidInput, options.labelled,
+                  "head '" + schema.heads[h].name + "' needs posts of both classes, got " +
+                      std::to_string(counts[1]) + " labelled 1 and " + std::to_string(counts[0]) +
+                      " labelled 0");
+    }
+    heads.push_back(h);
+  }
+  if (heads.empty()) {
+    throw Error(ErrorKind::kInvalidInput, options.labelled,
+                "no post carries a label of the base model's heads; name a new head with --head");
+  }
+  return heads;
+}
+
+void write_jsonl(const std::vector<datasets::Record>& records, const datasets::LabelSchema& schema,
+                 const std::string& path) {
+  OutputSink out(path);
+  for (const datasets::Record& record : records) {
+    datasets::append_jsonl(record, schema, out.text());
+    out.text() += '\n';
+  }
+  out.close();
+}
+
+// The training settings stored in the base model, so the adaptation trains the same network the same way.
+std::string base_config_toml(const infer::Model& base) {
+  simdjson::dom::parser parser;
+  std::string_view toml;
+  if (parser.parse(base.file().metadata("sieve")).get_object()["config"].get(toml)) return "";
+  return std::string(toml);
+}
+
+// The sources the base model was trained without (leave-one-source-out): replay must not show them.
+std::vector<std::string> base_excluded_sources(const std::string& work, const std::string& toml) {
+  std::vector<std::string> sources;
+  if (toml.empty()) return sources;
+  ConfigFile::load(work + "/base.toml").table("train").read("exclude_sources", sources);
+  return sources;
+}
+
+// Each post's probability per schema head under a model; NaN for a head the model lacks.
+std::vector<std::vector<double>> head_probabilities(const infer::Model& model, const datasets::LabelSchema& schema,
+                                                    const std::vector<datasets::Record>& records, int threads) {
+  std::vector<std::string_view> texts;
+  for (const datasets::Record& r : records) texts.push_back(r.text);
+  std::vector<float> out(texts.size() * model.output_count());
+  tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
+  arena.execute([&] { model.score_batch(texts, out.data()); });
+  std::vector<std::vector<double>> probabilities(records.size(), std::vector<double>(schema.heads.size(), std::nan("")));
+  for (std::size_t h = 0; h < schema.heads.size(); ++h) {
+    for (std::size_t k = 0; k < model.heads().size(); ++k) {
+      if (model.heads()[k].name != schema.heads[h].name || !model.heads()[k].binary) continue;
+      const std::size_t offset = model.output_offset(k);
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        probabilities[i][h] = out[i * model.output_count() + offset];
+      }
+    }
+  }
+  return probabilities;
+}
+
+infer::BeforeAfterReport compare(const std::vector<datasets::Record>& held_back,
+                                 const datasets::LabelSchema& schema, const std::vector<std::size_t>& heads,
+                                 const std::vector<std::vector<double>>& before,
+                                 const std::vector<std::vector<double>>& after) {
+  std::vector<std::string> names;
+  for (std::size_t h : heads) names.push_back(schema.heads[h].name);
+  infer::BeforeAfterReport report(names);
+  for (std::size_t i = 0; i < held_back.size(); ++i) {
+    std::vector<std::int8_t> labels;
+    std::vector<double> b, a;
+    for (std::size_t h : heads) {
+      labels.push_back(held_back[i].labels[h]);
+      b.push_back(before[i][h]);
+      a.push_back(after[i][h]);
+    }
+    report.add(held_back[i].lang, labels, b, a);
+  }
+  return report;
+}
+
+// One training run of the grid, as it ended.
+struct RunResult {
+  datasets::AdaptationRun run;
+  std::string dir;
+  double held_back_roc_auc = std::nan("");
+  double seconds = 0;
+};
+
+std::string format_auc(double x) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%.4f", x);
+  return std::isnan(x) ? "-" : buffer;
+}
+
+std::string report_json(const AdaptOptions& options, const datasets::HeldBackSplit& split, std::size_t replayed,
+                        const datasets::AdaptationSchedule& schedule, const std::vector<RunResult>& runs,
+                        std::size_t chosen, const infer::BeforeAfterReport& comparison, double seconds) {
+  JsonWriter w;
+  w.begin_object().key("base").value(options.base).key("labelled").value(options.labelled);
+  w.key("adapted").value(options.out);
+  w.key("posts").begin_object().key("train").value(static_cast<std::uint64_t>(split.train.size()));
+  w.key("held_back").value(static_cast<std::uint64_t>(split.held_back.size()));
+  w.key("replayed").value(static_cast<std::uint64_t>(replayed)).end_object();
+  w.key("schedule").begin_object().key("batch_size").value(static_cast<std::uint64_t>(schedule.batch_size));
+  w.key("epochs").value(static_cast<std::uint64_t>(schedule.epochs));
+  w.key("steps_per_epoch").value(static_cast<std::uint64_t>(schedule.steps_per_epoch));
+  w.key("warmup_steps").value(static_cast<std::uint64_t>(schedule.warmup_steps));
+  w.key("patience").value(static_cast<std::uint64_t>(schedule.patience)).end_object();
+  w.key("runs").begin_array();
+  for (const RunResult& r : runs) {
+    w.begin_object().key("lr").value(r.run.lr).key("embedding_lr").value(r.run.embedding_lr);
+    w.key("held_back_roc_auc");
+    if (std::isnan(r.held_back_roc_auc)) {
+      w.null();
+    } else {
+      w.value(r.held_back_roc_auc);
+    }
+    w.key("seconds").value(r.seconds).end_object();
+  }
+  w.end_array();
+  w.key("chosen").value(static_cast<std::uint64_t>(chosen));
+  w.key("held_back").raw(comparison.to_json());
+  w.key("seconds").value(seconds);
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace
+
+int run_adapt(const AdaptOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  auto base = infer::Model::load(options.base);
+  datasets::ReaderConfig config = resolve(options.reader);
+  config.schema = adapted_schema(*base, options.heads);
+  datasets::ReadStats stats;
+  std::vector<datasets::Record> records = datasets::read_records({options.labelled}, config, &stats);
+  const std::vector<std::size_t> heads = heads_to_adapt(config.schema, options, records);
+  datasets::HeldBackSplit split =
+      datasets::hold_back_by_group(std::move(records), options.held_back_share, options.seed);
+  if (split.held_back.empty()) {
+    throw Error(ErrorKind::kInvalidInput, options.labelled,
+                "no group could be held back without taking most of a label's posts: give more groups");
+  }
+  std::cerr << "sieve: adapt: " << split.train.size() << " posts to train on, " << split.held_back.size()
+            << " held back by group" << (stats.rejected ? ", " + std::to_string(stats.rejected) + " rows rejected" : "")
+            << "\n";
+
+  const std::string work = options.work.empty() ? options.out + ".work" : options.work;
+  fs::create_directories(work);
+  write_jsonl(split.train, config.schema, work + "/train.jsonl");
+  write_jsonl(split.held_back, config.schema, work + "/held_back.jsonl");
+  datasets::ReaderConfig corpus;  // the files just written are in the corpus format
+  corpus.schema = config.schema;
+  datasets::PrepareOptions prepare;
+  prepare.threads = options.threads;
+  datasets::PrepareSummary train_summary = datasets::prepare_shards(
+      {work + "/train.jsonl"}, corpus, base->featurizer(), work + "/shards-train", prepare);
+  datasets::prepare_shards({work + "/held_back.jsonl"}, corpus, base->featurizer(), work + "/shards-held-back",
+                           prepare);
+  const std::string toml = base_config_toml(*base);
+  if (!toml.empty()) std::ofstream(work + "/base.toml") << toml;
+  std::size_t replayed = 0;
+  if (!options.replay.empty()) {
+    const std::size_t want = options.replay_posts > 0 ? options.replay_posts : split.train.size();
+    replayed = datasets::add_replay_sample(options.replay, want, options.seed, base_excluded_sources(work, toml),
+                                           base->featurizer(), corpus, work + "/shards-train", train_summary);
+    std::cerr << "sieve: adapt: replaying " << replayed << " posts of " << options.replay << "\n";
+  }
+  const datasets::AdaptationSchedule schedule = datasets::choose_schedule(split.train.size(), replayed);
+  std::cerr << "sieve: adapt: " << schedule.describe() << "\n";
+
+  const auto before = head_probabilities(*base, config.schema, split.held_back, options.threads);
+  std::vector<RunResult> runs;
+  std::size_t chosen = 0;
+  for (std::size_t k = 0; k < schedule.grid.size(); ++k) {
+    RunResult result{schedule.grid[k], work + "/run-" + std::to_string(k + 1)};
+    const auto run_start = std::chrono::steady_clock::now();
+    std::vector<std::string> args = {"--train", work + "/shards-train", "--dev", work + "/shards-held-back",
+                                     "-o", result.dir, "--init", options.base};
+    if (!toml.empty()) args.insert(args.end(), {"-c", work + "/base.toml"});
+    std::vector<std::string> sets = schedule.trainer_settings(result.run);
+    sets.push_back("train.exclude_sources=[]");
+    sets.push_back("train.threads=" + std::to_string(options.threads));
+    sets.push_back("train.seed=" + std::to_string(options.seed));
+    for (const std::string& set : sets) args.insert(args.end(), {"--set", set});
+    const std::string log = result.dir + ".log";
+    if (const int code = run_trainer_logged(args, log); code != 0) {
+      throw Error(ErrorKind::kInvalidInput, log, "sieve-train failed (exit " + std::to_string(code) + "); its output is there");
+    }
+    auto adapted = infer::Model::load(result.dir + "/model.sieve");
+    result.held_back_roc_auc =
+        compare(split.held_back, config.schema, heads, before,
+                head_probabilities(*adapted, config.schema, split.held_back, options.threads))
+            .mean_roc_auc_after();
+    result.seconds = seconds_since(run_start);
+    std::cerr << "sieve: adapt: run " << k + 1 << "/" << schedule.grid.size() << " (learning rates "
+              << result.run.lr << "/" << result.run.embedding_lr << "): held-back ROC-AUC "
+              << format_auc(result.held_back_roc_auc) << " in " << static_cast<int>(result.seconds) << " s\n";
+    const double best = runs.empty() ? std::nan("") : runs[chosen].held_back_roc_auc;
+    if (runs.empty() || result.held_back_roc_auc > best || (std::isnan(best) && !std::isnan(result.held_back_roc_auc))) {
+      chosen = k;
+    }
+    runs.push_back(result);
+  }
+  fs::copy_file(runs[chosen].dir + "/model.sieve", options.out, fs::copy_options::overwrite_existing);
+  auto adapted = infer::Model::load(options.out);
+  const infer::BeforeAfterReport comparison =
+      compare(split.held_back, config.schema, heads, before,
+              head_probabilities(*adapted, config.schema, split.held_back, options.threads));
+  const std::string report_path = options.report.empty() ? options.out + ".json" : options.report;
+  OutputSink report(report_path);
+  report.text() = report_json(options, split, replayed, schedule, runs, chosen, comparison, seconds_since(start)) + "\n";
+  report.close();
+  std::cout << comparison.to_text();
+  if (!options.keep_work) fs::remove_all(work);
+  std::cerr << "sieve: adapt: kept run " << chosen + 1 << "; wrote " << options.out << " and " << report_path
+            << " in " << static_cast<int>(seconds_since(start)) << " s\n";
+  return stats.rejected > 0 ? 2 : 0;
+}
+
+std::vector<Command> add_adapt_command(CLI::App& app) {
+  auto options = std::make_shared<AdaptOptions>();
+  CLI::App* command = app.add_subcommand(
+      "adapt", "Fine-tune a model on a new campaign's labelled posts (or, with --suggest N, choose which to label)");
+  command->add_option("base", options->base, "model.sieve to start from")->required();
+  command->add_option("posts", options->labelled, "the campaign's posts (JSONL/CSV/TSV): labelled, or to label")
+      ->required();
+  command->add_option("-o,--out", options->out, "the adapted model.sieve (with --suggest: the JSONL, default stdout)");
+  command->add_option("--head", options->heads,
+                      "head to adapt (repeatable; a name the base lacks adds a binary head); default: every head "
+                      "the posts label");
+  command->add_option("--replay", options->replay,
+                      "the base model's training shards: a sample of them is mixed into training so other heads "
+                      "and languages are not forgotten");
+  command->add_option("--replay-posts", options->replay_posts, "posts replayed (default: as many as trained on)");
+  command->add_option("--held-back", options->held_back_share, "share of the posts held back by group")
+      ->check(CLI::Range(0.05, 0.5));
+  command->add_option("--work", options->work, "folder of the training runs (default: <out>.work)");
+  command->add_flag("--keep-work", options->keep_work, "keep the work folder (shards, runs and their logs)");
+  command->add_option("--report", options->report, "the JSON report (default: <out>.json)");
+  command->add_option("--seed", options->seed, "held-back groups, replayed posts and training order");
+  command->add_option("--threads", options->threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  command->add_option("--suggest", options->suggest,
+                      "instead of adapting, write the N posts to label first (least sure, one per template, "
+                      "spread over accounts)")
+      ->check(CLI::PositiveNumber);
+  add_reader_options(*command, options->reader);
+  return {{command, [options] {
+             if (options->suggest > 0) return run_suggest(*options);
+             if (options->out.empty()) throw Error(ErrorKind::kConfig, "--out", "the adapted model's path is required");
+             return run_adapt(*options);
+           }}};
+}
+
+}  // namespace sieve::cli

@@ -1,0 +1,28 @@
+#pragma once
+// Replay: posts drawn from the shards a base model was trained on, written beside a new campaign's posts
+// so that fine-tuning on the campaign does not make the model forget the heads and languages the campaign
+// does not label.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sieve/datasets/prepare.h"
+#include "sieve/tokenizer/featurizer.h"
+
+namespace sieve::datasets {
+
+// Draws `count` records (all of them when the folder holds fewer) uniformly, in an order fixed by the seed,
+// from the shards of replay_dir (a folder of `sieve data prepare`), writes them as one more shard into
+// out_dir, a folder that prepare_shards() has just written with the same featurizer, and rewrites its
+// manifest so that the trainer reads them. Labels move by head name; a head of config.schema that the
+// replayed shards lack is missing on their records. Records of exclude_sources are never drawn (the
+// sources the base model was trained without stay unseen). Throws Error(kFormat) when replay_dir was prepared
+// with another tokenizer, table size or dense width than featurizer, Error(kIo) when it cannot be read.
+std::size_t add_replay_sample(const std::string& replay_dir, std::size_t count, std::uint64_t seed,
+                              const std::vector<std::string>& exclude_sources,
+                              const tokenizer::Featurizer& featurizer, const ReaderConfig& config,
+                              const std::string& out_dir, PrepareSummary& summary);
+
+}  // namespace sieve::datasets
