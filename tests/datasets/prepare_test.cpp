@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "error_text.h"
+#include "sieve/datasets/replay_sample.h"
 #include "sieve/datasets/shard.h"
 
 namespace sieve::datasets {
@@ -177,6 +178,73 @@ TEST_F(PrepareTest, UnwritableOutputIsAnIoError) {
               prepare(f, out);
             }).rfind("i/o: " + out + ": cannot create the output folder", 0),
             0u);
+}
+
+// A folder prepared for adaptation: the same posts under a schema with one more head, "campaign".
+struct AdaptationFolder {
+  ReaderConfig config;
+  PrepareSummary summary;
+  std::string dir;
+};
+
+AdaptationFolder adaptation_folder(const tokenizer::Featurizer& f, const std::string& input, const std::string& dir) {
+  AdaptationFolder a;
+  a.config.schema = LabelSchema::defaults();
+  a.config.schema.heads.push_back({"campaign", {}});
+  a.dir = dir;
+  a.summary = prepare_shards({input}, a.config, f, dir, PrepareOptions{}, {}, [](auto&, auto&) {});
+  return a;
+}
+
+TEST_F(PrepareTest, ReplayAddsASampleOfTheBaseShardsThatTheManifestLists) {
+  const tokenizer::Featurizer f = featurizer();
+  const std::string base = (dir_ / "base").string();
+  prepare(f, base);
+  AdaptationFolder a = adaptation_folder(f, input_, (dir_ / "adapt").string());
+  EXPECT_EQ(add_replay_sample(base, 40, 1, {}, f, a.config, a.dir, a.summary), 40u);
+  EXPECT_EQ(a.summary.records, 290u);
+
+  const ShardReader replay(a.dir + "/replay-00000.bin");
+  ASSERT_EQ(replay.size(), 40u);
+  const int coordinated = a.config.schema.index_of("coordinated");
+  std::size_t positives = 0;
+  for (std::size_t i = 0; i < replay.size(); ++i) {
+    EXPECT_EQ(replay.label(i, 4), kMissingLabel) << "the base shards know nothing of the new head";
+    ASSERT_NE(replay.label(i, coordinated), kMissingLabel);
+    positives += replay.label(i, coordinated) == 1;
+  }
+  EXPECT_GT(positives, 5u);  // a sample of both labels, not the first 40 records
+  EXPECT_LT(positives, 35u);
+  std::ifstream in(a.dir + "/manifest.json");
+  const std::string manifest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(manifest.find(R"("file":"replay-00000.bin","records":40)"), std::string::npos) << manifest;
+  EXPECT_NE(manifest.find(R"("records":290)"), std::string::npos);
+}
+
+TEST_F(PrepareTest, ReplayNeverDrawsTheSourcesTheBaseModelWasTrainedWithout) {
+  const tokenizer::Featurizer f = featurizer();
+  const std::string base = (dir_ / "base").string();
+  prepare(f, base);
+  AdaptationFolder a = adaptation_folder(f, input_, (dir_ / "adapt").string());
+  // Rows without a source column take the file's name (without extension) as their source.
+  EXPECT_EQ(add_replay_sample(base, 40, 1, {"posts"}, f, a.config, a.dir, a.summary), 0u);
+  EXPECT_FALSE(std::filesystem::exists(a.dir + "/replay-00000.bin"));
+}
+
+TEST_F(PrepareTest, ReplayRefusesShardsOfAnotherTokenizer) {
+  const tokenizer::Featurizer f = featurizer();
+  const std::string base = (dir_ / "base").string();
+  prepare(f, base);
+  // The same subwords, other hashed buckets: every hashed id means something else.
+  tokenizer::FeaturizerSettings settings = f.settings();
+  settings.hash_buckets = 6000;
+  const tokenizer::Featurizer other(tokenizer::Normalizer(), tokenizer::SubwordModel::from_bytes(f.subwords().bytes()),
+                                    settings, nullptr);
+  AdaptationFolder a = adaptation_folder(other, input_, (dir_ / "adapt").string());
+  EXPECT_EQ(testing::error_text([&] { add_replay_sample(base, 40, 1, {}, other, a.config, a.dir, a.summary); }),
+            "format: " + base +
+                "/manifest.json: prepared with another tokenizer than the base model: replay needs the base "
+                "model's own training shards");
 }
 
 }  // namespace
