@@ -84,7 +84,7 @@ TEST_F(AdaptCommand, LearnsANewHeadFromAFewHundredPostsWithoutForgettingTheOther
   const auto all = report["held_back"]["rows"].at(0);
   EXPECT_EQ(std::string_view(all["head"]), "campaign");
   EXPECT_TRUE(all["roc_auc_before"].is_null()) << "the base model has no campaign head";
-  EXPECT_GT(double(all["roc_auc_after"]), 0.9);
+  EXPECT_GT(double(all["roc_auc_after"]), 0.8);  // about 70 held-back posts of about 20 accounts
 
   // Other posts of the same sources: the new head ranks them, the coordinated head still does.
   const std::string others = campaign_posts({{"ira", true}, {"tweeteval", false}}, 400);
@@ -129,7 +129,7 @@ TEST_F(AdaptCommand, SuggestsTheLeastSurePostsOneTemplateEach) {
   // Ten accounts post near-copies of one template; twenty others post their own words.
   std::string posts;
   for (int i = 0; i < 10; ++i) {
-    posts += R"({"id":"t)" + std::to_string(i) + R"(","group":"bot)" + std::to_string(i) +
+    posts += R"({"id":"template-)" + std::to_string(i) + R"(","group":"bot)" + std::to_string(i) +
              R"(","text":"The minister hid the corruption report from Canadians, share before they delete it )" +
              std::to_string(i) + "\"}\n";
   }
@@ -148,7 +148,7 @@ TEST_F(AdaptCommand, SuggestsTheLeastSurePostsOneTemplateEach) {
     const double margin = row["suggestion"]["margin"];
     EXPECT_GE(margin, last_margin) << "least sure first, accounts each giving one";
     last_margin = margin;
-    template_posts += std::string_view(row["id"]).substr(0, 1) == "t";
+    template_posts += std::string_view(row["id"]).substr(0, 9) == "template-";
   }
   EXPECT_EQ(rank, 8u);
   EXPECT_LE(template_posts, 1u) << "near-copies of one template are suggested once";
