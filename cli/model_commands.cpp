@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "command.h"
 #include "model_labels.h"
@@ -14,6 +15,7 @@
 #include "sieve/infer/metrics.h"
 #include "sieve/infer/model_file.h"
 #include "sieve/infer/quantize.h"
+#include "sieve/infer/rates.h"
 #include "validators.h"
 
 namespace sieve::cli {
@@ -26,8 +28,12 @@ struct QuantizeOptions {
 
 struct CalibrateOptions {
   std::string model;
-  std::string data;
-  std::string output;  // "" writes over the model
+  std::string data;     // labelled posts: temperatures ("" for none)
+  std::string output;   // "" writes over the model
+  std::string organic;  // organic traffic: thresholds at max_fpr ("" for none)
+  double max_fpr = 0.01;
+  bool per_language = false;
+  std::size_t min_posts = 1000;  // organic posts a language needs for a threshold of its own
   ReaderOptions reader;
   ScoringOptions scoring;
 };
@@ -90,16 +96,10 @@ double binary_calibration_error(const metrics::HeadLogits& head, double temperat
   return metrics::expected_calibration_error(scored);
 }
 
-int run_calibrate(CalibrateOptions options) {
-  const std::string output = options.output.empty() ? options.model : options.output;
-  options.scoring.keep_logits = true;
-  datasets::ReaderConfig config = resolve(options.reader);
-  const auto model = infer::Model::load(options.model);
-  config.schema = label_schema_of(*model);
-  datasets::RecordReader reader(options.data, config);
-  const std::vector<metrics::HeadLogits> logits = collect_logits(*model, reader, options.scoring);
-
-  std::vector<infer::HeadInfo> heads = model->heads();
+// Fits each head's temperature on the labelled posts of reader; prints what changed.
+void fit_temperatures(const infer::Model& model, datasets::RecordReader& reader, const ScoringOptions& scoring,
+                      std::vector<infer::HeadInfo>& heads) {
+  const std::vector<metrics::HeadLogits> logits = collect_logits(model, reader, scoring);
   std::printf("%-14s %8s %11s %9s %9s %9s %9s\n", "head", "n", "temperature", "NLL", "NLL now", "ECE",
               "ECE now");
   for (std::size_t h = 0; h < heads.size(); ++h) {
@@ -109,16 +109,95 @@ int run_calibrate(CalibrateOptions options) {
                 heads[h].temperature, fit.nll_before, fit.nll_after, binary_calibration_error(logits[h], 1.0),
                 binary_calibration_error(logits[h], heads[h].temperature));
   }
+}
+
+// Sets each binary head's threshold so that at most max_fpr of the organic posts (those not labelled 1
+// for it) are flagged: overall, and per language with min_posts of them when per_language.
+void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& reader,
+                            const CalibrateOptions& options, std::vector<infer::HeadInfo>& heads) {
+  std::vector<std::map<std::string, std::vector<double>>> organic(heads.size());  // head → lang → scores
+  ScoringOptions scoring = options.scoring;
+  scoring.keep_logits = true;
+  score_records(model, reader, scoring, nullptr, [&](ScoredChunk& chunk) {
+    for (std::size_t i = 0; i < chunk.records.size(); ++i) {
+      for (std::size_t h = 0; h < heads.size(); ++h) {
+        if (!heads[h].binary || chunk.records[i].labels[h] == 1) continue;
+        const float logit = chunk.logits[i * model.output_count() + model.output_offset(h)];
+        organic[h][chunk.records[i].lang].push_back(infer::Model::binary_probability(logit, heads[h].temperature));
+      }
+    }
+  });
+  std::printf("%-14s %-6s %8s %10s %8s %8s %10s\n", "head", "lang", "organic", "threshold", "flagged", "FPR",
+              "FPR <=95%");
+  const auto print = [](const std::string& head, const std::string& lang, const infer::OrganicRate& r) {
+    std::printf("%-14s %-6s %8llu %10.4f %8llu %8.4f %10.4f\n", head.c_str(), lang.c_str(),
+                static_cast<unsigned long long>(r.posts), r.threshold, static_cast<unsigned long long>(r.flagged),
+                r.fpr, r.fpr_upper);
+  };
+  const auto rate_of = [&](std::vector<double> scores) {
+    const metrics::FprThreshold t = metrics::threshold_for_fpr(std::move(scores), options.max_fpr);
+    return infer::OrganicRate{t.threshold, t.posts, t.flagged, t.fpr, t.fpr_upper};
+  };
+  for (std::size_t h = 0; h < heads.size(); ++h) {
+    if (!heads[h].binary) continue;
+    std::vector<double> all;
+    for (const auto& [lang, scores] : organic[h]) all.insert(all.end(), scores.begin(), scores.end());
+    if (all.empty()) {
+      std::printf("%-14s %-6s %8d: no organic post, threshold left at %.4f\n", heads[h].name.c_str(), "all", 0,
+                  heads[h].threshold);
+      continue;
+    }
+    heads[h].organic_max_fpr = options.max_fpr;
+    heads[h].organic = rate_of(std::move(all));
+    heads[h].threshold = heads[h].organic.threshold;
+    heads[h].language_thresholds.clear();
+    print(heads[h].name, "all", heads[h].organic);
+    if (!options.per_language) continue;
+    for (const auto& [lang, scores] : organic[h]) {
+      if (scores.size() < options.min_posts || lang.empty()) continue;
+      heads[h].language_thresholds[lang] = rate_of(scores);
+      print(heads[h].name, lang, heads[h].language_thresholds[lang]);
+    }
+  }
+}
+
+int run_calibrate(CalibrateOptions options) {
+  if (options.data.empty() && options.organic.empty()) {
+    throw Error(ErrorKind::kConfig, "calibrate", "give labelled posts (temperatures), --organic posts (thresholds) or both");
+  }
+  if (!(options.max_fpr > 0 && options.max_fpr < 1)) {
+    throw Error(ErrorKind::kConfig, "--max-fpr", "must be between 0 and 1 (a rate: 0.01 is 1 %)");
+  }
+  const std::string output = options.output.empty() ? options.model : options.output;
+  options.scoring.keep_logits = true;
+  datasets::ReaderConfig config = resolve(options.reader);
+  const auto model = infer::Model::load(options.model);
+  config.schema = label_schema_of(*model);
+  std::vector<infer::HeadInfo> heads = model->heads();
+  std::size_t rejected = 0, rows = 0;
+  if (!options.data.empty()) {
+    datasets::RecordReader reader(options.data, config);
+    fit_temperatures(*model, reader, options.scoring, heads);
+    rejected += reader.stats().rejected;
+    rows += reader.stats().rows;
+  }
+  if (!options.organic.empty()) {
+    datasets::RecordReader reader(options.organic, config);
+    set_organic_thresholds(*model, reader, options, heads);
+    rejected += reader.stats().rejected;
+    rows += reader.stats().rows;
+  }
   infer::ModelFileWriter writer;
   for (const auto& [key, value] : model->file().metadata()) writer.set_metadata(key, value);
   writer.set_metadata("sieve",
                       infer::with_head_settings(model->file().metadata("sieve"), heads, options.model));
   copy_tensors(model->file(), writer);
   writer.write(output);
-  std::printf("temperatures stored in %s\n", output.c_str());
-  const datasets::ReadStats& stats = reader.stats();
-  if (stats.rejected == 0) return 0;
-  std::cerr << "sieve: " << stats.rejected << " of " << stats.rows << " rows rejected\n";
+  std::printf("%s stored in %s\n",
+              options.organic.empty() ? "temperatures" : options.data.empty() ? "thresholds" : "temperatures and thresholds",
+              output.c_str());
+  if (rejected == 0) return 0;
+  std::cerr << "sieve: " << rejected << " of " << rows << " rows rejected\n";
   return 2;
 }
 
@@ -131,10 +210,21 @@ std::vector<Command> add_model_commands(CLI::App& app) {
   quantize->add_option("output", quantize_options->output, "the int8 model file")->required();
 
   auto calibrate_options = std::make_shared<CalibrateOptions>();
-  CLI::App* calibrate =
-      app.add_subcommand("calibrate", "fit a temperature per head on labelled held-out posts and store it");
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate", "fit a temperature per head on labelled held-out posts, and/or set thresholds at a "
+                   "false-positive rate on organic posts (--organic); stored in the model");
   calibrate->add_option("model", calibrate_options->model, "model.sieve")->required();
-  calibrate->add_option("data", calibrate_options->data, "labelled dev posts (JSONL, CSV, TSV)")->required();
+  calibrate->add_option("data", calibrate_options->data, "labelled dev posts (JSONL, CSV, TSV): temperatures");
+  calibrate->add_option("--organic", calibrate_options->organic,
+                        "organic posts (a post counts for every head it is not labelled 1 for): each binary "
+                        "head's threshold flags at most --max-fpr of them");
+  calibrate->add_option("--max-fpr", calibrate_options->max_fpr,
+                        "the false-positive rate the thresholds may give on the organic posts (default 0.01)");
+  calibrate->add_flag("--per-language", calibrate_options->per_language,
+                      "a threshold per language that has --min-posts organic posts (the others use the overall one)");
+  calibrate->add_option("--min-posts", calibrate_options->min_posts,
+                        "organic posts a language needs for a threshold of its own (default 1000)")
+      ->check(CLI::PositiveNumber);
   calibrate->add_option("-o,--output", calibrate_options->output, "the calibrated model (default: in place)");
   calibrate->add_option("--threads", calibrate_options->scoring.threads, "worker threads (0: all cores)")
       ->check(kNotNegative);

@@ -71,7 +71,7 @@ int run_score(ScoreOptions options) {
       const datasets::Record& record = chunk.records[i];
       JsonWriter w;
       w.begin_object().key("id").value(record.id).key("lang").value(record.lang);
-      infer::write_scores(w, *model, &chunk.probabilities[i * width]);
+      infer::write_scores(w, *model, &chunk.probabilities[i * width], record.lang);
       if (options.explain > 0) infer::write_explanation(w, *model, record.text, options.explain, workspace);
       if (window) {  // signed here, on the worker threads; the object is closed in input order
         chunk.signatures.emplace_back(window->hasher().sign(record.text));

@@ -91,6 +91,14 @@ void ReportOptions::validate() const {
     throw Error(ErrorKind::kConfig, "curve_points",
                 "must be at least 2, got " + std::to_string(curve_points));
   }
+  if (!(prevalence >= 0.0 && prevalence < 1.0)) {
+    throw Error(ErrorKind::kConfig, "prevalence", "must be a share in [0, 1) (0: off), got " + to_text(prevalence));
+  }
+  for (const double target : fpr_targets) {
+    if (!(target > 0.0 && target < 1.0)) {
+      throw Error(ErrorKind::kConfig, "fpr_targets", "each must be in (0, 1), got " + to_text(target));
+    }
+  }
   if (within_min_per_class < 1) {
     throw Error(ErrorKind::kConfig, "within_min_per_class",
                 "must be at least 1, got " + std::to_string(within_min_per_class));

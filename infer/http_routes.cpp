@@ -88,7 +88,7 @@ bool wants_explanation(const httplib::Request& req) {
 void write_post(JsonWriter& w, const LoadedModel& model, const ScorePost& post, const float* probabilities,
                 bool explain, std::size_t spans, PostAnnotator* annotator) {
   w.begin_object().key("id").raw(post.id_json).key("lang").value(post.lang);
-  write_scores(w, *model.model, probabilities);
+  write_scores(w, *model.model, probabilities, post.lang);
   if (explain) {
     thread_local ScoreWorkspace workspace;
     write_explanation(w, *model.model, post.text, spans, workspace);
@@ -175,7 +175,7 @@ void handle_model(ServerState& state, httplib::Response& res) {
     w.key("labels").begin_array();
     for (const std::string& label : head.labels) w.value(label);
     w.end_array();
-    if (head.binary) w.key("threshold").value(head.threshold);
+    if (head.binary) w.key("threshold").value(head.threshold).key("organic").raw(organic_json(head));
     w.key("temperature").value(head.temperature).end_object();
   }
   w.end_array().key("provenance").raw(provenance_json(model)).end_object();

@@ -140,15 +140,19 @@ void Model::logits(std::string_view text, ScoreWorkspace& workspace, float* logi
   network_->forward(ids_of(workspace.features), workspace.network, logits);
 }
 
+float Model::binary_probability(float logit, double temperature) {
+  return sigmoid(logit * static_cast<float>(1.0 / temperature));
+}
+
 void Model::probabilities(const float* logits, float* out) const {
   for (std::size_t h = 0; h < metadata_.heads.size(); ++h) {
     const HeadInfo& head = metadata_.heads[h];
     const std::size_t offset = output_offset(h);
-    const auto inverse_temperature = static_cast<float>(1.0 / head.temperature);
     if (head.binary) {
-      out[offset] = sigmoid(logits[offset] * inverse_temperature);
+      out[offset] = binary_probability(logits[offset], head.temperature);
       continue;
     }
+    const auto inverse_temperature = static_cast<float>(1.0 / head.temperature);
     const int n = head.outputs();
     float top = logits[offset];
     for (int c = 1; c < n; ++c) top = std::max(top, logits[offset + c]);

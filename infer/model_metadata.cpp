@@ -52,6 +52,35 @@ struct Checker {
   }
 };
 
+OrganicRate read_rate(const Checker& check, element value, const std::string& path) {
+  const object o = check.dict(value, path);
+  OrganicRate r;
+  r.threshold = check.number(check.field(o, "threshold", path + ".threshold"), path + ".threshold");
+  r.posts = check.count(check.field(o, "posts", path + ".posts"), path + ".posts");
+  r.flagged = check.count(check.field(o, "flagged", path + ".flagged"), path + ".flagged");
+  r.fpr = check.number(check.field(o, "fpr", path + ".fpr"), path + ".fpr");
+  r.fpr_upper = check.number(check.field(o, "fpr_upper", path + ".fpr_upper"), path + ".fpr_upper");
+  if (!(r.threshold >= 0 && r.threshold <= 1)) check.fail(path + ".threshold", "not in [0, 1]");
+  if (r.flagged > r.posts) check.fail(path + ".flagged", "more than its posts");
+  return r;
+}
+
+// The organic calibration of a head: {"max_fpr", "overall": rate, "languages": {lang: rate}}.
+void read_organic(const Checker& check, element value, HeadInfo& head, const std::string& path) {
+  const object o = check.dict(value, path);
+  head.organic_max_fpr = check.number(check.field(o, "max_fpr", path + ".max_fpr"), path + ".max_fpr");
+  if (!(head.organic_max_fpr > 0 && head.organic_max_fpr < 1)) check.fail(path + ".max_fpr", "not in (0, 1)");
+  head.organic = read_rate(check, check.field(o, "overall", path + ".overall"), path + ".overall");
+  for (const auto [lang, rate] : check.dict(check.field(o, "languages", path + ".languages"), path + ".languages")) {
+    head.language_thresholds[std::string(lang)] = read_rate(check, rate, path + ".languages." + std::string(lang));
+  }
+}
+
+void write_rate(JsonWriter& w, const OrganicRate& r) {
+  w.begin_object().key("threshold").value(r.threshold).key("posts").value(r.posts);
+  w.key("flagged").value(r.flagged).key("fpr").value(r.fpr).key("fpr_upper").value(r.fpr_upper).end_object();
+}
+
 HeadInfo read_head(const Checker& check, element value, const HeadConfig& config, const std::string& path) {
   const object o = check.dict(value, path);
   HeadInfo head;
@@ -66,6 +95,9 @@ HeadInfo read_head(const Checker& check, element value, const HeadConfig& config
   head.threshold = check.number(check.field(o, "threshold", path + ".threshold"), path + ".threshold");
   head.temperature =
       check.number(check.field(o, "temperature", path + ".temperature"), path + ".temperature");
+
+  element organic;
+  if (!o["organic"].get(organic)) read_organic(check, organic, head, path + ".organic");
 
   if (head.name != config.name)
     check.fail(path + ".name", "'" + head.name + "' but the model's head is '" + config.name + "'");
@@ -155,6 +187,20 @@ ModelMetadata ModelMetadata::parse(std::string_view json, const std::string& whe
   return meta;
 }
 
+std::string organic_json(const HeadInfo& head) {
+  if (head.organic_max_fpr <= 0) return "null";
+  JsonWriter w;
+  w.begin_object().key("max_fpr").value(head.organic_max_fpr).key("overall");
+  write_rate(w, head.organic);
+  w.key("languages").begin_object();
+  for (const auto& [lang, rate] : head.language_thresholds) {
+    w.key(lang);
+    write_rate(w, rate);
+  }
+  w.end_object().end_object();
+  return w.take();
+}
+
 std::string with_head_settings(std::string_view json, const std::vector<HeadInfo>& heads,
                                const std::string& where) {
   const ModelMetadata current = ModelMetadata::parse(json, where);
@@ -184,6 +230,7 @@ std::string with_head_settings(std::string_view json, const std::vector<HeadInfo
       for (const std::string& label : heads[k].labels) w.value(label);
       w.end_array();
       w.key("threshold").value(heads[k].threshold).key("temperature").value(heads[k].temperature);
+      if (heads[k].organic_max_fpr > 0) w.key("organic").raw(organic_json(heads[k]));
       w.end_object();
     }
     w.end_array();

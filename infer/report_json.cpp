@@ -18,13 +18,30 @@ void write_threshold(JsonWriter& w, const ThresholdReport& t) {
   w.key("recall").value(t.recall).key("f1").value(t.f1);
 }
 
+void write_interval(JsonWriter& w, const char* key, const metrics::Interval& i) {
+  w.key(key).begin_array().value(i.low).value(i.high).end_array();
+}
+
 void write_binary(JsonWriter& w, const BinarySliceMetrics& m) {
   w.key("positives").value(static_cast<std::uint64_t>(m.positives)).key("prevalence").value(m.prevalence);
   w.key("at_threshold").begin_object();
   w.key("precision").value(m.precision).key("recall").value(m.recall).key("f1").value(m.f1);
   write_confusion(w, m.confusion);
   w.end_object();
+  w.key("fpr").value(m.fpr);
+  write_interval(w, "fpr_interval", m.fpr_interval);
+  write_interval(w, "recall_interval", m.recall_interval);
+  w.key("precision_at_prevalence").value(m.precision_at_prevalence);
   w.key("roc_auc").value(m.roc_auc).key("pr_auc").value(m.pr_auc).key("ece").value(m.calibration_error);
+  if (!m.fpr_points.empty()) {
+    w.key("fpr_points").begin_array();
+    for (const FprOperatingPoint& p : m.fpr_points) {
+      w.begin_object().key("target").value(p.target).key("threshold").value(p.threshold).key("fpr").value(p.fpr);
+      write_interval(w, "fpr_interval", p.fpr_interval);
+      w.key("recall").value(p.recall).key("precision_at_prevalence").value(p.precision_at_prevalence).end_object();
+    }
+    w.end_array();
+  }
   w.key("best_f1").begin_object();
   write_threshold(w, m.best_f1);
   w.end_object();
@@ -128,6 +145,7 @@ std::string render_json(const ReportSummary& summary, const std::vector<HeadRepo
   w.key("calibration_bins").value(summary.options.calibration_bins);
   w.key("curve_points").value(static_cast<std::uint64_t>(summary.options.curve_points));
   w.key("within_min_per_class").value(static_cast<std::uint64_t>(summary.options.within_min_per_class));
+  w.key("prevalence").value(summary.options.prevalence);
   w.end_object();
   w.key("heads").begin_array();
   for (const HeadReport& head : heads) {
@@ -138,6 +156,9 @@ std::string render_json(const ReportSummary& summary, const std::vector<HeadRepo
     w.end_array();
     w.key("threshold");
     head.head.binary ? w.value(head.head.threshold) : w.null();
+    w.key("language_thresholds").begin_object();
+    for (const auto& [lang, threshold] : head.head.language_thresholds) w.key(lang).value(threshold);
+    w.end_object();
     if (head.head.binary) {
       write_within_source(w, head.within_source);
       write_paired(w, head.paired);

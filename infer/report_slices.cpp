@@ -63,17 +63,48 @@ ThresholdReport describe(const metrics::ThresholdChoice& choice) {
   return {choice.threshold, c.true_positives + c.false_positives ? c.precision() : kNaN, c.recall(), c.f1()};
 }
 
-BinarySliceMetrics binary_metrics(const std::vector<metrics::Scored>& scored, const ReportHead& head,
+// For each target rate, the threshold that flags at most that share of the negatives, and its recall.
+std::vector<FprOperatingPoint> fpr_points(const std::vector<metrics::Scored>& scored, std::size_t positives,
+                                          const ReportOptions& options) {
+  std::vector<double> negatives;
+  for (const metrics::Scored& e : scored) {
+    if (!e.positive) negatives.push_back(e.score);
+  }
+  std::vector<FprOperatingPoint> points;
+  if (negatives.empty()) return points;
+  for (const double target : options.fpr_targets) {
+    const metrics::FprThreshold t = metrics::threshold_for_fpr(negatives, target);
+    FprOperatingPoint p{target, t.threshold, t.fpr, metrics::wilson_interval(t.flagged, t.posts), kNaN, kNaN};
+    if (positives > 0) {
+      const auto caught = std::count_if(scored.begin(), scored.end(),
+                                        [&](const metrics::Scored& e) { return e.positive && e.score >= t.threshold; });
+      p.recall = static_cast<double>(caught) / static_cast<double>(positives);
+      if (options.prevalence > 0) p.precision_at_prevalence = metrics::precision_at_prevalence(p.recall, p.fpr, options.prevalence);
+    }
+    points.push_back(p);
+  }
+  return points;
+}
+
+// confusion: the slice's posts decided as the model decides them (each with its language's threshold).
+BinarySliceMetrics binary_metrics(const std::vector<metrics::Scored>& scored, const metrics::Confusion& confusion,
                                   const ReportOptions& options, bool with_curve) {
   BinarySliceMetrics m;
   for (const metrics::Scored& e : scored) m.positives += e.positive;
   const auto n = static_cast<double>(scored.size());
   m.prevalence = scored.empty() ? kNaN : static_cast<double>(m.positives) / n;
-  m.confusion = metrics::confusion_at(scored, head.threshold);
+  m.confusion = confusion;
   const bool predicts = m.confusion.true_positives + m.confusion.false_positives > 0;
   m.precision = predicts ? m.confusion.precision() : kNaN;
   m.recall = m.positives ? m.confusion.recall() : kNaN;
   m.f1 = predicts || m.positives ? m.confusion.f1() : kNaN;
+  const std::size_t negatives = scored.size() - m.positives;
+  m.fpr = negatives ? static_cast<double>(confusion.false_positives) / static_cast<double>(negatives) : kNaN;
+  m.fpr_interval = metrics::wilson_interval(confusion.false_positives, negatives);
+  m.recall_interval = metrics::wilson_interval(confusion.true_positives, m.positives);
+  m.precision_at_prevalence =
+      options.prevalence > 0 ? metrics::precision_at_prevalence(m.recall, m.fpr, options.prevalence) : kNaN;
+  if (with_curve) m.fpr_points = fpr_points(scored, m.positives, options);
   m.roc_auc = metrics::roc_auc(scored);
   m.pr_auc = metrics::pr_auc(scored);
   m.calibration_error = metrics::expected_calibration_error(scored, options.calibration_bins);
@@ -130,19 +161,29 @@ HeadReport EvalReport::compute_head(std::size_t k, const ReportOptions& options)
       matrices[slice_keys_[i]].add(static_cast<std::size_t>(label), argmax(p, classes));
     }
   }
+  std::vector<metrics::Confusion> decided(scored.size());  // per key, at its language's threshold
+  for (std::size_t key = 0; key < scored.size(); ++key) {
+    decided[key] = metrics::confusion_at(scored[key], head.threshold_for(slice_key_names_[key].lang));
+  }
   for (SliceSpec& spec : slice_specs(slice_key_names_)) {
     SliceReport slice = std::move(spec.report);
     if (head.binary) {
       std::vector<metrics::Scored> gathered;
-      for (const std::uint32_t key : spec.keys)
+      metrics::Confusion confusion;
+      for (const std::uint32_t key : spec.keys) {
         gathered.insert(gathered.end(), scored[key].begin(), scored[key].end());
+        confusion.true_positives += decided[key].true_positives;
+        confusion.false_positives += decided[key].false_positives;
+        confusion.true_negatives += decided[key].true_negatives;
+        confusion.false_negatives += decided[key].false_negatives;
+      }
       // Sorted once here: each metric sorts its own copy, which is then already in order.
       std::sort(gathered.begin(), gathered.end(),
                 [](const metrics::Scored& a, const metrics::Scored& b) { return a.score > b.score; });
       slice.n = gathered.size();
       const bool charted = slice.kind == SliceKind::kAll || slice.kind == SliceKind::kLanguage;
       if (slice.n > 0 || slice.kind == SliceKind::kAll) {
-        slice.binary = binary_metrics(gathered, head, options, charted);
+        slice.binary = binary_metrics(gathered, confusion, options, charted);
       }
     } else {
       metrics::ConfusionMatrix confusion(classes);

@@ -5,7 +5,7 @@
 
 namespace sieve::infer {
 
-void write_scores(JsonWriter& w, const Model& model, const float* probabilities) {
+void write_scores(JsonWriter& w, const Model& model, const float* probabilities, std::string_view lang) {
   w.key("scores").begin_object();
   for (std::size_t h = 0; h < model.heads().size(); ++h) {
     const HeadInfo& head = model.heads()[h];
@@ -26,7 +26,7 @@ void write_scores(JsonWriter& w, const Model& model, const float* probabilities)
     const float* p = probabilities + model.output_offset(h);
     w.key(head.name);
     if (head.binary) {
-      w.value(p[0] >= head.threshold);
+      w.value(p[0] >= head.threshold_for(lang));
     } else {
       const auto best = std::max_element(p, p + head.labels.size()) - p;
       w.value(head.labels[static_cast<std::size_t>(best)]);

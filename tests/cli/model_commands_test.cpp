@@ -189,6 +189,59 @@ TEST_F(ModelCommands, CalibrateStoresTemperaturesThatLowerTheDevLoss) {
   EXPECT_NE(run_sieve("score " + model_ + " -", post).out, run_sieve("score " + calibrated + " -", post).out);
 }
 
+// The dev posts labelled coordinated = 0 (ordinary users' posts of every language), as JSON lines.
+std::string organic_dev_posts() {
+  std::ifstream in(corpus_dir() + "/dev.jsonl");
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(R"("coordinated":0)") != std::string::npos) out += line + "\n";
+  }
+  return out;
+}
+
+TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithPerLanguage) {
+  const std::string organic = dir_ + "/organic.jsonl";
+  std::ofstream(organic) << organic_dev_posts();
+  const std::string calibrated = dir_ + "/model.organic.sieve";
+  const RunResult r = run_sieve("calibrate " + model_ + " --organic " + organic +
+                                " --max-fpr 0.02 --per-language --min-posts 500 -o " + calibrated);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("thresholds stored in " + calibrated), std::string::npos) << r.out;
+
+  // What serving decides on the same posts is what calibration counted: per language at most 2 %.
+  const RunResult scored = run_sieve("score " + calibrated + " " + organic);
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  simdjson::dom::parser parser;
+  std::map<std::string, std::pair<int, int>> flagged;  // lang → (flagged, posts), coordinated head
+  for (const std::string& line : lines_of(scored.out)) {
+    const simdjson::dom::element row = parser.parse(line);
+    auto& [yes, all] = flagged[std::string(std::string_view(row["lang"]))];
+    yes += bool(row["decisions"]["coordinated"]);
+    ++all;
+  }
+  for (const auto& [lang, counts] : flagged) {
+    if (counts.second < 500) continue;
+    EXPECT_LE(counts.first, 0.02 * counts.second) << lang;
+    // The table's line for the language: head, lang, posts, threshold, flagged, FPR, upper bound.
+    const std::size_t at = r.out.find("\ncoordinated    " + lang + " ");
+    ASSERT_NE(at, std::string::npos) << lang << "\n" << r.out;
+    std::istringstream fields(r.out.substr(at + 1));
+    std::string head, language;
+    int posts, flagged_then;
+    double threshold;
+    fields >> head >> language >> posts >> threshold >> flagged_then;
+    EXPECT_EQ(posts, counts.second) << lang;
+    EXPECT_EQ(flagged_then, counts.first) << lang;
+  }
+  // The evaluation decides with the same thresholds and says so.
+  ASSERT_EQ(run_sieve("eval " + calibrated + " " + organic + " --report " + dir_ + "/organic").exit_code, 0);
+  const std::string md = file_text(dir_ + "/organic/report.md");
+  EXPECT_NE(md.find("Languages deciding with a threshold of their own"), std::string::npos) << md;
+
+  EXPECT_EQ(run_sieve("calibrate " + model_ + " -o " + dir_ + "/x.sieve").err,
+            "sieve: calibrate: give labelled posts (temperatures), --organic posts (thresholds) or both\n");
+}
+
 TEST_F(ModelCommands, ATruncatedModelIsAClearErrorNotACrash) {
   const std::string bytes = file_text(model_);
   for (const std::size_t keep :

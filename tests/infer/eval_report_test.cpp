@@ -19,7 +19,7 @@ using sieve::testing::error_text;
 
 // A binary head with the model's threshold at 0.5 and a three-class head.
 std::vector<ReportHead> fixture_heads() {
-  return {{"coordinated", true, {}, 0.5}, {"topic", false, {"news", "opinion", "other"}, 0.5}};
+  return {{"coordinated", true, {}, 0.5, {}}, {"topic", false, {"news", "opinion", "other"}, 0.5, {}}};
 }
 
 struct Post {
@@ -316,7 +316,13 @@ TEST(EvalReport, MarkdownHasOneRowPerSliceWithDashesForUndefinedValues) {
   EXPECT_NE(md.find("| lang:en source:app | 2 | 0.500 | 0.333 | 0.667 | 0.000 | \xE2\x80\x93 |\n"),
             std::string::npos);
   EXPECT_NE(md.find("| news | 3 | 1 | 0 |\n"), std::string::npos);  // a confusion matrix row
-  EXPECT_EQ(count(md, "\n| lang:"), 2u * 6);                        // 2 languages + 4 pairs per head
+  // The false-positive table: 3 of the 6 negatives and 3 of the 5 positives at 0.5 (Wilson intervals);
+  // flagging at most 10 % of 6 negatives means none: just above the highest, 0.85, which keeps 1 positive.
+  EXPECT_NE(md.find("| all | 6 | 0.500 [0.188, 0.812] | 0.600 [0.231, 0.882] | 0.8500 / 0.200 | 0.8500 / 0.200 | "
+                    "0.8500 / 0.200 |\n"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(count(md, "\n| lang:"), 2u * 6 + 2);  // 2 languages + 4 pairs per head, 2 in the false-positive table
 }
 
 TEST(EvalReport, HtmlHasTwoChartsPerBinaryHeadAndNoExternalResources) {
@@ -339,7 +345,7 @@ TEST(EvalReport, HtmlHasTwoChartsPerBinaryHeadAndNoExternalResources) {
 }
 
 TEST(EvalReport, HtmlAndMarkdownEscapeNamesFromTheData) {
-  EvalReport report({{"a&b", true, {}, 0.5}, {"kind", false, {"<b>x</b>", "y"}, 0.5}});
+  EvalReport report({{"a&b", true, {}, 0.5, {}}, {"kind", false, {"<b>x</b>", "y"}, 0.5, {}}});
   const float p[3] = {0.9f, 0.2f, 0.8f};
   const std::int8_t labels[2] = {1, 0};
   report.add("\"en\"", "<script>alert(1)</script>", "", p, labels);
@@ -423,7 +429,7 @@ struct Labelled {
 };
 
 EvalReport binary_report(const std::vector<Labelled>& posts) {
-  EvalReport report({{"coordinated", true, {}, 0.5}});
+  EvalReport report({{"coordinated", true, {}, 0.5, {}}});
   for (const Labelled& post : posts) report.add(post.lang, post.source, post.group, &post.score, &post.label);
   return report;
 }
@@ -666,15 +672,15 @@ TEST(EvalReport, RejectsBadOptionsHeadsAndLabelsNamingThem) {
   EXPECT_EQ(error_text([&] { options.validate(); }),
             "config: within_min_per_class: must be at least 1, got 0");
   EXPECT_EQ(error_text([] {
-              EvalReport({{"a", true, {}, 0.5}, {"a", true, {}, 0.5}});
+              EvalReport({{"a", true, {}, 0.5, {}}, {"a", true, {}, 0.5, {}}});
             }),
             "config: head 'a': named twice");
   EXPECT_EQ(error_text([] {
-              EvalReport({{"a", true, {}, 1.5}});
+              EvalReport({{"a", true, {}, 1.5, {}}});
             }),
             "config: head 'a': threshold must be between 0 and 1, got 1.5");
   EXPECT_EQ(error_text([] {
-              EvalReport({{"k", false, {"x"}, 0.5}});
+              EvalReport({{"k", false, {"x"}, 0.5, {}}});
             }),
             "config: head 'k': a multi-class head has 2 to 127 labels, got 1");
   EvalReport report(fixture_heads());

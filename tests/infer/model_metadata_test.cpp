@@ -103,5 +103,30 @@ TEST(ModelMetadata, HeadSettingsAreReplacedAndEverythingElseKept) {
             "format: m.sieve: metadata heads[1]: 'other' is not the model's head 'lang'");
 }
 
+TEST(ModelMetadata, OrganicThresholdsRoundTripAndDecideByLanguage) {
+  ModelMetadata meta = ModelMetadata::parse(document(), "m.sieve");
+  EXPECT_EQ(meta.heads[0].organic_max_fpr, 0.0) << "a model the trainer wrote has no organic calibration";
+  EXPECT_EQ(organic_json(meta.heads[0]), "null");
+  HeadInfo& head = meta.heads[0];
+  head.organic_max_fpr = 0.01;
+  head.threshold = 0.8;
+  head.organic = {0.8, 5000, 48, 0.0096, 0.0127};
+  head.language_thresholds["zh"] = {0.93, 1200, 12, 0.01, 0.0174};
+  const ModelMetadata reread = ModelMetadata::parse(with_head_settings(document(), meta.heads, "m.sieve"), "m.sieve");
+  const HeadInfo& back = reread.heads[0];
+  EXPECT_DOUBLE_EQ(back.organic_max_fpr, 0.01);
+  EXPECT_EQ(back.organic.posts, 5000u);
+  EXPECT_EQ(back.organic.flagged, 48u);
+  EXPECT_DOUBLE_EQ(back.organic.fpr_upper, 0.0127);
+  ASSERT_EQ(back.language_thresholds.size(), 1u);
+  EXPECT_DOUBLE_EQ(back.threshold_for("zh"), 0.93);
+  EXPECT_DOUBLE_EQ(back.threshold_for("en"), 0.8);
+  EXPECT_DOUBLE_EQ(back.threshold_for(""), 0.8);
+
+  head.language_thresholds["zh"].flagged = 2000;
+  EXPECT_EQ(error_text([&] { ModelMetadata::parse(with_head_settings(document(), meta.heads, "m.sieve"), "m.sieve"); }),
+            "format: m.sieve: metadata heads[0].organic.languages.zh.flagged: more than its posts");
+}
+
 }  // namespace
 }  // namespace sieve::infer

@@ -4,12 +4,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "sieve/infer/metrics.h"
+#include "sieve/infer/rates.h"
 
 namespace sieve::infer {
 
@@ -19,6 +21,12 @@ struct ReportHead {
   bool binary = true;
   std::vector<std::string> labels;  // class names; a binary head has {"0", "1"} (filled in when empty)
   double threshold = 0.5;           // binary heads: the model's decision threshold
+  std::map<std::string, double> language_thresholds;  // languages that decide with a threshold of their own
+
+  double threshold_for(const std::string& lang) const {
+    const auto it = language_thresholds.find(lang);
+    return it == language_thresholds.end() ? threshold : it->second;
+  }
 };
 
 // How the report computes and presents its numbers.
@@ -28,6 +36,8 @@ struct ReportOptions {
   std::string model_path, data_path;      // shown in the report header
   std::size_t curve_points = 200;         // the most points kept per precision-recall curve
   std::size_t within_min_per_class = 20;  // posts of each class a cell needs for the within-source ROC-AUC
+  double prevalence = 0;  // > 0: the precision each threshold would have where this share of posts is positive
+  std::vector<double> fpr_targets = {0.1, 0.01, 0.001};  // false-positive rates of the operating-point table
   void validate() const;                  // Error(kConfig) naming the field
 };
 
@@ -37,6 +47,17 @@ struct ThresholdReport {
   double precision = 0;
   double recall = 0;
   double f1 = 0;
+};
+
+// A threshold chosen on the slice's negatives (its organic posts) to flag at most a target share of them,
+// and what it gives: the rate it reaches, with its Wilson 95 % bounds, and the recall on the positives.
+struct FprOperatingPoint {
+  double target = 0;
+  double threshold = 0;
+  double fpr = 0;
+  metrics::Interval fpr_interval;
+  double recall = 0;
+  double precision_at_prevalence = 0;  // NaN unless ReportOptions::prevalence is set
 };
 
 // The metrics of a binary head on one slice. Undefined values are NaN: precision when nothing is
@@ -52,6 +73,11 @@ struct BinarySliceMetrics {
   bool target_precision_reached = false;      // ...or, when none does, the most precise one
   std::vector<metrics::CurvePoint> pr_curve;  // only the "all" and language slices, which are charted
   std::vector<metrics::ReliabilityBin> reliability;
+  // At the model's threshold: the share of negatives flagged, and 95 % intervals of it and of recall.
+  double fpr = 0;
+  metrics::Interval fpr_interval, recall_interval;
+  double precision_at_prevalence = 0;  // NaN unless ReportOptions::prevalence is set
+  std::vector<FprOperatingPoint> fpr_points;  // "all" and language slices: one per ReportOptions::fpr_targets
 };
 
 // The metrics of a multi-class head on one slice; predictions are the argmax of the probabilities.

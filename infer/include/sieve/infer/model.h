@@ -69,6 +69,9 @@ class Model {
   void score(std::string_view text, ScoreWorkspace& workspace, float* probabilities) const;
   // probabilities from logits, head by head, as score() does.
   void probabilities(const float* logits, float* probabilities) const;
+  // A binary head's probability of a logit at a temperature, bit for bit as score() computes it (a
+  // threshold set on these values decides the same posts at serving time).
+  static float binary_probability(float logit, double temperature);
   // Many posts on the threads of the calling task arena (oneTBB): row i of out (output_count() values)
   // for texts[i]. Set the thread count with a tbb::task_arena around the call.
   void score_batch(const std::vector<std::string_view>& texts, float* out) const;

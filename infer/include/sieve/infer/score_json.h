@@ -12,8 +12,9 @@
 namespace sieve::infer {
 
 // Writes the keys "scores" and "decisions" into the open object of w, from one row of probabilities
-// (model.output_count() values, as Model::score writes them).
-void write_scores(JsonWriter& w, const Model& model, const float* probabilities);
+// (model.output_count() values, as Model::score writes them) of a post in language lang: a binary head
+// decides with that language's threshold when `sieve calibrate --organic` gave it one.
+void write_scores(JsonWriter& w, const Model& model, const float* probabilities, std::string_view lang);
 
 // Writes the keys "explain" (per head, the top_k spans that moved its logit most) and "normalized".
 // Costs one forward pass per span of the post.

@@ -1,0 +1,37 @@
+#pragma once
+// The rates a threshold promises on someone's traffic: how often it flags organic posts (its false-positive
+// rate) and how often it catches positives (recall), each with how sure the sample makes us, and the
+// threshold that keeps the false-positive rate at a chosen level.
+
+#include <cstddef>
+#include <vector>
+
+namespace sieve::metrics {
+
+// A proportion's 95 % interval (Wilson's score interval: sensible at 0 and at small samples, where the
+// normal approximation gives negative or zero-width intervals). NaN bounds when n is 0.
+struct Interval {
+  double low = 0;
+  double high = 0;
+};
+Interval wilson_interval(std::size_t successes, std::size_t n, double z = 1.959964);
+
+// A threshold set on organic posts (negatives): at most max_fpr of them score at or above it.
+struct FprThreshold {
+  double threshold = 1;
+  std::size_t posts = 0;    // organic posts it was set on
+  std::size_t flagged = 0;  // of them, at or above the threshold
+  double fpr = 0;           // flagged / posts
+  double fpr_upper = 0;     // the Wilson 95 % upper bound of the rate
+};
+
+// The lowest threshold in [0, 1] at which no more than max_fpr of the organic scores are at or above it
+// (ties enter together, so the rate can be below max_fpr). Scores are probabilities. With no posts the
+// threshold is 1 and the rates NaN.
+FprThreshold threshold_for_fpr(std::vector<double> organic_scores, double max_fpr);
+
+// Precision of a decision that has this recall and false-positive rate on traffic where a share
+// `prevalence` of the posts are positive: recall·P / (recall·P + fpr·(1 − P)); NaN when nothing is flagged.
+double precision_at_prevalence(double recall, double fpr, double prevalence);
+
+}  // namespace sieve::metrics

@@ -1,0 +1,48 @@
+#include "sieve/infer/rates.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace sieve::metrics {
+
+Interval wilson_interval(std::size_t successes, std::size_t n, double z) {
+  if (n == 0) return {std::nan(""), std::nan("")};
+  const double p = static_cast<double>(successes) / static_cast<double>(n);
+  const double z2n = z * z / static_cast<double>(n);
+  const double centre = (p + z2n / 2) / (1 + z2n);
+  const double half = z * std::sqrt(p * (1 - p) / static_cast<double>(n) + z2n / (4 * static_cast<double>(n))) /
+                      (1 + z2n);
+  // At 0 and at n the bound is exactly 0 (or 1); the formula would leave rounding dust there.
+  return {successes == 0 ? 0.0 : std::max(0.0, centre - half), successes == n ? 1.0 : std::min(1.0, centre + half)};
+}
+
+FprThreshold threshold_for_fpr(std::vector<double> organic_scores, double max_fpr) {
+  FprThreshold t;
+  t.posts = organic_scores.size();
+  if (t.posts == 0) {
+    t.fpr = t.fpr_upper = std::nan("");
+    return t;
+  }
+  std::sort(organic_scores.begin(), organic_scores.end(), std::greater<>());
+  const auto allowed = static_cast<std::size_t>(std::floor(max_fpr * static_cast<double>(t.posts) + 1e-9));
+  if (allowed >= t.posts) {
+    t.threshold = 0;
+  } else {
+    // Just above the highest score that must stay below the threshold: everything tied with it stays below.
+    t.threshold = std::min(1.0, std::nextafter(organic_scores[allowed], std::numeric_limits<double>::infinity()));
+  }
+  t.flagged = static_cast<std::size_t>(
+      std::count_if(organic_scores.begin(), organic_scores.end(), [&](double s) { return s >= t.threshold; }));
+  t.fpr = static_cast<double>(t.flagged) / static_cast<double>(t.posts);
+  t.fpr_upper = wilson_interval(t.flagged, t.posts).high;
+  return t;
+}
+
+double precision_at_prevalence(double recall, double fpr, double prevalence) {
+  const double flagged = recall * prevalence + fpr * (1 - prevalence);
+  return flagged > 0 ? recall * prevalence / flagged : std::nan("");
+}
+
+}  // namespace sieve::metrics
