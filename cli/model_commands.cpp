@@ -33,6 +33,7 @@ struct CalibrateOptions {
   std::string organic;  // organic traffic: thresholds at max_fpr ("" for none)
   double max_fpr = 0.01;
   bool per_language = false;
+  bool balance_sources = false;  // each source of the organic posts counts the same in the rate
   std::size_t min_posts = 1000;  // organic posts a language needs for a threshold of its own
   ReaderOptions reader;
   ScoringOptions scoring;
@@ -115,7 +116,8 @@ void fit_temperatures(const infer::Model& model, datasets::RecordReader& reader,
 // for it) are flagged: overall, and per language with min_posts of them when per_language.
 void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& reader,
                             const CalibrateOptions& options, std::vector<infer::HeadInfo>& heads) {
-  std::vector<std::map<std::string, std::vector<double>>> organic(heads.size());  // head → lang → scores
+  // head → lang → (score, source) of each organic post
+  std::vector<std::map<std::string, std::vector<std::pair<double, std::string>>>> organic(heads.size());
   ScoringOptions scoring = options.scoring;
   scoring.keep_logits = true;
   score_records(model, reader, scoring, nullptr, [&](ScoredChunk& chunk) {
@@ -123,7 +125,8 @@ void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& r
       for (std::size_t h = 0; h < heads.size(); ++h) {
         if (!heads[h].binary || chunk.records[i].labels[h] == 1) continue;
         const float logit = chunk.logits[i * model.output_count() + model.output_offset(h)];
-        organic[h][chunk.records[i].lang].push_back(infer::Model::binary_probability(logit, heads[h].temperature));
+        organic[h][chunk.records[i].lang].emplace_back(infer::Model::binary_probability(logit, heads[h].temperature),
+                                                      chunk.records[i].source);
       }
     }
   });
@@ -134,21 +137,34 @@ void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& r
                 static_cast<unsigned long long>(r.posts), r.threshold, static_cast<unsigned long long>(r.flagged),
                 r.fpr, r.fpr_upper);
   };
-  const auto rate_of = [&](std::vector<double> scores) {
-    const metrics::FprThreshold t = metrics::threshold_for_fpr(std::move(scores), options.max_fpr);
+  const auto rate_of = [&](const std::vector<std::pair<double, std::string>>& posts) {
+    std::vector<double> scores;
+    std::map<std::string, double> per_source;
+    for (const auto& [score, source] : posts) {
+      scores.push_back(score);
+      ++per_source[source];
+    }
+    metrics::FprThreshold t;
+    if (options.balance_sources) {
+      std::vector<double> weights;
+      for (const auto& post : posts) weights.push_back(1.0 / per_source[post.second]);
+      t = metrics::threshold_for_weighted_fpr(scores, weights, options.max_fpr);
+    } else {
+      t = metrics::threshold_for_fpr(std::move(scores), options.max_fpr);
+    }
     return infer::OrganicRate{t.threshold, t.posts, t.flagged, t.fpr, t.fpr_upper};
   };
   for (std::size_t h = 0; h < heads.size(); ++h) {
     if (!heads[h].binary) continue;
-    std::vector<double> all;
-    for (const auto& [lang, scores] : organic[h]) all.insert(all.end(), scores.begin(), scores.end());
+    std::vector<std::pair<double, std::string>> all;
+    for (const auto& [lang, posts] : organic[h]) all.insert(all.end(), posts.begin(), posts.end());
     if (all.empty()) {
       std::printf("%-14s %-6s %8d: no organic post, threshold left at %.4f\n", heads[h].name.c_str(), "all", 0,
                   heads[h].threshold);
       continue;
     }
     heads[h].organic_max_fpr = options.max_fpr;
-    heads[h].organic = rate_of(std::move(all));
+    heads[h].organic = rate_of(all);
     heads[h].threshold = heads[h].organic.threshold;
     heads[h].language_thresholds.clear();
     print(heads[h].name, "all", heads[h].organic);
@@ -222,6 +238,9 @@ std::vector<Command> add_model_commands(CLI::App& app) {
                         "the false-positive rate the thresholds may give on the organic posts (default 0.01)");
   calibrate->add_flag("--per-language", calibrate_options->per_language,
                       "a threshold per language that has --min-posts organic posts (the others use the overall one)");
+  calibrate->add_flag("--balance-sources", calibrate_options->balance_sources,
+                      "count every source of the organic posts the same (the mean of their rates), so the "
+                      "threshold holds whatever the mix of the traffic");
   calibrate->add_option("--min-posts", calibrate_options->min_posts,
                         "organic posts a language needs for a threshold of its own (default 1000)")
       ->check(CLI::PositiveNumber);

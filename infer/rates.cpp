@@ -40,6 +40,44 @@ FprThreshold threshold_for_fpr(std::vector<double> organic_scores, double max_fp
   return t;
 }
 
+FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_scores, const std::vector<double>& weights,
+                                        double max_fpr) {
+  FprThreshold t;
+  t.posts = organic_scores.size();
+  if (t.posts == 0) {
+    t.fpr = t.fpr_upper = std::nan("");
+    return t;
+  }
+  std::vector<std::size_t> order(t.posts);
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return organic_scores[a] > organic_scores[b]; });
+  double total = 0, squares = 0;
+  for (const double w : weights) {
+    total += w;
+    squares += w * w;
+  }
+  // Walk down the scores a tie at a time; stop before the tie that would pass the rate.
+  double flagged_weight = 0;
+  std::size_t k = 0;
+  t.threshold = std::min(1.0, std::nextafter(organic_scores[order[0]], std::numeric_limits<double>::infinity()));
+  while (k < order.size()) {
+    std::size_t end = k;
+    double tie_weight = 0;
+    while (end < order.size() && organic_scores[order[end]] == organic_scores[order[k]]) tie_weight += weights[order[end++]];
+    if ((flagged_weight + tie_weight) / total > max_fpr + 1e-12) break;
+    flagged_weight += tie_weight;
+    t.threshold = organic_scores[order[k]];
+    k = end;
+  }
+  if (k == order.size()) t.threshold = 0;
+  t.flagged = k;
+  t.fpr = flagged_weight / total;
+  const double effective = total * total / squares;
+  t.fpr_upper = wilson_interval(static_cast<std::size_t>(std::lround(t.fpr * effective)),
+                                static_cast<std::size_t>(std::lround(effective))).high;
+  return t;
+}
+
 double precision_at_prevalence(double recall, double fpr, double prevalence) {
   const double flagged = recall * prevalence + fpr * (1 - prevalence);
   return flagged > 0 ? recall * prevalence / flagged : std::nan("");

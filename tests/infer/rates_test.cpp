@@ -46,6 +46,29 @@ TEST(ThresholdForFpr, TiedScoresStayTogetherBelowTheThreshold) {
   EXPECT_TRUE(std::isnan(threshold_for_fpr({}, 0.01).fpr));
 }
 
+TEST(ThresholdForWeightedFpr, EverySourceCountsTheSameWhateverItsSize) {
+  // A large source of 90 low scores and a small one of 10 high scores. Unweighted, 10 % lets the whole
+  // small source be flagged; weighted by 1 / source size, that would be a rate of 50 %.
+  std::vector<double> scores, weights;
+  for (int i = 0; i < 90; ++i) {
+    scores.push_back(0.1 + i / 1000.0);
+    weights.push_back(1.0 / 90);
+  }
+  for (int i = 0; i < 10; ++i) {
+    scores.push_back(0.9 + i / 100.0);
+    weights.push_back(1.0 / 10);
+  }
+  EXPECT_EQ(threshold_for_fpr(scores, 0.1).flagged, 10u);
+  const FprThreshold t = threshold_for_weighted_fpr(scores, weights, 0.1);
+  EXPECT_EQ(t.flagged, 2u);  // 2 of the small source: (2 / 10) / 2 sources = 10 %
+  EXPECT_DOUBLE_EQ(t.threshold, 0.98);
+  EXPECT_NEAR(t.fpr, 0.1, 1e-12);
+  EXPECT_EQ(t.posts, 100u);
+  // With equal weights it is the unweighted rule: the same posts flagged.
+  const std::vector<double> equal(scores.size(), 1.0);
+  EXPECT_EQ(threshold_for_weighted_fpr(scores, equal, 0.1).flagged, threshold_for_fpr(scores, 0.1).flagged);
+}
+
 TEST(PrecisionAtPrevalence, FallsWithTheBaseRate) {
   // Recall 0.8 at 1 % FPR: half the posts positive gives 0.988 precision; one in a thousand, 0.074.
   EXPECT_NEAR(precision_at_prevalence(0.8, 0.01, 0.5), 0.9877, 1e-4);
