@@ -145,7 +145,9 @@ def main(results_path, doc, repo):
         f"tokenizer of {s['vocab']:,} pieces; fastText {' '.join(['-wordNgrams 2 -minn 2 -maxn 4 -epoch 5'])}",
         f"- wall time: {r['seconds'] / 60:.1f} minutes"
         + ("" if r["setup_seconds"] is None else f" (setup of the tokenizer and shards: {r['setup_seconds'] / 60:.1f})")
-        + ("" if r["setup_seconds"] is not None else " (tokenizer and shards reused from an earlier run)"),
+        + ("" if r["setup_seconds"] is not None else
+           " (tokenizer, shards" + (", reference and base models" if r.get("reused_models") else "")
+           + " reused from an earlier run of the same settings)"),
         "",
     ]
     if r["mode"] != "full":

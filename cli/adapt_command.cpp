@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "adapt_command.h"
 #include "command.h"
@@ -28,6 +29,8 @@
 #include "sieve/datasets/record_reader.h"
 #include "sieve/datasets/replay_sample.h"
 #include "sieve/infer/before_after.h"
+#include "sieve/infer/metrics.h"
+#include "sieve/infer/network.h"
 #include "trainer_process.h"
 
 namespace sieve::cli {
@@ -146,13 +149,88 @@ infer::BeforeAfterReport compare(const std::vector<datasets::Record>& held_back,
   return report;
 }
 
+// Posts of a class a head needs on the check posts for its ROC-AUC to count.
+constexpr std::size_t kCheckMinPerClass = 20;
+// Replayed posts kept out of training to see what an adaptation forgot, and the largest drop of another
+// head's ROC-AUC on them that a run may cause and still be kept.
+constexpr std::size_t kCheckPosts = 2000;
+constexpr double kMaxForgetting = 0.01;
+
+// ROC-AUC on the check posts of every schema head the adaptation does not train (with kCheckMinPerClass
+// posts of each class), under model: head name → ROC-AUC.
+std::map<std::string, double> check_roc_aucs(const infer::Model& model, const datasets::LabelSchema& schema,
+                                             const std::vector<std::size_t>& adapted,
+                                             const datasets::ReplayCheckPosts& check) {
+  std::vector<float> logits(check.size() * model.output_count());
+  infer::NetworkWorkspace workspace;
+  for (std::size_t i = 0; i < check.size(); ++i) {
+    const infer::PostIds post{check.ids.data() + check.offsets[i], check.offsets[i + 1] - check.offsets[i],
+                              check.subword_counts[i], check.dense_width ? check.dense.data() + i * check.dense_width : nullptr,
+                              check.dense_width};
+    model.network().forward(post, workspace, logits.data() + i * model.output_count());
+  }
+  std::map<std::string, double> aucs;
+  for (std::size_t h = 0; h < schema.heads.size(); ++h) {
+    if (std::find(adapted.begin(), adapted.end(), h) != adapted.end() || !schema.heads[h].binary()) continue;
+    for (std::size_t k = 0; k < model.heads().size(); ++k) {
+      if (model.heads()[k].name != schema.heads[h].name) continue;
+      std::vector<metrics::Scored> scored;
+      std::size_t positives = 0;
+      for (std::size_t i = 0; i < check.size(); ++i) {
+        const std::int8_t label = check.labels[i * schema.heads.size() + h];
+        if (label < 0) continue;
+        positives += label == 1;
+        scored.push_back({logits[i * model.output_count() + model.output_offset(k)], label == 1});
+      }
+      if (positives >= kCheckMinPerClass && scored.size() - positives >= kCheckMinPerClass) {
+        aucs[schema.heads[h].name] = metrics::roc_auc(scored);
+      }
+    }
+  }
+  return aucs;
+}
+
+// The largest drop of a head's check ROC-AUC from the base model's (0 when nothing dropped); head names it.
+double largest_drop(const std::map<std::string, double>& base, const std::map<std::string, double>& after,
+                    std::string& head) {
+  double worst = 0;
+  for (const auto& [name, auc] : base) {
+    const auto it = after.find(name);
+    if (it != after.end() && auc - it->second > worst) {
+      worst = auc - it->second;
+      head = name;
+    }
+  }
+  return worst;
+}
+
 // One training run of the grid, as it ended.
 struct RunResult {
   datasets::AdaptationRun run;
   std::string dir;
   double held_back_roc_auc = std::nan("");
+  double forgetting = 0;        // the largest drop of another head's ROC-AUC on the check posts
+  std::string forgetting_head;  // whose
   double seconds = 0;
 };
+
+// The run to keep: the best held-back ROC-AUC among the runs that forgot at most kMaxForgetting, or, when
+// every run forgot more, the one that forgot least.
+std::size_t choose_run(const std::vector<RunResult>& runs) {
+  std::size_t chosen = runs.size();
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    if (runs[k].forgetting > kMaxForgetting) continue;
+    const bool better = chosen == runs.size() || runs[k].held_back_roc_auc > runs[chosen].held_back_roc_auc ||
+                        (std::isnan(runs[chosen].held_back_roc_auc) && !std::isnan(runs[k].held_back_roc_auc));
+    if (better) chosen = k;
+  }
+  if (chosen < runs.size()) return chosen;
+  chosen = 0;
+  for (std::size_t k = 1; k < runs.size(); ++k) {
+    if (runs[k].forgetting < runs[chosen].forgetting) chosen = k;
+  }
+  return chosen;
+}
 
 std::string format_auc(double x) {
   char buffer[16];
@@ -183,9 +261,11 @@ std::string report_json(const AdaptOptions& options, const datasets::HeldBackSpl
     } else {
       w.value(r.held_back_roc_auc);
     }
+    w.key("forgetting").value(r.forgetting).key("forgetting_head").value(r.forgetting_head);
     w.key("seconds").value(r.seconds).end_object();
   }
   w.end_array();
+  w.key("max_forgetting").value(kMaxForgetting);
   w.key("chosen").value(static_cast<std::uint64_t>(chosen));
   w.key("held_back").raw(comparison.to_json());
   w.key("seconds").value(seconds);
@@ -227,21 +307,26 @@ int run_adapt(const AdaptOptions& options) {
                            prepare);
   const std::string toml = base_config_toml(*base);
   if (!toml.empty()) std::ofstream(work + "/base.toml") << toml;
-  std::size_t replayed = 0;
+  datasets::ReplaySample replay;
   if (!options.replay.empty()) {
     const std::size_t want = options.replay_posts > 0 ? options.replay_posts : split.train.size();
-    replayed = datasets::add_replay_sample(options.replay, want, options.seed, base_excluded_sources(work, toml),
-                                           base->featurizer(), corpus, work + "/shards-train", train_summary);
-    std::cerr << "sieve: adapt: replaying " << replayed << " posts of " << options.replay << "\n";
+    replay = datasets::add_replay_sample(options.replay, want, kCheckPosts, options.seed,
+                                         base_excluded_sources(work, toml), base->featurizer(), corpus,
+                                         work + "/shards-train", train_summary);
+    std::cerr << "sieve: adapt: replaying " << replay.replayed << " posts of " << options.replay << "; "
+              << replay.check.size() << " more check what the other heads forget\n";
   }
+  const std::size_t replayed = replay.replayed;
+  const std::map<std::string, double> base_check = check_roc_aucs(*base, config.schema, heads, replay.check);
   const datasets::AdaptationSchedule schedule = datasets::choose_schedule(split.train.size(), replayed);
   std::cerr << "sieve: adapt: " << schedule.describe() << "\n";
 
   const auto before = head_probabilities(*base, config.schema, split.held_back, options.threads);
   std::vector<RunResult> runs;
-  std::size_t chosen = 0;
   for (std::size_t k = 0; k < schedule.grid.size(); ++k) {
-    RunResult result{schedule.grid[k], work + "/run-" + std::to_string(k + 1)};
+    RunResult result;
+    result.run = schedule.grid[k];
+    result.dir = work + "/run-" + std::to_string(k + 1);
     const auto run_start = std::chrono::steady_clock::now();
     std::vector<std::string> args = {"--train", work + "/shards-train", "--dev", work + "/shards-held-back",
                                      "-o", result.dir, "--init", options.base};
@@ -260,15 +345,23 @@ int run_adapt(const AdaptOptions& options) {
         compare(split.held_back, config.schema, heads, before,
                 head_probabilities(*adapted, config.schema, split.held_back, options.threads))
             .mean_roc_auc_after();
+    result.forgetting =
+        largest_drop(base_check, check_roc_aucs(*adapted, config.schema, heads, replay.check), result.forgetting_head);
     result.seconds = seconds_since(run_start);
     std::cerr << "sieve: adapt: run " << k + 1 << "/" << schedule.grid.size() << " (learning rates "
               << result.run.lr << "/" << result.run.embedding_lr << "): held-back ROC-AUC "
-              << format_auc(result.held_back_roc_auc) << " in " << static_cast<int>(result.seconds) << " s\n";
-    const double best = runs.empty() ? std::nan("") : runs[chosen].held_back_roc_auc;
-    if (runs.empty() || result.held_back_roc_auc > best || (std::isnan(best) && !std::isnan(result.held_back_roc_auc))) {
-      chosen = k;
+              << format_auc(result.held_back_roc_auc);
+    if (!base_check.empty()) {
+      std::cerr << ", other heads' check ROC-AUC down by at most " << format_auc(result.forgetting)
+                << (result.forgetting_head.empty() ? "" : " (" + result.forgetting_head + ")");
     }
+    std::cerr << " in " << static_cast<int>(result.seconds) << " s\n";
     runs.push_back(result);
+  }
+  const std::size_t chosen = choose_run(runs);
+  if (runs[chosen].forgetting > kMaxForgetting) {
+    std::cerr << "sieve: adapt: warning: every run lowered another head's ROC-AUC by more than " << kMaxForgetting
+              << "; kept the one that forgot least (replay more posts with --replay-posts)\n";
   }
   fs::copy_file(runs[chosen].dir + "/model.sieve", options.out, fs::copy_options::overwrite_existing);
   auto adapted = infer::Model::load(options.out);

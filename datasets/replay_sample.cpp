@@ -62,12 +62,26 @@ Record replayed_record(const ShardReader& shard, std::size_t i, const std::vecto
   return record;
 }
 
+ReplayCheckPosts check_posts(const std::vector<ShardReader>& shards, const std::vector<std::vector<int>>& head_maps,
+                             const std::vector<std::pair<std::uint32_t, std::uint32_t>>& drawn) {
+  ReplayCheckPosts check;
+  check.dense_width = shards.empty() ? 0 : shards.front().info().dense_width;
+  for (const auto& [s, i] : drawn) {
+    check.ids.insert(check.ids.end(), shards[s].ids(i), shards[s].ids(i) + shards[s].id_count(i));
+    check.offsets.push_back(check.ids.size());
+    check.subword_counts.push_back(shards[s].subword_count(i));
+    if (check.dense_width > 0) check.dense.insert(check.dense.end(), shards[s].dense(i), shards[s].dense(i) + check.dense_width);
+    for (const int h : head_maps[s]) check.labels.push_back(h >= 0 ? shards[s].label(i, static_cast<std::size_t>(h)) : kMissingLabel);
+  }
+  return check;
+}
+
 }  // namespace
 
-std::size_t add_replay_sample(const std::string& replay_dir, std::size_t count, std::uint64_t seed,
-                              const std::vector<std::string>& exclude_sources,
-                              const tokenizer::Featurizer& featurizer, const ReaderConfig& config,
-                              const std::string& out_dir, PrepareSummary& summary) {
+ReplaySample add_replay_sample(const std::string& replay_dir, std::size_t count, std::size_t check_count,
+                               std::uint64_t seed, const std::vector<std::string>& exclude_sources,
+                               const tokenizer::Featurizer& featurizer, const ReaderConfig& config,
+                               const std::string& out_dir, PrepareSummary& summary) {
   std::vector<ShardReader> shards;
   for (const std::string& path : replay_shard_paths(replay_dir, featurizer)) {
     shards.emplace_back(path);
@@ -92,7 +106,8 @@ std::size_t add_replay_sample(const std::string& replay_dir, std::size_t count, 
   // A partial Fisher-Yates shuffle: the first `count` places are a uniform sample.
   std::mt19937_64 rng(seed);
   count = std::min(count, all.size());
-  for (std::size_t k = 0; k < count; ++k) std::swap(all[k], all[k + rng() % (all.size() - k)]);
+  check_count = std::min(check_count, all.size() - count);
+  for (std::size_t k = 0; k < count + check_count; ++k) std::swap(all[k], all[k + rng() % (all.size() - k)]);
 
   ShardWriter writer(config.schema, featurizer.table_size(), static_cast<std::uint32_t>(featurizer.settings().dense_width()));
   std::vector<std::vector<int>> head_maps;  // per shard: schema head → its head index, -1 when absent
@@ -107,13 +122,17 @@ std::size_t add_replay_sample(const std::string& replay_dir, std::size_t count, 
     count_language(record, config.schema, summary);
     summary.feature_ids += shards[s].id_count(i);
   }
-  if (count == 0) return 0;
+  ReplaySample sample;
+  sample.replayed = count;
+  sample.check = check_posts(shards, head_maps, {all.begin() + static_cast<std::ptrdiff_t>(count),
+                                                  all.begin() + static_cast<std::ptrdiff_t>(count + check_count)});
+  if (count == 0) return sample;
   ShardSummary shard{"replay-00000.bin", writer.records(), writer.ids(), 0};
   shard.crc32 = writer.write(out_dir + "/" + shard.file);
   summary.shards.push_back(shard);
   summary.records += count;
   write_manifest(summary, config, featurizer, out_dir);
-  return count;
+  return sample;
 }
 
 }  // namespace sieve::datasets

@@ -201,8 +201,17 @@ TEST_F(PrepareTest, ReplayAddsASampleOfTheBaseShardsThatTheManifestLists) {
   const std::string base = (dir_ / "base").string();
   prepare(f, base);
   AdaptationFolder a = adaptation_folder(f, input_, (dir_ / "adapt").string());
-  EXPECT_EQ(add_replay_sample(base, 40, 1, {}, f, a.config, a.dir, a.summary), 40u);
+  const ReplaySample sample = add_replay_sample(base, 40, 30, 1, {}, f, a.config, a.dir, a.summary);
+  EXPECT_EQ(sample.replayed, 40u);
   EXPECT_EQ(a.summary.records, 290u);
+  // 30 more of the same draw are kept out of training for the forgetting check, labels in the new schema.
+  ASSERT_EQ(sample.check.size(), 30u);
+  EXPECT_EQ(sample.check.offsets.size(), 31u);
+  EXPECT_EQ(sample.check.labels.size(), 30u * 5);
+  for (std::size_t i = 0; i < 30; ++i) {
+    EXPECT_NE(sample.check.labels[i * 5 + 0], kMissingLabel);
+    EXPECT_EQ(sample.check.labels[i * 5 + 4], kMissingLabel);
+  }
 
   const ShardReader replay(a.dir + "/replay-00000.bin");
   ASSERT_EQ(replay.size(), 40u);
@@ -227,7 +236,9 @@ TEST_F(PrepareTest, ReplayNeverDrawsTheSourcesTheBaseModelWasTrainedWithout) {
   prepare(f, base);
   AdaptationFolder a = adaptation_folder(f, input_, (dir_ / "adapt").string());
   // Rows without a source column take the file's name (without extension) as their source.
-  EXPECT_EQ(add_replay_sample(base, 40, 1, {"posts"}, f, a.config, a.dir, a.summary), 0u);
+  const ReplaySample sample = add_replay_sample(base, 40, 30, 1, {"posts"}, f, a.config, a.dir, a.summary);
+  EXPECT_EQ(sample.replayed, 0u);
+  EXPECT_EQ(sample.check.size(), 0u);
   EXPECT_FALSE(std::filesystem::exists(a.dir + "/replay-00000.bin"));
 }
 
@@ -241,7 +252,7 @@ TEST_F(PrepareTest, ReplayRefusesShardsOfAnotherTokenizer) {
   const tokenizer::Featurizer other(tokenizer::Normalizer(), tokenizer::SubwordModel::from_bytes(f.subwords().bytes()),
                                     settings, nullptr);
   AdaptationFolder a = adaptation_folder(other, input_, (dir_ / "adapt").string());
-  EXPECT_EQ(testing::error_text([&] { add_replay_sample(base, 40, 1, {}, other, a.config, a.dir, a.summary); }),
+  EXPECT_EQ(testing::error_text([&] { add_replay_sample(base, 40, 30, 1, {}, other, a.config, a.dir, a.summary); }),
             "format: " + base +
                 "/manifest.json: prepared with another tokenizer than the base model: replay needs the base "
                 "model's own training shards");
