@@ -155,11 +155,14 @@ constexpr std::size_t kCheckMinPerClass = 20;
 // head's ROC-AUC on them that a run may cause and still be kept.
 constexpr std::size_t kCheckPosts = 2000;
 constexpr double kMaxForgetting = 0.01;
+// Replayed posts per labelled post, unless --replay-posts says otherwise: three in four posts of a batch
+// are the base data's.
+constexpr std::size_t kReplayPerPost = 3;
 
-// ROC-AUC on the check posts of every schema head the adaptation does not train (with kCheckMinPerClass
-// posts of each class), under model: head name → ROC-AUC.
+// ROC-AUC on the check posts of every schema head (with kCheckMinPerClass posts of each class), under
+// model: head name → ROC-AUC. The check posts come from the base model's sources, so an adapted head is
+// checked too: it must not forget the sources it knew while it learns the campaign.
 std::map<std::string, double> check_roc_aucs(const infer::Model& model, const datasets::LabelSchema& schema,
-                                             const std::vector<std::size_t>& adapted,
                                              const datasets::ReplayCheckPosts& check) {
   std::vector<float> logits(check.size() * model.output_count());
   infer::NetworkWorkspace workspace;
@@ -171,7 +174,7 @@ std::map<std::string, double> check_roc_aucs(const infer::Model& model, const da
   }
   std::map<std::string, double> aucs;
   for (std::size_t h = 0; h < schema.heads.size(); ++h) {
-    if (std::find(adapted.begin(), adapted.end(), h) != adapted.end() || !schema.heads[h].binary()) continue;
+    if (!schema.heads[h].binary()) continue;
     for (std::size_t k = 0; k < model.heads().size(); ++k) {
       if (model.heads()[k].name != schema.heads[h].name) continue;
       std::vector<metrics::Scored> scored;
@@ -309,7 +312,7 @@ int run_adapt(const AdaptOptions& options) {
   if (!toml.empty()) std::ofstream(work + "/base.toml") << toml;
   datasets::ReplaySample replay;
   if (!options.replay.empty()) {
-    const std::size_t want = options.replay_posts > 0 ? options.replay_posts : split.train.size();
+    const std::size_t want = options.replay_posts > 0 ? options.replay_posts : kReplayPerPost * split.train.size();
     replay = datasets::add_replay_sample(options.replay, want, kCheckPosts, options.seed,
                                          base_excluded_sources(work, toml), base->featurizer(), corpus,
                                          work + "/shards-train", train_summary);
@@ -317,7 +320,7 @@ int run_adapt(const AdaptOptions& options) {
               << replay.check.size() << " more check what the other heads forget\n";
   }
   const std::size_t replayed = replay.replayed;
-  const std::map<std::string, double> base_check = check_roc_aucs(*base, config.schema, heads, replay.check);
+  const std::map<std::string, double> base_check = check_roc_aucs(*base, config.schema, replay.check);
   const datasets::AdaptationSchedule schedule = datasets::choose_schedule(split.train.size(), replayed);
   std::cerr << "sieve: adapt: " << schedule.describe() << "\n";
 
@@ -346,13 +349,13 @@ int run_adapt(const AdaptOptions& options) {
                 head_probabilities(*adapted, config.schema, split.held_back, options.threads))
             .mean_roc_auc_after();
     result.forgetting =
-        largest_drop(base_check, check_roc_aucs(*adapted, config.schema, heads, replay.check), result.forgetting_head);
+        largest_drop(base_check, check_roc_aucs(*adapted, config.schema, replay.check), result.forgetting_head);
     result.seconds = seconds_since(run_start);
     std::cerr << "sieve: adapt: run " << k + 1 << "/" << schedule.grid.size() << " (learning rates "
               << result.run.lr << "/" << result.run.embedding_lr << "): held-back ROC-AUC "
               << format_auc(result.held_back_roc_auc);
     if (!base_check.empty()) {
-      std::cerr << ", other heads' check ROC-AUC down by at most " << format_auc(result.forgetting)
+      std::cerr << ", check ROC-AUC on the base sources down by at most " << format_auc(result.forgetting)
                 << (result.forgetting_head.empty() ? "" : " (" + result.forgetting_head + ")");
     }
     std::cerr << " in " << static_cast<int>(result.seconds) << " s\n";
@@ -393,7 +396,7 @@ std::vector<Command> add_adapt_command(CLI::App& app) {
   command->add_option("--replay", options->replay,
                       "the base model's training shards: a sample of them is mixed into training so other heads "
                       "and languages are not forgotten");
-  command->add_option("--replay-posts", options->replay_posts, "posts replayed (default: as many as trained on)");
+  command->add_option("--replay-posts", options->replay_posts, "posts replayed (default: three per labelled post trained on)");
   command->add_option("--held-back", options->held_back_share, "share of the posts held back by group")
       ->check(CLI::Range(0.05, 0.5));
   command->add_option("--work", options->work, "folder of the training runs (default: <out>.work)");

@@ -76,7 +76,7 @@ TEST_F(AdaptCommand, LearnsANewHeadFromAFewHundredPostsWithoutForgettingTheOther
   const std::uint64_t train = report["posts"]["train"], held_back = report["posts"]["held_back"];
   EXPECT_EQ(train + held_back, 360u);
   EXPECT_NEAR(static_cast<double>(held_back), 72, 20);
-  EXPECT_EQ(std::uint64_t(report["posts"]["replayed"]), train);
+  EXPECT_EQ(std::uint64_t(report["posts"]["replayed"]), 3 * train);  // three replayed per labelled post
   const auto runs = report["runs"].get_array();
   ASSERT_EQ(runs.size(), 3u);
   const std::uint64_t chosen = report["chosen"];

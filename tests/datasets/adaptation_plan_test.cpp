@@ -97,11 +97,13 @@ TEST(ChooseSchedule, FewerPostsTrainMoreEpochsOfSmallerBatches) {
   }
 }
 
-TEST(ChooseSchedule, ReplayedPostsLengthenTheEpochNotTheNumberOfEpochs) {
+TEST(ChooseSchedule, ReplayedPostsWidenTheBatchSoTheRunKeepsItsSteps) {
   const AdaptationSchedule alone = choose_schedule(160, 0);
-  const AdaptationSchedule replayed = choose_schedule(160, 160);
+  const AdaptationSchedule replayed = choose_schedule(160, 480);
   EXPECT_EQ(replayed.epochs, alone.epochs);
-  EXPECT_EQ(replayed.steps_per_epoch, 2 * alone.steps_per_epoch);
+  EXPECT_EQ(replayed.batch_size, 4 * alone.batch_size);  // 20 new posts and 60 replayed in a batch
+  EXPECT_EQ(replayed.steps_per_epoch, alone.steps_per_epoch);
+  EXPECT_EQ(choose_schedule(800, 8000).batch_size, 256u);  // capped
 }
 
 TEST(ChooseSchedule, TrainerSettingsSayEveryChoice) {
@@ -109,7 +111,7 @@ TEST(ChooseSchedule, TrainerSettingsSayEveryChoice) {
   const std::vector<std::string> settings = s.trainer_settings(s.grid[1]);
   EXPECT_EQ(settings, (std::vector<std::string>{"train.batch_size=20", "train.epochs=19", "train.max_steps=0",
                                                 "train.eval_every=8", "train.warmup_steps=15",
-                                                "train.patience=4", "train.lr=0.03", "train.embedding_lr=5"}));
+                                                "train.patience=4", "train.lr=0.01", "train.embedding_lr=2"}));
   EXPECT_EQ(testing::error_text([] { choose_schedule(0, 10); }),
             "invalid input: labelled posts: none left to train on");
 }
