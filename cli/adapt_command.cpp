@@ -241,6 +241,55 @@ std::string format_auc(double x) {
   return std::isnan(x) ? "-" : buffer;
 }
 
+// What every run of the grid shares: the options, the work folder, the posts it is judged on.
+struct GridContext {
+  const AdaptOptions& options;
+  const std::string& work;
+  const std::string& toml;  // the base model's training settings ("" when it has none)
+  const datasets::LabelSchema& schema;
+  const std::vector<std::size_t>& heads;  // adapted
+  const std::vector<datasets::Record>& held_back;
+  const std::vector<std::vector<double>>& before;  // the base model's probabilities of the held-back posts
+  const datasets::ReplayCheckPosts& check;
+  const std::map<std::string, double>& base_check;  // the base model's ROC-AUCs on the check posts
+};
+
+// Run k of the grid: sieve-train from the base weights, then the adapted model scored on the held-back and
+// the check posts.
+RunResult train_run(const GridContext& g, const datasets::AdaptationSchedule& schedule, std::size_t k) {
+  RunResult result;
+  result.run = schedule.grid[k];
+  result.dir = g.work + "/run-" + std::to_string(k + 1);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> args = {"--train", g.work + "/shards-train", "--dev", g.work + "/shards-held-back",
+                                   "-o", result.dir, "--init", g.options.base};
+  if (!g.toml.empty()) args.insert(args.end(), {"-c", g.work + "/base.toml"});
+  std::vector<std::string> sets = schedule.trainer_settings(result.run);
+  sets.push_back("train.exclude_sources=[]");
+  sets.push_back("train.threads=" + std::to_string(g.options.threads));
+  sets.push_back("train.seed=" + std::to_string(g.options.seed));
+  for (const std::string& set : sets) args.insert(args.end(), {"--set", set});
+  const std::string log = result.dir + ".log";
+  if (const int code = run_trainer_logged(args, log); code != 0) {
+    throw Error(ErrorKind::kInvalidInput, log, "sieve-train failed (exit " + std::to_string(code) + "); its output is there");
+  }
+  auto adapted = infer::Model::load(result.dir + "/model.sieve");
+  result.held_back_roc_auc = compare(g.held_back, g.schema, g.heads, g.before,
+                                     head_probabilities(*adapted, g.schema, g.held_back, g.options.threads))
+                                 .mean_roc_auc_after();
+  result.forgetting = largest_drop(g.base_check, check_roc_aucs(*adapted, g.schema, g.check), result.forgetting_head);
+  result.seconds = seconds_since(start);
+  std::cerr << "sieve: adapt: run " << k + 1 << "/" << schedule.grid.size() << " (learning rates "
+            << result.run.lr << "/" << result.run.embedding_lr << "): held-back ROC-AUC "
+            << format_auc(result.held_back_roc_auc);
+  if (!g.base_check.empty()) {
+    std::cerr << ", check ROC-AUC on the base sources down by at most " << format_auc(result.forgetting)
+              << (result.forgetting_head.empty() ? "" : " (" + result.forgetting_head + ")");
+  }
+  std::cerr << " in " << static_cast<int>(result.seconds) << " s\n";
+  return result;
+}
+
 std::string report_json(const AdaptOptions& options, const datasets::HeldBackSplit& split, std::size_t replayed,
                         const datasets::AdaptationSchedule& schedule, const std::vector<RunResult>& runs,
                         std::size_t chosen, const infer::BeforeAfterReport& comparison, double seconds) {
@@ -325,41 +374,10 @@ int run_adapt(const AdaptOptions& options) {
   std::cerr << "sieve: adapt: " << schedule.describe() << "\n";
 
   const auto before = head_probabilities(*base, config.schema, split.held_back, options.threads);
+  const GridContext grid{options, work, toml, config.schema, heads, split.held_back, before, replay.check, base_check};
   std::vector<RunResult> runs;
   for (std::size_t k = 0; k < schedule.grid.size(); ++k) {
-    RunResult result;
-    result.run = schedule.grid[k];
-    result.dir = work + "/run-" + std::to_string(k + 1);
-    const auto run_start = std::chrono::steady_clock::now();
-    std::vector<std::string> args = {"--train", work + "/shards-train", "--dev", work + "/shards-held-back",
-                                     "-o", result.dir, "--init", options.base};
-    if (!toml.empty()) args.insert(args.end(), {"-c", work + "/base.toml"});
-    std::vector<std::string> sets = schedule.trainer_settings(result.run);
-    sets.push_back("train.exclude_sources=[]");
-    sets.push_back("train.threads=" + std::to_string(options.threads));
-    sets.push_back("train.seed=" + std::to_string(options.seed));
-    for (const std::string& set : sets) args.insert(args.end(), {"--set", set});
-    const std::string log = result.dir + ".log";
-    if (const int code = run_trainer_logged(args, log); code != 0) {
-      throw Error(ErrorKind::kInvalidInput, log, "sieve-train failed (exit " + std::to_string(code) + "); its output is there");
-    }
-    auto adapted = infer::Model::load(result.dir + "/model.sieve");
-    result.held_back_roc_auc =
-        compare(split.held_back, config.schema, heads, before,
-                head_probabilities(*adapted, config.schema, split.held_back, options.threads))
-            .mean_roc_auc_after();
-    result.forgetting =
-        largest_drop(base_check, check_roc_aucs(*adapted, config.schema, replay.check), result.forgetting_head);
-    result.seconds = seconds_since(run_start);
-    std::cerr << "sieve: adapt: run " << k + 1 << "/" << schedule.grid.size() << " (learning rates "
-              << result.run.lr << "/" << result.run.embedding_lr << "): held-back ROC-AUC "
-              << format_auc(result.held_back_roc_auc);
-    if (!base_check.empty()) {
-      std::cerr << ", check ROC-AUC on the base sources down by at most " << format_auc(result.forgetting)
-                << (result.forgetting_head.empty() ? "" : " (" + result.forgetting_head + ")");
-    }
-    std::cerr << " in " << static_cast<int>(result.seconds) << " s\n";
-    runs.push_back(result);
+    runs.push_back(train_run(grid, schedule, k));
   }
   const std::size_t chosen = choose_run(runs);
   if (runs[chosen].forgetting > kMaxForgetting) {
