@@ -86,6 +86,19 @@ Chart reliability_chart(const HeadReport& head) {
   return chart;
 }
 
+void false_positive_section(std::string& out, const HeadReport& head, const ReportOptions& options) {
+  const FalsePositiveTable table = false_positive_table(head, options);
+  out += "<h3>False positives</h3>\n";
+  if (!table.languages.empty()) out += "<p>" + html_escape(table.languages) + "</p>\n";
+  out += "<div class=\"wide\"><table>\n" + header_row(table.header);
+  for (const std::vector<std::string>& r : table.rows) {
+    std::vector<std::string> cells;
+    for (const std::string& c : r) cells.push_back(html_escape(c));
+    out += table_row(cells);
+  }
+  out += "</table></div>\n<p class=\"note\">" + html_escape(table.note) + "</p>\n";
+}
+
 // The within-source ROC-AUC and the paired accuracy: the numbers that telling the sources apart cannot earn.
 void signal_section(std::string& out, const HeadReport& head) {
   const WithinSourceReport& within = head.within_source;
@@ -147,6 +160,7 @@ void binary_section(std::string& out, const HeadReport& head, const ReportOption
          format_number(head.head.threshold, 4) + "; ECE over " + std::to_string(options.calibration_bins) +
          " equal-width bins; \xE2\x80\xA0 no threshold reaches precision " + target +
          " (the most precise one is shown); \xE2\x80\x93 undefined on the slice.</p>\n";
+  false_positive_section(out, head, options);
   signal_section(out, head);
   out += "<div class=\"charts\">\n" + render_svg(pr_chart(head)) + render_svg(reliability_chart(head)) +
          "</div>\n";

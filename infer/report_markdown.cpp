@@ -1,7 +1,5 @@
 // report.md: a header with the run, then a table per head.
 
-#include <cmath>
-
 #include "report_render.h"
 
 namespace sieve::infer::report {
@@ -84,48 +82,17 @@ void binary_table(std::string& out, const HeadReport& head, const ReportOptions&
   out += "\n";
 }
 
-std::string with_interval(double x, const metrics::Interval& i) {
-  if (std::isnan(x)) return format_number(x);
-  return format_number(x) + " [" + format_number(i.low) + ", " + format_number(i.high) + "]";
-}
-
-// What the decisions promise: the false-positive rate and recall at the model's threshold with their 95 %
-// intervals, and the thresholds that would flag a chosen share of the negatives, with the recall at each.
 void decision_table(std::string& out, const HeadReport& head, const ReportOptions& options) {
+  const FalsePositiveTable table = false_positive_table(head, options);
   out += "### " + cell(head.head.name) + ": false positives\n\n";
-  if (!head.head.language_thresholds.empty()) {
-    out += "Languages deciding with a threshold of their own (`sieve calibrate --organic`):";
-    for (const auto& [lang, threshold] : head.head.language_thresholds) {
-      out += " " + cell(lang) + " " + format_number(threshold, 4) + ";";
-    }
-    out += " the others with " + format_number(head.head.threshold, 4) + ".\n\n";
-  }
-  std::vector<std::string> names = {"slice", "negatives", "FPR [95% CI]", "recall [95% CI]"};
-  const bool prevalence = options.prevalence > 0;
-  if (prevalence) names.push_back("precision at " + format_number(options.prevalence, 4));
-  for (const double target : options.fpr_targets) names.push_back("thr / recall at FPR " + format_number(target, 3));
-  out += table_head(names);
-  for (const SliceReport& s : head.slices) {
-    if (s.kind != SliceKind::kAll && s.kind != SliceKind::kLanguage) continue;
-    const BinarySliceMetrics& m = s.binary;
-    std::vector<std::string> cells = {cell(s.name), std::to_string(s.n - m.positives),
-                                      with_interval(m.fpr, m.fpr_interval), with_interval(m.recall, m.recall_interval)};
-    if (prevalence) cells.push_back(format_number(m.precision_at_prevalence));
-    for (std::size_t k = 0; k < options.fpr_targets.size(); ++k) {
-      cells.push_back(k < m.fpr_points.size()
-                          ? format_number(m.fpr_points[k].threshold, 4) + " / " + format_number(m.fpr_points[k].recall)
-                          : format_number(std::nan("")));
-    }
+  if (!table.languages.empty()) out += cell(table.languages) + "\n\n";
+  out += table_head(table.header);
+  for (const std::vector<std::string>& r : table.rows) {
+    std::vector<std::string> cells;
+    for (const std::string& c : r) cells.push_back(cells.empty() ? cell(c) : c);  // only the slice is data
     out += row(cells);
   }
-  out += "\nFPR: the share of the slice's negatives (its organic posts) flagged at the model's threshold; "
-         "intervals are Wilson 95 %. The last columns: the threshold that flags at most that share of the "
-         "slice's negatives, and the recall it keeps.";
-  if (prevalence) {
-    out += " Precision at " + format_number(options.prevalence, 4) +
-           ": what the decisions' precision would be where that share of the posts is positive.";
-  }
-  out += "\n\n";
+  out += "\n" + table.note + "\n\n";
 }
 
 // The within-source ROC-AUC and the paired accuracy: the numbers that telling the sources apart cannot earn.

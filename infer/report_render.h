@@ -20,6 +20,17 @@ std::string render_json(const ReportSummary& summary, const std::vector<HeadRepo
 std::string render_markdown(const ReportSummary& summary, const std::vector<HeadReport>& heads);
 std::string render_html(const ReportSummary& summary, const std::vector<HeadReport>& heads);
 
+// The false-positive table of a binary head, shared by the Markdown and the HTML: per `all` and language
+// slice, its negatives, FPR and recall with their intervals, the precision at the base rate (when set) and
+// the threshold / recall at each target rate. Cells are plain text, escaped by the rendering.
+struct FalsePositiveTable {
+  std::string languages;  // the languages deciding with their own threshold, as a sentence ("" when none)
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::string note;
+};
+FalsePositiveTable false_positive_table(const HeadReport& head, const ReportOptions& options);
+
 // x with `decimals` digits after the point; "–" when x is NaN.
 std::string format_number(double x, int decimals = 3);
 // s with &, <, >, " and ' replaced by entities: for HTML text and attribute values.
