@@ -4,6 +4,7 @@
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 
@@ -65,7 +66,7 @@ int run_suggest(const AdaptOptions& options) {
     c.margin = heads.empty() ? 0 : INFINITY;
     for (std::size_t k : heads) {
       const double p = probabilities[i * model->output_count() + model->output_offset(k)];
-      c.margin = std::min(c.margin, std::abs(logit(p) - logit(model->heads()[k].threshold)));
+      c.margin = std::min(c.margin, std::abs(logit(p) - logit(model->heads()[k].threshold_for(records[i].lang))));
     }
     c.cluster = clusters.cluster_of[i];
     c.cluster_size = clusters.sizes[c.cluster];
