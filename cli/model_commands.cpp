@@ -1,6 +1,7 @@
 // sieve quantize / sieve calibrate: write a new model file from an existing one, with int8 weights or
 // with per-head temperatures fitted on held-out data.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -130,8 +131,6 @@ void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& r
       }
     }
   });
-  std::printf("%-14s %-6s %8s %10s %8s %8s %10s\n", "head", "lang", "organic", "threshold", "flagged", "FPR",
-              "FPR <=95%");
   const auto print = [](const std::string& head, const std::string& lang, const infer::OrganicRate& r) {
     std::printf("%-14s %-6s %8llu %10.4f %8llu %8.4f %10.4f\n", head.c_str(), lang.c_str(),
                 static_cast<unsigned long long>(r.posts), r.threshold, static_cast<unsigned long long>(r.flagged),
@@ -154,6 +153,12 @@ void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& r
     }
     return infer::OrganicRate{t.threshold, t.posts, t.flagged, t.fpr, t.fpr_upper};
   };
+  const bool any = std::any_of(organic.begin(), organic.end(), [](const auto& by_lang) { return !by_lang.empty(); });
+  if (!any) {
+    throw Error(ErrorKind::kInvalidInput, options.organic, "no organic post (a post counts for each head it is not labelled 1 for)");
+  }
+  std::printf("%-14s %-6s %8s %10s %8s %8s %10s\n", "head", "lang", "organic", "threshold", "flagged", "FPR",
+              "FPR <=95%");
   for (std::size_t h = 0; h < heads.size(); ++h) {
     if (!heads[h].binary) continue;
     std::vector<std::pair<double, std::string>> all;

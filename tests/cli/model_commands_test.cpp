@@ -192,16 +192,20 @@ TEST_F(ModelCommands, CalibrateStoresTemperaturesThatLowerTheDevLoss) {
 // The dev posts labelled coordinated = 0 (ordinary users' posts of every language), as JSON lines.
 std::string organic_dev_posts() {
   std::ifstream in(corpus_dir() + "/dev.jsonl");
+  simdjson::dom::parser parser;
   std::string out;
   for (std::string line; std::getline(in, line);) {
-    if (line.find(R"("coordinated":0)") != std::string::npos) out += line + "\n";
+    std::int64_t coordinated = -1;
+    if (!parser.parse(line)["coordinated"].get(coordinated) && coordinated == 0) out += line + "\n";
   }
   return out;
 }
 
 TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithPerLanguage) {
   const std::string organic = dir_ + "/organic.jsonl";
-  std::ofstream(organic) << organic_dev_posts();
+  const std::string posts = organic_dev_posts();
+  ASSERT_GT(lines_of(posts).size(), 1000u);
+  std::ofstream(organic) << posts;
   const std::string calibrated = dir_ + "/model.organic.sieve";
   const RunResult r = run_sieve("calibrate " + model_ + " --organic " + organic +
                                 " --max-fpr 0.02 --per-language --min-posts 500 -o " + calibrated);
@@ -219,6 +223,7 @@ TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithP
     yes += bool(row["decisions"]["coordinated"]);
     ++all;
   }
+  ASSERT_GE(flagged.size(), 2u) << scored.out.substr(0, 500);
   for (const auto& [lang, counts] : flagged) {
     if (counts.second < 500) continue;
     EXPECT_LE(counts.first, 0.02 * counts.second) << lang;
@@ -240,6 +245,13 @@ TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithP
 
   EXPECT_EQ(run_sieve("calibrate " + model_ + " -o " + dir_ + "/x.sieve").err,
             "sieve: calibrate: give labelled posts (temperatures), --organic posts (thresholds) or both\n");
+  const std::string positives = dir_ + "/positives.jsonl";
+  std::ofstream(positives) << R"({"id":"p","text":"a campaign post","lang":"en","coordinated":1,"machine":1,)"
+                              R"("nonnative":1,"abusive":1})"
+                           << "\n";
+  const RunResult none = run_sieve("calibrate " + model_ + " --organic " + positives + " -o " + dir_ + "/x.sieve");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_EQ(none.err, "sieve: " + positives + ": no organic post (a post counts for each head it is not labelled 1 for)\n");
 }
 
 TEST_F(ModelCommands, ATruncatedModelIsAClearErrorNotACrash) {
