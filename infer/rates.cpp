@@ -18,6 +18,21 @@ Interval wilson_interval(std::size_t successes, std::size_t n, double z) {
   return {successes == 0 ? 0.0 : std::max(0.0, centre - half), successes == n ? 1.0 : std::min(1.0, centre + half)};
 }
 
+namespace {
+
+// Probabilities are floats when the runtime decides. A threshold halfway between two neighbouring floats
+// decides every float score the same way however it is printed and read back (9 digits, in model.sieve).
+double just_above(double score) {
+  const auto f = static_cast<float>(score);
+  return std::min(1.0, (static_cast<double>(f) + std::nextafter(f, std::numeric_limits<float>::infinity())) / 2);
+}
+double just_below(double score) {
+  const auto f = static_cast<float>(score);
+  return std::max(0.0, (static_cast<double>(f) + std::nextafter(f, -std::numeric_limits<float>::infinity())) / 2);
+}
+
+}  // namespace
+
 FprThreshold threshold_for_fpr(std::vector<double> organic_scores, double max_fpr) {
   FprThreshold t;
   t.posts = organic_scores.size();
@@ -27,12 +42,8 @@ FprThreshold threshold_for_fpr(std::vector<double> organic_scores, double max_fp
   }
   std::sort(organic_scores.begin(), organic_scores.end(), std::greater<>());
   const auto allowed = static_cast<std::size_t>(std::floor(max_fpr * static_cast<double>(t.posts) + 1e-9));
-  if (allowed >= t.posts) {
-    t.threshold = 0;
-  } else {
-    // Just above the highest score that must stay below the threshold: everything tied with it stays below.
-    t.threshold = std::min(1.0, std::nextafter(organic_scores[allowed], std::numeric_limits<double>::infinity()));
-  }
+  // Just above the highest score that must stay below the threshold: everything tied with it stays below.
+  t.threshold = allowed >= t.posts ? 0 : just_above(organic_scores[allowed]);
   t.flagged = static_cast<std::size_t>(
       std::count_if(organic_scores.begin(), organic_scores.end(), [&](double s) { return s >= t.threshold; }));
   t.fpr = static_cast<double>(t.flagged) / static_cast<double>(t.posts);
@@ -59,17 +70,15 @@ FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_score
   // Walk down the scores a tie at a time; stop before the tie that would pass the rate.
   double flagged_weight = 0;
   std::size_t k = 0;
-  t.threshold = std::min(1.0, std::nextafter(organic_scores[order[0]], std::numeric_limits<double>::infinity()));
   while (k < order.size()) {
     std::size_t end = k;
     double tie_weight = 0;
     while (end < order.size() && organic_scores[order[end]] == organic_scores[order[k]]) tie_weight += weights[order[end++]];
     if ((flagged_weight + tie_weight) / total > max_fpr + 1e-12) break;
     flagged_weight += tie_weight;
-    t.threshold = organic_scores[order[k]];
     k = end;
   }
-  if (k == order.size()) t.threshold = 0;
+  t.threshold = k == 0 ? just_above(organic_scores[order[0]]) : k == order.size() ? 0 : just_below(organic_scores[order[k - 1]]);
   t.flagged = k;
   t.fpr = flagged_weight / total;
   const double effective = total * total / squares;

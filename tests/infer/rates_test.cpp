@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace sieve::metrics {
 namespace {
@@ -33,6 +35,16 @@ TEST(ThresholdForFpr, FlagsAtMostTheAskedShareOfOrganicPosts) {
   EXPECT_NEAR(t.fpr_upper, wilson_interval(10, 1000).high, 1e-12);
 }
 
+TEST(ThresholdForFpr, ThresholdsSitBetweenFloatsSoPrintingThemChangesNoDecision) {
+  const float lowest_flagged = 0.79883441f, highest_kept = std::nextafter(lowest_flagged, 0.0f);
+  const FprThreshold t = threshold_for_fpr({highest_kept, lowest_flagged, 0.1f, 0.2f}, 0.25);
+  char printed[32];
+  std::snprintf(printed, sizeof printed, "%.9g", t.threshold);  // as model.sieve stores it
+  const double read_back = std::strtod(printed, nullptr);
+  EXPECT_GE(lowest_flagged, read_back);
+  EXPECT_LT(highest_kept, read_back);
+}
+
 TEST(ThresholdForFpr, TiedScoresStayTogetherBelowTheThreshold) {
   // Four posts tie at 0.9: flagging any would flag all four, 40 % > 10 %, so only the 0.95 is flagged.
   const FprThreshold t = threshold_for_fpr({0.1, 0.2, 0.3, 0.9, 0.9, 0.9, 0.9, 0.5, 0.6, 0.95}, 0.1);
@@ -61,7 +73,8 @@ TEST(ThresholdForWeightedFpr, EverySourceCountsTheSameWhateverItsSize) {
   EXPECT_EQ(threshold_for_fpr(scores, 0.1).flagged, 10u);
   const FprThreshold t = threshold_for_weighted_fpr(scores, weights, 0.1);
   EXPECT_EQ(t.flagged, 2u);  // 2 of the small source: (2 / 10) / 2 sources = 10 %
-  EXPECT_DOUBLE_EQ(t.threshold, 0.98);
+  EXPECT_NEAR(t.threshold, 0.98, 1e-7);
+  EXPECT_LT(t.threshold, 0.98);
   EXPECT_NEAR(t.fpr, 0.1, 1e-12);
   EXPECT_EQ(t.posts, 100u);
   // With equal weights it is the unweighted rule: the same posts flagged.
