@@ -5,6 +5,8 @@
 // the held-back metrics before and after. `sieve adapt --suggest N` (suggest_command.cpp) picks the posts
 // to label first.
 
+#include "adapt_command.h"
+
 #include <simdjson.h>
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
@@ -17,7 +19,6 @@
 #include <iostream>
 #include <map>
 
-#include "adapt_command.h"
 #include "command.h"
 #include "file_io.h"
 #include "model_labels.h"
@@ -57,8 +58,8 @@ std::vector<std::size_t> heads_to_adapt(const datasets::LabelSchema& schema, con
                                         const std::vector<datasets::Record>& records) {
   std::vector<std::size_t> heads;
   for (std::size_t h = 0; h < schema.heads.size(); ++h) {
-    const bool asked = std::find(options.heads.begin(), options.heads.end(), schema.heads[h].name) !=
-                       options.heads.end();
+    const bool asked =
+        std::find(options.heads.begin(), options.heads.end(), schema.heads[h].name) != options.heads.end();
     std::size_t counts[2] = {0, 0};
     for (const datasets::Record& r : records) {
       if (r.labels[h] == 0 || r.labels[h] == 1) ++counts[r.labels[h]];
@@ -109,14 +110,17 @@ std::vector<std::string> base_excluded_sources(const std::string& work, const st
 }
 
 // Each post's probability per schema head under a model; NaN for a head the model lacks.
-std::vector<std::vector<double>> head_probabilities(const infer::Model& model, const datasets::LabelSchema& schema,
-                                                    const std::vector<datasets::Record>& records, int threads) {
+std::vector<std::vector<double>> head_probabilities(const infer::Model& model,
+                                                    const datasets::LabelSchema& schema,
+                                                    const std::vector<datasets::Record>& records,
+                                                    int threads) {
   std::vector<std::string_view> texts;
   for (const datasets::Record& r : records) texts.push_back(r.text);
   std::vector<float> out(texts.size() * model.output_count());
   tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
   arena.execute([&] { model.score_batch(texts, out.data()); });
-  std::vector<std::vector<double>> probabilities(records.size(), std::vector<double>(schema.heads.size(), std::nan("")));
+  std::vector<std::vector<double>> probabilities(records.size(),
+                                                 std::vector<double>(schema.heads.size(), std::nan("")));
   for (std::size_t h = 0; h < schema.heads.size(); ++h) {
     for (std::size_t k = 0; k < model.heads().size(); ++k) {
       if (model.heads()[k].name != schema.heads[h].name || !model.heads()[k].binary) continue;
@@ -167,9 +171,9 @@ std::map<std::string, double> check_roc_aucs(const infer::Model& model, const da
   std::vector<float> logits(check.size() * model.output_count());
   infer::NetworkWorkspace workspace;
   for (std::size_t i = 0; i < check.size(); ++i) {
-    const infer::PostIds post{check.ids.data() + check.offsets[i], check.offsets[i + 1] - check.offsets[i],
-                              check.subword_counts[i], check.dense_width ? check.dense.data() + i * check.dense_width : nullptr,
-                              check.dense_width};
+    const infer::PostIds post{
+        check.ids.data() + check.offsets[i], check.offsets[i + 1] - check.offsets[i], check.subword_counts[i],
+        check.dense_width ? check.dense.data() + i * check.dense_width : nullptr, check.dense_width};
     model.network().forward(post, workspace, logits.data() + i * model.output_count());
   }
   std::map<std::string, double> aucs;
@@ -223,8 +227,9 @@ std::size_t choose_run(const std::vector<RunResult>& runs) {
   std::size_t chosen = runs.size();
   for (std::size_t k = 0; k < runs.size(); ++k) {
     if (runs[k].forgetting > kMaxForgetting) continue;
-    const bool better = chosen == runs.size() || runs[k].held_back_roc_auc > runs[chosen].held_back_roc_auc ||
-                        (std::isnan(runs[chosen].held_back_roc_auc) && !std::isnan(runs[k].held_back_roc_auc));
+    const bool better =
+        chosen == runs.size() || runs[k].held_back_roc_auc > runs[chosen].held_back_roc_auc ||
+        (std::isnan(runs[chosen].held_back_roc_auc) && !std::isnan(runs[k].held_back_roc_auc));
     if (better) chosen = k;
   }
   if (chosen < runs.size()) return chosen;
@@ -261,8 +266,10 @@ RunResult train_run(const GridContext& g, const datasets::AdaptationSchedule& sc
   result.run = schedule.grid[k];
   result.dir = g.work + "/run-" + std::to_string(k + 1);
   const auto start = std::chrono::steady_clock::now();
-  std::vector<std::string> args = {"--train", g.work + "/shards-train", "--dev", g.work + "/shards-held-back",
-                                   "-o", result.dir, "--init", g.options.base};
+  std::vector<std::string> args = {"--train", g.work + "/shards-train",
+                                   "--dev",   g.work + "/shards-held-back",
+                                   "-o",      result.dir,
+                                   "--init",  g.options.base};
   if (!g.toml.empty()) args.insert(args.end(), {"-c", g.work + "/base.toml"});
   std::vector<std::string> sets = schedule.trainer_settings(result.run);
   sets.push_back("train.exclude_sources=[]");
@@ -271,13 +278,15 @@ RunResult train_run(const GridContext& g, const datasets::AdaptationSchedule& sc
   for (const std::string& set : sets) args.insert(args.end(), {"--set", set});
   const std::string log = result.dir + ".log";
   if (const int code = run_trainer_logged(args, log); code != 0) {
-    throw Error(ErrorKind::kInvalidInput, log, "sieve-train failed (exit " + std::to_string(code) + "); its output is there");
+    throw Error(ErrorKind::kInvalidInput, log,
+                "sieve-train failed (exit " + std::to_string(code) + "); its output is there");
   }
   auto adapted = infer::Model::load(result.dir + "/model.sieve");
   result.held_back_roc_auc = compare(g.held_back, g.schema, g.heads, g.before,
                                      head_probabilities(*adapted, g.schema, g.held_back, g.options.threads))
                                  .mean_roc_auc_after();
-  result.forgetting = largest_drop(g.base_check, check_roc_aucs(*adapted, g.schema, g.check), result.forgetting_head);
+  result.forgetting =
+      largest_drop(g.base_check, check_roc_aucs(*adapted, g.schema, g.check), result.forgetting_head);
   result.seconds = seconds_since(start);
   std::cerr << "sieve: adapt: run " << k + 1 << "/" << schedule.grid.size() << " (learning rates "
             << result.run.lr << "/" << result.run.embedding_lr << "): held-back ROC-AUC "
@@ -290,9 +299,10 @@ RunResult train_run(const GridContext& g, const datasets::AdaptationSchedule& sc
   return result;
 }
 
-std::string report_json(const AdaptOptions& options, const datasets::HeldBackSplit& split, std::size_t replayed,
-                        const datasets::AdaptationSchedule& schedule, const std::vector<RunResult>& runs,
-                        std::size_t chosen, const infer::BeforeAfterReport& comparison, double seconds) {
+std::string report_json(const AdaptOptions& options, const datasets::HeldBackSplit& split,
+                        std::size_t replayed, const datasets::AdaptationSchedule& schedule,
+                        const std::vector<RunResult>& runs, std::size_t chosen,
+                        const infer::BeforeAfterReport& comparison, double seconds) {
   JsonWriter w;
   w.begin_object().key("base").value(options.base).key("labelled").value(options.labelled);
   w.key("adapted").value(options.out);
@@ -342,8 +352,8 @@ int run_adapt(const AdaptOptions& options) {
                 "no group could be held back without taking most of a label's posts: give more groups");
   }
   std::cerr << "sieve: adapt: " << split.train.size() << " posts to train on, " << split.held_back.size()
-            << " held back by group" << (stats.rejected ? ", " + std::to_string(stats.rejected) + " rows rejected" : "")
-            << "\n";
+            << " held back by group"
+            << (stats.rejected ? ", " + std::to_string(stats.rejected) + " rows rejected" : "") << "\n";
 
   const std::string work = options.work.empty() ? options.out + ".work" : options.work;
   fs::create_directories(work);
@@ -355,13 +365,14 @@ int run_adapt(const AdaptOptions& options) {
   prepare.threads = options.threads;
   datasets::PrepareSummary train_summary = datasets::prepare_shards(
       {work + "/train.jsonl"}, corpus, base->featurizer(), work + "/shards-train", prepare);
-  datasets::prepare_shards({work + "/held_back.jsonl"}, corpus, base->featurizer(), work + "/shards-held-back",
-                           prepare);
+  datasets::prepare_shards({work + "/held_back.jsonl"}, corpus, base->featurizer(),
+                           work + "/shards-held-back", prepare);
   const std::string toml = base_config_toml(*base);
   if (!toml.empty()) std::ofstream(work + "/base.toml") << toml;
   datasets::ReplaySample replay;
   if (!options.replay.empty()) {
-    const std::size_t want = options.replay_posts > 0 ? options.replay_posts : kReplayPerPost * split.train.size();
+    const std::size_t want =
+        options.replay_posts > 0 ? options.replay_posts : kReplayPerPost * split.train.size();
     replay = datasets::add_replay_sample(options.replay, want, kCheckPosts, options.seed,
                                          base_excluded_sources(work, toml), base->featurizer(), corpus,
                                          work + "/shards-train", train_summary);
@@ -374,14 +385,16 @@ int run_adapt(const AdaptOptions& options) {
   std::cerr << "sieve: adapt: " << schedule.describe() << "\n";
 
   const auto before = head_probabilities(*base, config.schema, split.held_back, options.threads);
-  const GridContext grid{options, work, toml, config.schema, heads, split.held_back, before, replay.check, base_check};
+  const GridContext grid{options,         work,   toml,         config.schema, heads,
+                         split.held_back, before, replay.check, base_check};
   std::vector<RunResult> runs;
   for (std::size_t k = 0; k < schedule.grid.size(); ++k) {
     runs.push_back(train_run(grid, schedule, k));
   }
   const std::size_t chosen = choose_run(runs);
   if (runs[chosen].forgetting > kMaxForgetting) {
-    std::cerr << "sieve: adapt: warning: every run lowered another head's ROC-AUC by more than " << kMaxForgetting
+    std::cerr << "sieve: adapt: warning: every run lowered another head's ROC-AUC by more than "
+              << kMaxForgetting
               << "; kept the one that forgot least (replay more posts with --replay-posts)\n";
   }
   fs::copy_file(runs[chosen].dir + "/model.sieve", options.out, fs::copy_options::overwrite_existing);
@@ -391,7 +404,8 @@ int run_adapt(const AdaptOptions& options) {
               head_probabilities(*adapted, config.schema, split.held_back, options.threads));
   const std::string report_path = options.report.empty() ? options.out + ".json" : options.report;
   OutputSink report(report_path);
-  report.text() = report_json(options, split, replayed, schedule, runs, chosen, comparison, seconds_since(start)) + "\n";
+  report.text() =
+      report_json(options, split, replayed, schedule, runs, chosen, comparison, seconds_since(start)) + "\n";
   report.close();
   std::cout << comparison.to_text();
   if (!options.keep_work) fs::remove_all(work);
@@ -403,33 +417,42 @@ int run_adapt(const AdaptOptions& options) {
 std::vector<Command> add_adapt_command(CLI::App& app) {
   auto options = std::make_shared<AdaptOptions>();
   CLI::App* command = app.add_subcommand(
-      "adapt", "Fine-tune a model on a new campaign's labelled posts (or, with --suggest N, choose which to label)");
+      "adapt",
+      "Fine-tune a model on a new campaign's labelled posts (or, with --suggest N, choose which to label)");
   command->add_option("base", options->base, "model.sieve to start from")->required();
-  command->add_option("posts", options->labelled, "the campaign's posts (JSONL/CSV/TSV): labelled, or to label")
+  command
+      ->add_option("posts", options->labelled, "the campaign's posts (JSONL/CSV/TSV): labelled, or to label")
       ->required();
-  command->add_option("-o,--out", options->out, "the adapted model.sieve (with --suggest: the JSONL, default stdout)");
-  command->add_option("--head", options->heads,
-                      "head to adapt (repeatable; a name the base lacks adds a binary head); default: every head "
-                      "the posts label");
-  command->add_option("--replay", options->replay,
-                      "the base model's training shards: a sample of them is mixed into training so other heads "
-                      "and languages are not forgotten");
-  command->add_option("--replay-posts", options->replay_posts, "posts replayed (default: three per labelled post trained on)");
+  command->add_option("-o,--out", options->out,
+                      "the adapted model.sieve (with --suggest: the JSONL, default stdout)");
+  command->add_option(
+      "--head", options->heads,
+      "head to adapt (repeatable; a name the base lacks adds a binary head); default: every head "
+      "the posts label");
+  command->add_option(
+      "--replay", options->replay,
+      "the base model's training shards: a sample of them is mixed into training so other heads "
+      "and languages are not forgotten");
+  command->add_option("--replay-posts", options->replay_posts,
+                      "posts replayed (default: three per labelled post trained on)");
   command->add_option("--held-back", options->held_back_share, "share of the posts held back by group")
       ->check(CLI::Range(0.05, 0.5));
   command->add_option("--work", options->work, "folder of the training runs (default: <out>.work)");
   command->add_flag("--keep-work", options->keep_work, "keep the work folder (shards, runs and their logs)");
   command->add_option("--report", options->report, "the JSON report (default: <out>.json)");
   command->add_option("--seed", options->seed, "held-back groups, replayed posts and training order");
-  command->add_option("--threads", options->threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
-  command->add_option("--suggest", options->suggest,
-                      "instead of adapting, write the N posts to label first (least sure, one per template, "
-                      "spread over accounts)")
+  command->add_option("--threads", options->threads, "threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  command
+      ->add_option("--suggest", options->suggest,
+                   "instead of adapting, write the N posts to label first (least sure, one per template, "
+                   "spread over accounts)")
       ->check(CLI::PositiveNumber);
   add_reader_options(*command, options->reader);
   return {{command, [options] {
              if (options->suggest > 0) return run_suggest(*options);
-             if (options->out.empty()) throw Error(ErrorKind::kConfig, "--out", "the adapted model's path is required");
+             if (options->out.empty())
+               throw Error(ErrorKind::kConfig, "--out", "the adapted model's path is required");
              return run_adapt(*options);
            }}};
 }

@@ -56,7 +56,8 @@ std::vector<infer::ReportHead> report_heads(const infer::Model& model) {
   std::vector<infer::ReportHead> heads;
   for (const infer::HeadInfo& head : model.heads()) {
     heads.push_back({head.name, head.binary, head.labels, head.threshold, {}});
-    for (const auto& [lang, rate] : head.language_thresholds) heads.back().language_thresholds[lang] = rate.threshold;
+    for (const auto& [lang, rate] : head.language_thresholds)
+      heads.back().language_thresholds[lang] = rate.threshold;
   }
   return heads;
 }
@@ -137,9 +138,10 @@ std::vector<Command> add_eval_command(CLI::App& app) {
   eval->add_option("--precision", options->report.target_precision,
                    "report the threshold reaching this precision (default 0.95)");
   eval->add_option("--bins", options->report.calibration_bins, "calibration bins (default 10)");
-  eval->add_option("--prevalence", options->report.prevalence,
-                   "the share of positives on the traffic the model will see (e.g. 0.001): adds the precision "
-                   "each threshold would have there");
+  eval->add_option(
+      "--prevalence", options->report.prevalence,
+      "the share of positives on the traffic the model will see (e.g. 0.001): adds the precision "
+      "each threshold would have there");
   eval->add_option("--threads", options->scoring.threads, "worker threads (0: all cores)")
       ->check(kNotNegative);
   eval->add_option("--within-min", options->report.within_min_per_class,

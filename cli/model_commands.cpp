@@ -99,8 +99,8 @@ double binary_calibration_error(const metrics::HeadLogits& head, double temperat
 }
 
 // Fits each head's temperature on the labelled posts of reader; prints what changed.
-void fit_temperatures(const infer::Model& model, datasets::RecordReader& reader, const ScoringOptions& scoring,
-                      std::vector<infer::HeadInfo>& heads) {
+void fit_temperatures(const infer::Model& model, datasets::RecordReader& reader,
+                      const ScoringOptions& scoring, std::vector<infer::HeadInfo>& heads) {
   const std::vector<metrics::HeadLogits> logits = collect_logits(model, reader, scoring);
   std::printf("%-14s %8s %11s %9s %9s %9s %9s\n", "head", "n", "temperature", "NLL", "NLL now", "ECE",
               "ECE now");
@@ -126,15 +126,15 @@ void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& r
       for (std::size_t h = 0; h < heads.size(); ++h) {
         if (!heads[h].binary || chunk.records[i].labels[h] == 1) continue;
         const float logit = chunk.logits[i * model.output_count() + model.output_offset(h)];
-        organic[h][chunk.records[i].lang].emplace_back(infer::Model::binary_probability(logit, heads[h].temperature),
-                                                      chunk.records[i].source);
+        organic[h][chunk.records[i].lang].emplace_back(
+            infer::Model::binary_probability(logit, heads[h].temperature), chunk.records[i].source);
       }
     }
   });
   const auto print = [](const std::string& head, const std::string& lang, const infer::OrganicRate& r) {
     std::printf("%-14s %-6s %8llu %10.4f %8llu %8.4f %10.4f\n", head.c_str(), lang.c_str(),
-                static_cast<unsigned long long>(r.posts), r.threshold, static_cast<unsigned long long>(r.flagged),
-                r.fpr, r.fpr_upper);
+                static_cast<unsigned long long>(r.posts), r.threshold,
+                static_cast<unsigned long long>(r.flagged), r.fpr, r.fpr_upper);
   };
   const auto rate_of = [&](const std::vector<std::pair<double, std::string>>& posts) {
     std::vector<double> scores;
@@ -153,9 +153,11 @@ void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& r
     }
     return infer::OrganicRate{t.threshold, t.posts, t.flagged, t.fpr, t.fpr_upper};
   };
-  const bool any = std::any_of(organic.begin(), organic.end(), [](const auto& by_lang) { return !by_lang.empty(); });
+  const bool any =
+      std::any_of(organic.begin(), organic.end(), [](const auto& by_lang) { return !by_lang.empty(); });
   if (!any) {
-    throw Error(ErrorKind::kInvalidInput, options.organic, "no organic post (a post counts for each head it is not labelled 1 for)");
+    throw Error(ErrorKind::kInvalidInput, options.organic,
+                "no organic post (a post counts for each head it is not labelled 1 for)");
   }
   std::printf("%-14s %-6s %8s %10s %8s %8s %10s\n", "head", "lang", "organic", "threshold", "flagged", "FPR",
               "FPR <=95%");
@@ -164,8 +166,8 @@ void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& r
     std::vector<std::pair<double, std::string>> all;
     for (const auto& [lang, posts] : organic[h]) all.insert(all.end(), posts.begin(), posts.end());
     if (all.empty()) {
-      std::printf("%-14s %-6s %8d: no organic post, threshold left at %.4f\n", heads[h].name.c_str(), "all", 0,
-                  heads[h].threshold);
+      std::printf("%-14s %-6s %8d: no organic post, threshold left at %.4f\n", heads[h].name.c_str(), "all",
+                  0, heads[h].threshold);
       continue;
     }
     heads[h].organic_max_fpr = options.max_fpr;
@@ -184,7 +186,8 @@ void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& r
 
 int run_calibrate(CalibrateOptions options) {
   if (options.data.empty() && options.organic.empty()) {
-    throw Error(ErrorKind::kConfig, "calibrate", "give labelled posts (temperatures), --organic posts (thresholds) or both");
+    throw Error(ErrorKind::kConfig, "calibrate",
+                "give labelled posts (temperatures), --organic posts (thresholds) or both");
   }
   if (!(options.max_fpr > 0 && options.max_fpr < 1)) {
     throw Error(ErrorKind::kConfig, "--max-fpr", "must be between 0 and 1 (a rate: 0.01 is 1 %)");
@@ -215,7 +218,9 @@ int run_calibrate(CalibrateOptions options) {
   copy_tensors(model->file(), writer);
   writer.write(output);
   std::printf("%s stored in %s\n",
-              options.organic.empty() ? "temperatures" : options.data.empty() ? "thresholds" : "temperatures and thresholds",
+              options.organic.empty() ? "temperatures"
+              : options.data.empty()  ? "thresholds"
+                                      : "temperatures and thresholds",
               output.c_str());
   if (rejected == 0) return 0;
   std::cerr << "sieve: " << rejected << " of " << rows << " rows rejected\n";
@@ -231,23 +236,28 @@ std::vector<Command> add_model_commands(CLI::App& app) {
   quantize->add_option("output", quantize_options->output, "the int8 model file")->required();
 
   auto calibrate_options = std::make_shared<CalibrateOptions>();
-  CLI::App* calibrate = app.add_subcommand(
-      "calibrate", "fit a temperature per head on labelled held-out posts, and/or set thresholds at a "
-                   "false-positive rate on organic posts (--organic); stored in the model");
+  CLI::App* calibrate =
+      app.add_subcommand("calibrate",
+                         "fit a temperature per head on labelled held-out posts, and/or set thresholds at a "
+                         "false-positive rate on organic posts (--organic); stored in the model");
   calibrate->add_option("model", calibrate_options->model, "model.sieve")->required();
-  calibrate->add_option("data", calibrate_options->data, "labelled dev posts (JSONL, CSV, TSV): temperatures");
+  calibrate->add_option("data", calibrate_options->data,
+                        "labelled dev posts (JSONL, CSV, TSV): temperatures");
   calibrate->add_option("--organic", calibrate_options->organic,
                         "organic posts (a post counts for every head it is not labelled 1 for): each binary "
                         "head's threshold flags at most --max-fpr of them");
-  calibrate->add_option("--max-fpr", calibrate_options->max_fpr,
-                        "the false-positive rate the thresholds may give on the organic posts (default 0.01)");
-  calibrate->add_flag("--per-language", calibrate_options->per_language,
-                      "a threshold per language that has --min-posts organic posts (the others use the overall one)");
+  calibrate->add_option(
+      "--max-fpr", calibrate_options->max_fpr,
+      "the false-positive rate the thresholds may give on the organic posts (default 0.01)");
+  calibrate->add_flag(
+      "--per-language", calibrate_options->per_language,
+      "a threshold per language that has --min-posts organic posts (the others use the overall one)");
   calibrate->add_flag("--balance-sources", calibrate_options->balance_sources,
                       "count every source of the organic posts the same (the mean of their rates), so the "
                       "threshold holds whatever the mix of the traffic");
-  calibrate->add_option("--min-posts", calibrate_options->min_posts,
-                        "organic posts a language needs for a threshold of its own (default 1000)")
+  calibrate
+      ->add_option("--min-posts", calibrate_options->min_posts,
+                   "organic posts a language needs for a threshold of its own (default 1000)")
       ->check(CLI::PositiveNumber);
   calibrate->add_option("-o,--output", calibrate_options->output, "the calibrated model (default: in place)");
   calibrate->add_option("--threads", calibrate_options->scoring.threads, "worker threads (0: all cores)")

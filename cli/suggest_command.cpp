@@ -66,7 +66,8 @@ int run_suggest(const AdaptOptions& options) {
     c.margin = heads.empty() ? 0 : INFINITY;
     for (std::size_t k : heads) {
       const double p = probabilities[i * model->output_count() + model->output_offset(k)];
-      c.margin = std::min(c.margin, std::abs(logit(p) - logit(model->heads()[k].threshold_for(records[i].lang))));
+      c.margin =
+          std::min(c.margin, std::abs(logit(p) - logit(model->heads()[k].threshold_for(records[i].lang))));
     }
     c.cluster = clusters.cluster_of[i];
     c.cluster_size = clusters.sizes[c.cluster];

@@ -19,8 +19,8 @@
 #include <iostream>
 
 #include "command.h"
-#include "trainer_process.h"
 #include "sieve/core/error.h"
+#include "trainer_process.h"
 
 namespace sieve::cli {
 namespace {

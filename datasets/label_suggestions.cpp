@@ -7,7 +7,8 @@
 
 namespace sieve::datasets {
 
-std::vector<std::size_t> choose_suggestions(const std::vector<SuggestionCandidate>& candidates, std::size_t n) {
+std::vector<std::size_t> choose_suggestions(const std::vector<SuggestionCandidate>& candidates,
+                                            std::size_t n) {
   std::vector<std::size_t> order(candidates.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -19,7 +20,8 @@ std::vector<std::size_t> choose_suggestions(const std::vector<SuggestionCandidat
   });
   std::unordered_set<std::string> accounts;
   for (const SuggestionCandidate& c : candidates) accounts.insert(c.group);
-  std::size_t per_account = accounts.empty() ? 1 : std::max<std::size_t>(1, (n + accounts.size() - 1) / accounts.size());
+  std::size_t per_account =
+      accounts.empty() ? 1 : std::max<std::size_t>(1, (n + accounts.size() - 1) / accounts.size());
 
   std::vector<std::size_t> chosen;
   std::unordered_set<std::uint32_t> used_clusters;

@@ -274,10 +274,7 @@ std::string manifest_json(const PrepareSummary& summary, const ReaderConfig& con
   }
   w.end_object();
   w.key("tokenizer").begin_object();
-  w.key("model")
-      .value("tokenizer.model")
-      .key("model_xxh3")
-      .value(tokenizer_fingerprint(featurizer));
+  w.key("model").value("tokenizer.model").key("model_xxh3").value(tokenizer_fingerprint(featurizer));
   w.key("vocab_size")
       .value(featurizer.subwords().vocab_size())
       .key("table_size")

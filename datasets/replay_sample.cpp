@@ -21,8 +21,8 @@ std::vector<std::string> replay_shard_paths(const std::string& replay_dir,
   const std::string path = replay_dir + "/manifest.json";
   simdjson::dom::parser parser;
   simdjson::dom::element manifest;
-  if (simdjson::padded_string text; simdjson::padded_string::load(path).get(text) ||
-                                    parser.parse(text).get(manifest)) {
+  if (simdjson::padded_string text;
+      simdjson::padded_string::load(path).get(text) || parser.parse(text).get(manifest)) {
     throw Error(ErrorKind::kIo, path, "cannot read the manifest of the replay shards");
   }
   std::string_view fingerprint;
@@ -62,7 +62,8 @@ Record replayed_record(const ShardReader& shard, std::size_t i, const std::vecto
   return record;
 }
 
-ReplayCheckPosts check_posts(const std::vector<ShardReader>& shards, const std::vector<std::vector<int>>& head_maps,
+ReplayCheckPosts check_posts(const std::vector<ShardReader>& shards,
+                             const std::vector<std::vector<int>>& head_maps,
                              const std::vector<std::pair<std::uint32_t, std::uint32_t>>& drawn) {
   ReplayCheckPosts check;
   check.dense_width = shards.empty() ? 0 : shards.front().info().dense_width;
@@ -70,8 +71,10 @@ ReplayCheckPosts check_posts(const std::vector<ShardReader>& shards, const std::
     check.ids.insert(check.ids.end(), shards[s].ids(i), shards[s].ids(i) + shards[s].id_count(i));
     check.offsets.push_back(check.ids.size());
     check.subword_counts.push_back(shards[s].subword_count(i));
-    if (check.dense_width > 0) check.dense.insert(check.dense.end(), shards[s].dense(i), shards[s].dense(i) + check.dense_width);
-    for (const int h : head_maps[s]) check.labels.push_back(h >= 0 ? shards[s].label(i, static_cast<std::size_t>(h)) : kMissingLabel);
+    if (check.dense_width > 0)
+      check.dense.insert(check.dense.end(), shards[s].dense(i), shards[s].dense(i) + check.dense_width);
+    for (const int h : head_maps[s])
+      check.labels.push_back(h >= 0 ? shards[s].label(i, static_cast<std::size_t>(h)) : kMissingLabel);
   }
   return check;
 }
@@ -97,7 +100,8 @@ ReplaySample add_replay_sample(const std::string& replay_dir, std::size_t count,
     const std::vector<std::string>& sources = shards[s].info().sources;
     std::vector<bool> excluded(sources.size());
     for (std::size_t k = 0; k < sources.size(); ++k) {
-      excluded[k] = std::find(exclude_sources.begin(), exclude_sources.end(), sources[k]) != exclude_sources.end();
+      excluded[k] =
+          std::find(exclude_sources.begin(), exclude_sources.end(), sources[k]) != exclude_sources.end();
     }
     for (std::size_t i = 0; i < shards[s].size(); ++i) {
       if (!excluded[shards[s].source(i)]) all.emplace_back(s, i);
@@ -109,7 +113,8 @@ ReplaySample add_replay_sample(const std::string& replay_dir, std::size_t count,
   check_count = std::min(check_count, all.size() - count);
   for (std::size_t k = 0; k < count + check_count; ++k) std::swap(all[k], all[k + rng() % (all.size() - k)]);
 
-  ShardWriter writer(config.schema, featurizer.table_size(), static_cast<std::uint32_t>(featurizer.settings().dense_width()));
+  ShardWriter writer(config.schema, featurizer.table_size(),
+                     static_cast<std::uint32_t>(featurizer.settings().dense_width()));
   std::vector<std::vector<int>> head_maps;  // per shard: schema head → its head index, -1 when absent
   for (const ShardReader& shard : shards) {
     std::vector<int>& map = head_maps.emplace_back();
@@ -118,14 +123,16 @@ ReplaySample add_replay_sample(const std::string& replay_dir, std::size_t count,
   for (std::size_t k = 0; k < count; ++k) {
     const auto [s, i] = all[k];
     const Record record = replayed_record(shards[s], i, head_maps[s]);
-    writer.add(record, shards[s].ids(i), shards[s].id_count(i), shards[s].subword_count(i), shards[s].dense(i));
+    writer.add(record, shards[s].ids(i), shards[s].id_count(i), shards[s].subword_count(i),
+               shards[s].dense(i));
     count_language(record, config.schema, summary);
     summary.feature_ids += shards[s].id_count(i);
   }
   ReplaySample sample;
   sample.replayed = count;
-  sample.check = check_posts(shards, head_maps, {all.begin() + static_cast<std::ptrdiff_t>(count),
-                                                  all.begin() + static_cast<std::ptrdiff_t>(count + check_count)});
+  sample.check = check_posts(shards, head_maps,
+                             {all.begin() + static_cast<std::ptrdiff_t>(count),
+                              all.begin() + static_cast<std::ptrdiff_t>(count + check_count)});
   if (count == 0) return sample;
   ShardSummary shard{"replay-00000.bin", writer.records(), writer.ids(), 0};
   shard.crc32 = writer.write(out_dir + "/" + shard.file);

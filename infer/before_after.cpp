@@ -108,7 +108,10 @@ std::string BeforeAfterReport::to_json() const {
   w.begin_object().key("rows").begin_array();
   for (const BeforeAfterRow& r : rows()) {
     w.begin_object().key("head").value(r.head).key("slice").value(r.slice);
-    w.key("n").value(static_cast<std::uint64_t>(r.n)).key("positives").value(static_cast<std::uint64_t>(r.positives));
+    w.key("n")
+        .value(static_cast<std::uint64_t>(r.n))
+        .key("positives")
+        .value(static_cast<std::uint64_t>(r.positives));
     w.key("roc_auc_before");
     value_or_null(w, r.roc_auc_before);
     w.key("roc_auc_after");

@@ -92,7 +92,8 @@ void ReportOptions::validate() const {
                 "must be at least 2, got " + std::to_string(curve_points));
   }
   if (!(prevalence >= 0.0 && prevalence < 1.0)) {
-    throw Error(ErrorKind::kConfig, "prevalence", "must be a share in [0, 1) (0: off), got " + to_text(prevalence));
+    throw Error(ErrorKind::kConfig, "prevalence",
+                "must be a share in [0, 1) (0: off), got " + to_text(prevalence));
   }
   for (const double target : fpr_targets) {
     if (!(target > 0.0 && target < 1.0)) {

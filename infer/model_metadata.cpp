@@ -71,8 +71,10 @@ void read_organic(const Checker& check, element value, HeadInfo& head, const std
   head.organic_max_fpr = check.number(check.field(o, "max_fpr", path + ".max_fpr"), path + ".max_fpr");
   if (!(head.organic_max_fpr > 0 && head.organic_max_fpr < 1)) check.fail(path + ".max_fpr", "not in (0, 1)");
   head.organic = read_rate(check, check.field(o, "overall", path + ".overall"), path + ".overall");
-  for (const auto [lang, rate] : check.dict(check.field(o, "languages", path + ".languages"), path + ".languages")) {
-    head.language_thresholds[std::string(lang)] = read_rate(check, rate, path + ".languages." + std::string(lang));
+  for (const auto [lang, rate] :
+       check.dict(check.field(o, "languages", path + ".languages"), path + ".languages")) {
+    head.language_thresholds[std::string(lang)] =
+        read_rate(check, rate, path + ".languages." + std::string(lang));
   }
 }
 

@@ -12,10 +12,11 @@ Interval wilson_interval(std::size_t successes, std::size_t n, double z) {
   const double p = static_cast<double>(successes) / static_cast<double>(n);
   const double z2n = z * z / static_cast<double>(n);
   const double centre = (p + z2n / 2) / (1 + z2n);
-  const double half = z * std::sqrt(p * (1 - p) / static_cast<double>(n) + z2n / (4 * static_cast<double>(n))) /
-                      (1 + z2n);
+  const double half =
+      z * std::sqrt(p * (1 - p) / static_cast<double>(n) + z2n / (4 * static_cast<double>(n))) / (1 + z2n);
   // At 0 and at n the bound is exactly 0 (or 1); the formula would leave rounding dust there.
-  return {successes == 0 ? 0.0 : std::max(0.0, centre - half), successes == n ? 1.0 : std::min(1.0, centre + half)};
+  return {successes == 0 ? 0.0 : std::max(0.0, centre - half),
+          successes == n ? 1.0 : std::min(1.0, centre + half)};
 }
 
 namespace {
@@ -24,11 +25,13 @@ namespace {
 // decides every float score the same way however it is printed and read back (9 digits, in model.sieve).
 double just_above(double score) {
   const auto f = static_cast<float>(score);
-  return std::min(1.0, (static_cast<double>(f) + std::nextafter(f, std::numeric_limits<float>::infinity())) / 2);
+  return std::min(1.0,
+                  (static_cast<double>(f) + std::nextafter(f, std::numeric_limits<float>::infinity())) / 2);
 }
 double just_below(double score) {
   const auto f = static_cast<float>(score);
-  return std::max(0.0, (static_cast<double>(f) + std::nextafter(f, -std::numeric_limits<float>::infinity())) / 2);
+  return std::max(0.0,
+                  (static_cast<double>(f) + std::nextafter(f, -std::numeric_limits<float>::infinity())) / 2);
 }
 
 }  // namespace
@@ -44,15 +47,15 @@ FprThreshold threshold_for_fpr(std::vector<double> organic_scores, double max_fp
   const auto allowed = static_cast<std::size_t>(std::floor(max_fpr * static_cast<double>(t.posts) + 1e-9));
   // Just above the highest score that must stay below the threshold: everything tied with it stays below.
   t.threshold = allowed >= t.posts ? 0 : just_above(organic_scores[allowed]);
-  t.flagged = static_cast<std::size_t>(
-      std::count_if(organic_scores.begin(), organic_scores.end(), [&](double s) { return s >= t.threshold; }));
+  t.flagged = static_cast<std::size_t>(std::count_if(organic_scores.begin(), organic_scores.end(),
+                                                     [&](double s) { return s >= t.threshold; }));
   t.fpr = static_cast<double>(t.flagged) / static_cast<double>(t.posts);
   t.fpr_upper = wilson_interval(t.flagged, t.posts).high;
   return t;
 }
 
-FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_scores, const std::vector<double>& weights,
-                                        double max_fpr) {
+FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_scores,
+                                        const std::vector<double>& weights, double max_fpr) {
   FprThreshold t;
   t.posts = organic_scores.size();
   if (t.posts == 0) {
@@ -61,7 +64,8 @@ FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_score
   }
   std::vector<std::size_t> order(t.posts);
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return organic_scores[a] > organic_scores[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return organic_scores[a] > organic_scores[b]; });
   double total = 0, squares = 0;
   for (const double w : weights) {
     total += w;
@@ -73,17 +77,21 @@ FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_score
   while (k < order.size()) {
     std::size_t end = k;
     double tie_weight = 0;
-    while (end < order.size() && organic_scores[order[end]] == organic_scores[order[k]]) tie_weight += weights[order[end++]];
+    while (end < order.size() && organic_scores[order[end]] == organic_scores[order[k]])
+      tie_weight += weights[order[end++]];
     if ((flagged_weight + tie_weight) / total > max_fpr + 1e-12) break;
     flagged_weight += tie_weight;
     k = end;
   }
-  t.threshold = k == 0 ? just_above(organic_scores[order[0]]) : k == order.size() ? 0 : just_below(organic_scores[order[k - 1]]);
+  t.threshold = k == 0              ? just_above(organic_scores[order[0]])
+                : k == order.size() ? 0
+                                    : just_below(organic_scores[order[k - 1]]);
   t.flagged = k;
   t.fpr = flagged_weight / total;
   const double effective = total * total / squares;
   t.fpr_upper = wilson_interval(static_cast<std::size_t>(std::lround(t.fpr * effective)),
-                                static_cast<std::size_t>(std::lround(effective))).high;
+                                static_cast<std::size_t>(std::lround(effective)))
+                    .high;
   return t;
 }
 

@@ -36,9 +36,19 @@ void write_binary(JsonWriter& w, const BinarySliceMetrics& m) {
   if (!m.fpr_points.empty()) {
     w.key("fpr_points").begin_array();
     for (const FprOperatingPoint& p : m.fpr_points) {
-      w.begin_object().key("target").value(p.target).key("threshold").value(p.threshold).key("fpr").value(p.fpr);
+      w.begin_object()
+          .key("target")
+          .value(p.target)
+          .key("threshold")
+          .value(p.threshold)
+          .key("fpr")
+          .value(p.fpr);
       write_interval(w, "fpr_interval", p.fpr_interval);
-      w.key("recall").value(p.recall).key("precision_at_prevalence").value(p.precision_at_prevalence).end_object();
+      w.key("recall")
+          .value(p.recall)
+          .key("precision_at_prevalence")
+          .value(p.precision_at_prevalence)
+          .end_object();
     }
     w.end_array();
   }

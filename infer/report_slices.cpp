@@ -76,10 +76,12 @@ std::vector<FprOperatingPoint> fpr_points(const std::vector<metrics::Scored>& sc
     const metrics::FprThreshold t = metrics::threshold_for_fpr(negatives, target);
     FprOperatingPoint p{target, t.threshold, t.fpr, metrics::wilson_interval(t.flagged, t.posts), kNaN, kNaN};
     if (positives > 0) {
-      const auto caught = std::count_if(scored.begin(), scored.end(),
-                                        [&](const metrics::Scored& e) { return e.positive && e.score >= t.threshold; });
+      const auto caught = std::count_if(scored.begin(), scored.end(), [&](const metrics::Scored& e) {
+        return e.positive && e.score >= t.threshold;
+      });
       p.recall = static_cast<double>(caught) / static_cast<double>(positives);
-      if (options.prevalence > 0) p.precision_at_prevalence = metrics::precision_at_prevalence(p.recall, p.fpr, options.prevalence);
+      if (options.prevalence > 0)
+        p.precision_at_prevalence = metrics::precision_at_prevalence(p.recall, p.fpr, options.prevalence);
     }
     points.push_back(p);
   }
@@ -87,8 +89,9 @@ std::vector<FprOperatingPoint> fpr_points(const std::vector<metrics::Scored>& sc
 }
 
 // confusion: the slice's posts decided as the model decides them (each with its language's threshold).
-BinarySliceMetrics binary_metrics(const std::vector<metrics::Scored>& scored, const metrics::Confusion& confusion,
-                                  const ReportOptions& options, bool with_curve) {
+BinarySliceMetrics binary_metrics(const std::vector<metrics::Scored>& scored,
+                                  const metrics::Confusion& confusion, const ReportOptions& options,
+                                  bool with_curve) {
   BinarySliceMetrics m;
   for (const metrics::Scored& e : scored) m.positives += e.positive;
   const auto n = static_cast<double>(scored.size());

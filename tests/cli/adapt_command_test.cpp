@@ -43,7 +43,8 @@ std::string write(const std::string& dir, const std::string& name, const std::st
 }
 
 // ROC-AUC of one head of `sieve score` output over posts labelled by `positive` (id → label).
-double score_roc_auc(const std::string& scores, const std::string& head, const std::map<std::string, bool>& labels) {
+double score_roc_auc(const std::string& scores, const std::string& head,
+                     const std::map<std::string, bool>& labels) {
   simdjson::dom::parser parser;
   std::vector<metrics::Scored> scored;
   std::istringstream in(scores);
@@ -60,11 +61,11 @@ class AdaptCommand : public WithTrainedModel {};
 TEST_F(AdaptCommand, LearnsANewHeadFromAFewHundredPostsWithoutForgettingTheOthers) {
   const std::string dir = scratch_dir("adapt_new_head");
   // The new campaign: 120 posts of IRA accounts against 120 ordinary tweets and verified accounts' posts.
-  const std::string labelled =
-      write(dir, "labelled.jsonl", campaign_posts({{"ira", true}, {"tweeteval", false}, {"verified", false}}, 120));
+  const std::string labelled = write(
+      dir, "labelled.jsonl", campaign_posts({{"ira", true}, {"tweeteval", false}, {"verified", false}}, 120));
   const std::string adapted = dir + "/adapted.sieve";
-  const RunResult r = run_sieve("adapt " + model_ + " " + labelled + " --head campaign --replay " + model_dir_ +
-                                "/train -o " + adapted + " --threads 2");
+  const RunResult r = run_sieve("adapt " + model_ + " " + labelled + " --head campaign --replay " +
+                                model_dir_ + "/train -o " + adapted + " --threads 2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("held back by group"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("learning rates (dense/embedding) tried"), std::string::npos) << r.err;
@@ -80,7 +81,8 @@ TEST_F(AdaptCommand, LearnsANewHeadFromAFewHundredPostsWithoutForgettingTheOther
   const auto runs = report["runs"].get_array();
   ASSERT_EQ(runs.size(), 3u);
   const std::uint64_t chosen = report["chosen"];
-  for (const auto run : runs) EXPECT_LE(double(run["held_back_roc_auc"]), double(runs.at(chosen)["held_back_roc_auc"]));
+  for (const auto run : runs)
+    EXPECT_LE(double(run["held_back_roc_auc"]), double(runs.at(chosen)["held_back_roc_auc"]));
   const auto all = report["held_back"]["rows"].at(0);
   EXPECT_EQ(std::string_view(all["head"]), "campaign");
   EXPECT_TRUE(all["roc_auc_before"].is_null()) << "the base model has no campaign head";
@@ -129,9 +131,10 @@ TEST_F(AdaptCommand, SuggestsTheLeastSurePostsOneTemplateEach) {
   // Ten accounts post near-copies of one template; twenty others post their own words.
   std::string posts;
   for (int i = 0; i < 10; ++i) {
-    posts += R"({"id":"template-)" + std::to_string(i) + R"(","group":"bot)" + std::to_string(i) +
-             R"(","text":"The minister hid the corruption report from Canadians, share before they delete it )" +
-             std::to_string(i) + "\"}\n";
+    posts +=
+        R"({"id":"template-)" + std::to_string(i) + R"(","group":"bot)" + std::to_string(i) +
+        R"(","text":"The minister hid the corruption report from Canadians, share before they delete it )" +
+        std::to_string(i) + "\"}\n";
   }
   posts += campaign_posts({{"tweeteval", false}, {"ira", true}}, 10);
   const std::string path = write(dir, "posts.jsonl", posts);

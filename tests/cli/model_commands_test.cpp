@@ -249,9 +249,11 @@ TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithP
   std::ofstream(positives) << R"({"id":"p","text":"a campaign post","lang":"en","coordinated":1,"machine":1,)"
                               R"("nonnative":1,"abusive":1})"
                            << "\n";
-  const RunResult none = run_sieve("calibrate " + model_ + " --organic " + positives + " -o " + dir_ + "/x.sieve");
+  const RunResult none =
+      run_sieve("calibrate " + model_ + " --organic " + positives + " -o " + dir_ + "/x.sieve");
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_EQ(none.err, "sieve: " + positives + ": no organic post (a post counts for each head it is not labelled 1 for)\n");
+  EXPECT_EQ(none.err, "sieve: " + positives +
+                          ": no organic post (a post counts for each head it is not labelled 1 for)\n");
 }
 
 TEST_F(ModelCommands, ATruncatedModelIsAClearErrorNotACrash) {

@@ -52,8 +52,10 @@ TEST(HoldBackByGroup, TheSeedChoosesTheGroupsAndTheSameSeedTheSameOnes) {
     for (const Record& r : s.held_back) out.insert(r.id);
     return out;
   };
-  EXPECT_EQ(ids(hold_back_by_group(accounts(40, 3), 0.2, 1)), ids(hold_back_by_group(accounts(40, 3), 0.2, 1)));
-  EXPECT_NE(ids(hold_back_by_group(accounts(40, 3), 0.2, 1)), ids(hold_back_by_group(accounts(40, 3), 0.2, 2)));
+  EXPECT_EQ(ids(hold_back_by_group(accounts(40, 3), 0.2, 1)),
+            ids(hold_back_by_group(accounts(40, 3), 0.2, 1)));
+  EXPECT_NE(ids(hold_back_by_group(accounts(40, 3), 0.2, 1)),
+            ids(hold_back_by_group(accounts(40, 3), 0.2, 2)));
 }
 
 TEST(HoldBackByGroup, BothClassesReachTheHeldBackPartEvenWhenOneHasFewGroups) {
@@ -88,7 +90,8 @@ TEST(ChooseSchedule, FewerPostsTrainMoreEpochsOfSmallerBatches) {
   EXPECT_EQ(large.batch_size, 64u);
   EXPECT_GT(small.epochs, medium.epochs);
   EXPECT_GT(medium.epochs, large.epochs);
-  for (const auto& [posts, s] : {std::pair<std::size_t, AdaptationSchedule>{40, small}, {160, medium}, {800, large}}) {
+  for (const auto& [posts, s] :
+       {std::pair<std::size_t, AdaptationSchedule>{40, small}, {160, medium}, {800, large}}) {
     // Every run sees the new posts for about 150 steps, with epochs enough for early stopping to compare.
     EXPECT_GE(s.epochs * ((posts + s.batch_size - 1) / s.batch_size), 150u) << posts << " posts";
     EXPECT_GE(s.epochs, 4u);
@@ -109,9 +112,10 @@ TEST(ChooseSchedule, ReplayedPostsWidenTheBatchSoTheRunKeepsItsSteps) {
 TEST(ChooseSchedule, TrainerSettingsSayEveryChoice) {
   const AdaptationSchedule s = choose_schedule(160, 0);
   const std::vector<std::string> settings = s.trainer_settings(s.grid[1]);
-  EXPECT_EQ(settings, (std::vector<std::string>{"train.batch_size=20", "train.epochs=19", "train.max_steps=0",
-                                                "train.eval_every=8", "train.warmup_steps=15",
-                                                "train.patience=4", "train.lr=0.01", "train.embedding_lr=2"}));
+  EXPECT_EQ(settings,
+            (std::vector<std::string>{"train.batch_size=20", "train.epochs=19", "train.max_steps=0",
+                                      "train.eval_every=8", "train.warmup_steps=15", "train.patience=4",
+                                      "train.lr=0.01", "train.embedding_lr=2"}));
   EXPECT_EQ(testing::error_text([] { choose_schedule(0, 10); }),
             "invalid input: labelled posts: none left to train on");
 }

@@ -187,7 +187,8 @@ struct AdaptationFolder {
   std::string dir;
 };
 
-AdaptationFolder adaptation_folder(const tokenizer::Featurizer& f, const std::string& input, const std::string& dir) {
+AdaptationFolder adaptation_folder(const tokenizer::Featurizer& f, const std::string& input,
+                                   const std::string& dir) {
   AdaptationFolder a;
   a.config.schema = LabelSchema::defaults();
   a.config.schema.heads.push_back({"campaign", {}});
@@ -249,13 +250,14 @@ TEST_F(PrepareTest, ReplayRefusesShardsOfAnotherTokenizer) {
   // The same subwords, other hashed buckets: every hashed id means something else.
   tokenizer::FeaturizerSettings settings = f.settings();
   settings.hash_buckets = 6000;
-  const tokenizer::Featurizer other(tokenizer::Normalizer(), tokenizer::SubwordModel::from_bytes(f.subwords().bytes()),
-                                    settings, nullptr);
+  const tokenizer::Featurizer other(
+      tokenizer::Normalizer(), tokenizer::SubwordModel::from_bytes(f.subwords().bytes()), settings, nullptr);
   AdaptationFolder a = adaptation_folder(other, input_, (dir_ / "adapt").string());
-  EXPECT_EQ(testing::error_text([&] { add_replay_sample(base, 40, 30, 1, {}, other, a.config, a.dir, a.summary); }),
-            "format: " + base +
-                "/manifest.json: prepared with another tokenizer than the base model: replay needs the base "
-                "model's own training shards");
+  EXPECT_EQ(
+      testing::error_text([&] { add_replay_sample(base, 40, 30, 1, {}, other, a.config, a.dir, a.summary); }),
+      "format: " + base +
+          "/manifest.json: prepared with another tokenizer than the base model: replay needs the base "
+          "model's own training shards");
 }
 
 }  // namespace

@@ -38,10 +38,11 @@ TEST(BeforeAfterReport, WritesUndefinedValuesAsNull) {
   BeforeAfterReport report({"campaign"});
   report.add("zh", {1}, {std::nan("")}, {0.6});
   report.add("zh", {0}, {std::nan("")}, {0.4});
-  EXPECT_EQ(report.to_json(),
-            R"({"rows":[{"head":"campaign","slice":"all","n":2,"positives":1,"roc_auc_before":null,)"
-            R"("roc_auc_after":1,"pr_auc_before":null,"pr_auc_after":1},{"head":"campaign","slice":"zh","n":2,)"
-            R"("positives":1,"roc_auc_before":null,"roc_auc_after":1,"pr_auc_before":null,"pr_auc_after":1}]})");
+  EXPECT_EQ(
+      report.to_json(),
+      R"({"rows":[{"head":"campaign","slice":"all","n":2,"positives":1,"roc_auc_before":null,)"
+      R"("roc_auc_after":1,"pr_auc_before":null,"pr_auc_after":1},{"head":"campaign","slice":"zh","n":2,)"
+      R"("positives":1,"roc_auc_before":null,"roc_auc_after":1,"pr_auc_before":null,"pr_auc_after":1}]})");
 }
 
 }  // namespace

@@ -318,11 +318,13 @@ TEST(EvalReport, MarkdownHasOneRowPerSliceWithDashesForUndefinedValues) {
   EXPECT_NE(md.find("| news | 3 | 1 | 0 |\n"), std::string::npos);  // a confusion matrix row
   // The false-positive table: 3 of the 6 negatives and 3 of the 5 positives at 0.5 (Wilson intervals);
   // flagging at most 10 % of 6 negatives means none: just above the highest, 0.85, which keeps 1 positive.
-  EXPECT_NE(md.find("| all | 6 | 0.500 [0.188, 0.812] | 0.600 [0.231, 0.882] | 0.8500 / 0.200 | 0.8500 / 0.200 | "
-                    "0.8500 / 0.200 |\n"),
-            std::string::npos)
+  EXPECT_NE(
+      md.find("| all | 6 | 0.500 [0.188, 0.812] | 0.600 [0.231, 0.882] | 0.8500 / 0.200 | 0.8500 / 0.200 | "
+              "0.8500 / 0.200 |\n"),
+      std::string::npos)
       << md;
-  EXPECT_EQ(count(md, "\n| lang:"), 2u * 6 + 2);  // 2 languages + 4 pairs per head, 2 in the false-positive table
+  // 2 languages + 4 pairs per head, and 2 languages in the false-positive table.
+  EXPECT_EQ(count(md, "\n| lang:"), 2u * 6 + 2);
 }
 
 TEST(EvalReport, HtmlHasTwoChartsPerBinaryHeadAndNoExternalResources) {

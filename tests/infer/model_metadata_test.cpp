@@ -112,7 +112,8 @@ TEST(ModelMetadata, OrganicThresholdsRoundTripAndDecideByLanguage) {
   head.threshold = 0.8;
   head.organic = {0.8, 5000, 48, 0.0096, 0.0127};
   head.language_thresholds["zh"] = {0.93, 1200, 12, 0.01, 0.0174};
-  const ModelMetadata reread = ModelMetadata::parse(with_head_settings(document(), meta.heads, "m.sieve"), "m.sieve");
+  const ModelMetadata reread =
+      ModelMetadata::parse(with_head_settings(document(), meta.heads, "m.sieve"), "m.sieve");
   const HeadInfo& back = reread.heads[0];
   EXPECT_DOUBLE_EQ(back.organic_max_fpr, 0.01);
   EXPECT_EQ(back.organic.posts, 5000u);
@@ -124,7 +125,9 @@ TEST(ModelMetadata, OrganicThresholdsRoundTripAndDecideByLanguage) {
   EXPECT_DOUBLE_EQ(back.threshold_for(""), 0.8);
 
   head.language_thresholds["zh"].flagged = 2000;
-  EXPECT_EQ(error_text([&] { ModelMetadata::parse(with_head_settings(document(), meta.heads, "m.sieve"), "m.sieve"); }),
+  EXPECT_EQ(error_text([&] {
+              ModelMetadata::parse(with_head_settings(document(), meta.heads, "m.sieve"), "m.sieve");
+            }),
             "format: m.sieve: metadata heads[0].organic.languages.zh.flagged: more than its posts");
 }
 

@@ -23,7 +23,7 @@ struct PrepareOptions {
   // (FluencyModel::fold_of), as the training split must be prepared; off, every record is scored as
   // serving scores it. The manifest's samples are always scored as serving scores them.
   bool cross_fit = false;
-  void validate() const;                   // throws Error(kConfig)
+  void validate() const;  // throws Error(kConfig)
 };
 
 struct InputSummary {

@@ -19,9 +19,9 @@ struct ReplayCheckPosts {
   std::vector<std::uint32_t> ids;
   std::vector<std::size_t> offsets{0};  // post i's ids are ids[offsets[i], offsets[i + 1])
   std::vector<std::uint32_t> subword_counts;
-  std::vector<float> dense;             // posts × dense_width
+  std::vector<float> dense;  // posts × dense_width
   std::size_t dense_width = 0;
-  std::vector<std::int8_t> labels;      // posts × schema heads, kMissingLabel when unknown
+  std::vector<std::int8_t> labels;  // posts × schema heads, kMissingLabel when unknown
   std::size_t size() const { return subword_counts.size(); }
 };
 
@@ -39,8 +39,7 @@ struct ReplaySample {
 // sources the base model was trained without stay unseen). Throws Error(kFormat) when replay_dir was prepared
 // with another tokenizer, table size or dense width than featurizer, Error(kIo) when it cannot be read.
 ReplaySample add_replay_sample(const std::string& replay_dir, std::size_t count, std::size_t check_count,
-                               std::uint64_t seed,
-                               const std::vector<std::string>& exclude_sources,
+                               std::uint64_t seed, const std::vector<std::string>& exclude_sources,
                                const tokenizer::Featurizer& featurizer, const ReaderConfig& config,
                                const std::string& out_dir, PrepareSummary& summary);
 

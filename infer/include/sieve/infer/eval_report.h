@@ -36,9 +36,10 @@ struct ReportOptions {
   std::string model_path, data_path;      // shown in the report header
   std::size_t curve_points = 200;         // the most points kept per precision-recall curve
   std::size_t within_min_per_class = 20;  // posts of each class a cell needs for the within-source ROC-AUC
-  double prevalence = 0;  // > 0: the precision each threshold would have where this share of posts is positive
+  double prevalence =
+      0;  // > 0: the precision each threshold would have where this share of posts is positive
   std::vector<double> fpr_targets = {0.1, 0.01, 0.001};  // false-positive rates of the operating-point table
-  void validate() const;                  // Error(kConfig) naming the field
+  void validate() const;                                 // Error(kConfig) naming the field
 };
 
 // A threshold with the precision, recall and F1 it gives; NaN where undefined.
@@ -76,7 +77,7 @@ struct BinarySliceMetrics {
   // At the model's threshold: the share of negatives flagged, and 95 % intervals of it and of recall.
   double fpr = 0;
   metrics::Interval fpr_interval, recall_interval;
-  double precision_at_prevalence = 0;  // NaN unless ReportOptions::prevalence is set
+  double precision_at_prevalence = 0;         // NaN unless ReportOptions::prevalence is set
   std::vector<FprOperatingPoint> fpr_points;  // "all" and language slices: one per ReportOptions::fpr_targets
 };
 

@@ -34,8 +34,8 @@ FprThreshold threshold_for_fpr(std::vector<double> organic_scores, double max_fp
 // sample counts the same whatever its size): the rate is the flagged share of the total weight. flagged
 // and posts stay counts of posts; fpr_upper is Wilson's bound at the sample's effective size,
 // (Σw)² / Σw².
-FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_scores, const std::vector<double>& weights,
-                                        double max_fpr);
+FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_scores,
+                                        const std::vector<double>& weights, double max_fpr);
 
 // Precision of a decision that has this recall and false-positive rate on traffic where a share
 // `prevalence` of the posts are positive: recall·P / (recall·P + fpr·(1 − P)); NaN when nothing is flagged.
