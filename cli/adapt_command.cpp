@@ -1,8 +1,9 @@
 // sieve adapt base.sieve labelled.jsonl -o adapted.sieve: fine-tunes a model on a new campaign's few hundred
 // labelled posts in one command. It holds back a fifth of the posts by group, featurizes the rest with the
 // base model's own tokenizer, mixes in posts of the base model's training shards (--replay), trains a small
-// grid of learning rates with sieve-train, keeps the run that ranks the held-back posts best, and reports
-// the held-back metrics before and after. `sieve adapt --suggest N` (suggest_command.cpp) picks the posts
+// grid of learning rates with sieve-train, keeps the run that ranks the held-back posts best among those that
+// did not forget the base sources (replayed posts kept out of training), and reports the held-back metrics
+// before and after. `sieve adapt --suggest N` (suggest_command.cpp) picks the posts
 // to label first.
 
 #include "adapt_command.h"
@@ -11,6 +12,7 @@
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
