@@ -136,21 +136,17 @@ void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& r
                 static_cast<unsigned long long>(r.posts), r.threshold,
                 static_cast<unsigned long long>(r.flagged), r.fpr, r.fpr_upper);
   };
+  // Each post weighs 1, or with --balance-sources 1 / the posts of its source.
   const auto rate_of = [&](const std::vector<std::pair<double, std::string>>& posts) {
-    std::vector<double> scores;
+    std::vector<double> scores, weights;
     std::map<std::string, double> per_source;
     for (const auto& [score, source] : posts) {
       scores.push_back(score);
       ++per_source[source];
     }
-    metrics::FprThreshold t;
-    if (options.balance_sources) {
-      std::vector<double> weights;
-      for (const auto& post : posts) weights.push_back(1.0 / per_source[post.second]);
-      t = metrics::threshold_for_weighted_fpr(scores, weights, options.max_fpr);
-    } else {
-      t = metrics::threshold_for_fpr(std::move(scores), options.max_fpr);
-    }
+    for (const auto& post : posts)
+      weights.push_back(options.balance_sources ? 1.0 / per_source[post.second] : 1.0);
+    const metrics::FprThreshold t = metrics::threshold_for_weighted_fpr(scores, weights, options.max_fpr);
     return infer::OrganicRate{t.threshold, t.posts, t.flagged, t.fpr, t.fpr_upper};
   };
   const bool any =

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <limits>
 
 namespace sieve::metrics {
@@ -28,30 +27,11 @@ double just_above(double score) {
   return std::min(1.0,
                   (static_cast<double>(f) + std::nextafter(f, std::numeric_limits<float>::infinity())) / 2);
 }
-double just_below(double score) {
-  const auto f = static_cast<float>(score);
-  return std::max(0.0,
-                  (static_cast<double>(f) + std::nextafter(f, -std::numeric_limits<float>::infinity())) / 2);
-}
 
 }  // namespace
 
-FprThreshold threshold_for_fpr(std::vector<double> organic_scores, double max_fpr) {
-  FprThreshold t;
-  t.posts = organic_scores.size();
-  if (t.posts == 0) {
-    t.fpr = t.fpr_upper = std::nan("");
-    return t;
-  }
-  std::sort(organic_scores.begin(), organic_scores.end(), std::greater<>());
-  const auto allowed = static_cast<std::size_t>(std::floor(max_fpr * static_cast<double>(t.posts) + 1e-9));
-  // Just above the highest score that must stay below the threshold: everything tied with it stays below.
-  t.threshold = allowed >= t.posts ? 0 : just_above(organic_scores[allowed]);
-  t.flagged = static_cast<std::size_t>(std::count_if(organic_scores.begin(), organic_scores.end(),
-                                                     [&](double s) { return s >= t.threshold; }));
-  t.fpr = static_cast<double>(t.flagged) / static_cast<double>(t.posts);
-  t.fpr_upper = wilson_interval(t.flagged, t.posts).high;
-  return t;
+FprThreshold threshold_for_fpr(const std::vector<double>& organic_scores, double max_fpr) {
+  return threshold_for_weighted_fpr(organic_scores, std::vector<double>(organic_scores.size(), 1.0), max_fpr);
 }
 
 FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_scores,
@@ -71,21 +51,21 @@ FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_score
     total += w;
     squares += w * w;
   }
-  // Walk down the scores a tie at a time; stop before the tie that would pass the rate.
+  // Walk down the scores a tie at a time (equal as the float probabilities the runtime decides on); stop
+  // before the tie that would pass the rate.
+  const auto as_decided = [&](std::size_t i) { return static_cast<float>(organic_scores[order[i]]); };
   double flagged_weight = 0;
   std::size_t k = 0;
   while (k < order.size()) {
     std::size_t end = k;
     double tie_weight = 0;
-    while (end < order.size() && organic_scores[order[end]] == organic_scores[order[k]])
-      tie_weight += weights[order[end++]];
+    while (end < order.size() && as_decided(end) == as_decided(k)) tie_weight += weights[order[end++]];
     if ((flagged_weight + tie_weight) / total > max_fpr + 1e-12) break;
     flagged_weight += tie_weight;
     k = end;
   }
-  t.threshold = k == 0              ? just_above(organic_scores[order[0]])
-                : k == order.size() ? 0
-                                    : just_below(organic_scores[order[k - 1]]);
+  // Just above the highest score that stays below the threshold: everything tied with it stays below.
+  t.threshold = k == order.size() ? 0 : just_above(organic_scores[order[k]]);
   t.flagged = k;
   t.fpr = flagged_weight / total;
   const double effective = total * total / squares;

@@ -28,7 +28,7 @@ struct FprThreshold {
 // The lowest threshold in [0, 1] at which no more than max_fpr of the organic scores are at or above it
 // (ties enter together, so the rate can be below max_fpr). Scores are probabilities. With no posts the
 // threshold is 1 and the rates NaN.
-FprThreshold threshold_for_fpr(std::vector<double> organic_scores, double max_fpr);
+FprThreshold threshold_for_fpr(const std::vector<double>& organic_scores, double max_fpr);
 
 // The same with a weight per post (say 1 / the posts of its source, so that every source of the organic
 // sample counts the same whatever its size): the rate is the flagged share of the total weight. flagged
