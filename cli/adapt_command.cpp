@@ -20,6 +20,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "command.h"
 #include "file_io.h"
@@ -218,6 +219,7 @@ struct RunResult {
   datasets::AdaptationRun run;
   std::string dir;
   double held_back_roc_auc = std::nan("");
+  std::optional<infer::BeforeAfterReport> held_back;  // the base model and this run on the held-back posts
   double forgetting = 0;        // the largest drop of another head's ROC-AUC on the check posts
   std::string forgetting_head;  // whose
   double seconds = 0;
@@ -284,9 +286,9 @@ RunResult train_run(const GridContext& g, const datasets::AdaptationSchedule& sc
                 "sieve-train failed (exit " + std::to_string(code) + "); its output is there");
   }
   auto adapted = infer::Model::load(result.dir + "/model.sieve");
-  result.held_back_roc_auc = compare(g.held_back, g.schema, g.heads, g.before,
-                                     head_probabilities(*adapted, g.schema, g.held_back, g.options.threads))
-                                 .mean_roc_auc_after();
+  result.held_back = compare(g.held_back, g.schema, g.heads, g.before,
+                             head_probabilities(*adapted, g.schema, g.held_back, g.options.threads));
+  result.held_back_roc_auc = result.held_back->mean_roc_auc_after();
   result.forgetting =
       largest_drop(g.base_check, check_roc_aucs(*adapted, g.schema, g.check), result.forgetting_head);
   result.seconds = seconds_since(start);
@@ -400,10 +402,7 @@ int run_adapt(const AdaptOptions& options) {
               << "; kept the one that forgot least (replay more posts with --replay-posts)\n";
   }
   fs::copy_file(runs[chosen].dir + "/model.sieve", options.out, fs::copy_options::overwrite_existing);
-  auto adapted = infer::Model::load(options.out);
-  const infer::BeforeAfterReport comparison =
-      compare(split.held_back, config.schema, heads, before,
-              head_probabilities(*adapted, config.schema, split.held_back, options.threads));
+  const infer::BeforeAfterReport& comparison = *runs[chosen].held_back;
   const std::string report_path = options.report.empty() ? options.out + ".json" : options.report;
   OutputSink report(report_path);
   report.text() =
