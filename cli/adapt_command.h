@@ -19,6 +19,7 @@ struct AdaptOptions {
       heads;           // heads to adapt (a name the base lacks adds a head); empty: every labelled one
   std::string replay;  // the base model's training shards, to mix in (empty: no replay)
   std::size_t replay_posts = 0;  // posts replayed; 0: three per post trained on
+  bool heads_only = false;       // train the adapted heads alone; the shared layers and other heads stay
   double held_back_share = 0.2;  // of the labelled posts, by group
   std::string work;              // folder of the runs; default <out>.work, removed unless keep_work
   bool keep_work = false;

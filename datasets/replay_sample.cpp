@@ -71,6 +71,7 @@ ReplayCheckPosts check_posts(const std::vector<ShardReader>& shards,
     check.ids.insert(check.ids.end(), shards[s].ids(i), shards[s].ids(i) + shards[s].id_count(i));
     check.offsets.push_back(check.ids.size());
     check.subword_counts.push_back(shards[s].subword_count(i));
+    check.sources.push_back(shards[s].info().sources.at(shards[s].source(i)));
     if (check.dense_width > 0)
       check.dense.insert(check.dense.end(), shards[s].dense(i), shards[s].dense(i) + check.dense_width);
     for (const int h : head_maps[s])

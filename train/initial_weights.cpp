@@ -61,10 +61,10 @@ std::vector<bool> load_initial_weights(models::Classifier& model, const std::str
   return loaded;
 }
 
-void freeze_all_but(models::Classifier& model, const std::vector<bool>& loaded_heads) {
+void freeze_all_but(models::Classifier& model, const std::vector<bool>& trainable_heads) {
   for (auto& item : model->named_parameters()) {
     const int k = head_index(item.key());
-    item.value().set_requires_grad(k >= 0 && !loaded_heads[static_cast<std::size_t>(k)]);
+    item.value().set_requires_grad(k >= 0 && trainable_heads[static_cast<std::size_t>(k)]);
   }
 }
 

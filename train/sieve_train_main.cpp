@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
                  "start from this model.sieve (fine-tuning; same tokenizer and [model] widths)");
   app.add_flag("--new-heads-only", run.train_new_heads_only,
                "with --init: train only the heads the model lacks; the others keep their outputs");
+  app.add_option("--train-heads", run.train_heads_only,
+                 "with --init: train only these heads (and the new ones); the shared layers and the other "
+                 "heads keep their weights")
+      ->delimiter(',');
   app.add_option("--stop-after", run.stop_after,
                  "end after this many steps in all, leaving a checkpoint to --resume");
   double dist_timeout = run.distributed.timeout_seconds;

@@ -390,16 +390,26 @@ TrainResult train_model(const TrainRun& run) {
     const auto [shift, scale] = dense_standardization(train_set, selected);
     model->set_dense_standardization(torch::tensor(shift), torch::tensor(scale));
   }
-  if (!run.init.empty()) {
-    if (run.train_new_heads_only) {
-      if (std::all_of(loaded.begin(), loaded.end(), [](bool b) { return b; })) {
-        throw Error(ErrorKind::kConfig, "--new-heads-only",
-                    "the shards declare no head that " + run.init + " lacks");
-      }
-      freeze_all_but(model, loaded);
+  if (run.init.empty() && (run.train_new_heads_only || !run.train_heads_only.empty())) {
+    throw Error(ErrorKind::kConfig, run.train_new_heads_only ? "--new-heads-only" : "--train-heads",
+                "needs --init");
+  }
+  if (run.train_new_heads_only || !run.train_heads_only.empty()) {
+    std::vector<bool> trainable(loaded.size());
+    for (std::size_t k = 0; k < loaded.size(); ++k) trainable[k] = !loaded[k];
+    if (run.train_new_heads_only &&
+        std::none_of(trainable.begin(), trainable.end(), [](bool b) { return b; })) {
+      throw Error(ErrorKind::kConfig, "--new-heads-only",
+                  "the shards declare no head that " + run.init + " lacks");
     }
-  } else if (run.train_new_heads_only) {
-    throw Error(ErrorKind::kConfig, "--new-heads-only", "needs --init");
+    for (const std::string& name : run.train_heads_only) {
+      const auto it = std::find_if(config.heads.begin(), config.heads.end(),
+                                   [&](const infer::HeadConfig& head) { return head.name == name; });
+      if (it == config.heads.end())
+        throw Error(ErrorKind::kConfig, "--train-heads", "the shards declare no head '" + name + "'");
+      trainable[static_cast<std::size_t>(it - config.heads.begin())] = true;
+    }
+    freeze_all_but(model, trainable);
   }
   Optimizers optimizer = make_optimizers(run.train, model);
   if (lead) std::filesystem::create_directories(run.out_dir);

@@ -120,5 +120,15 @@ TEST(ChooseSchedule, TrainerSettingsSayEveryChoice) {
             "invalid input: labelled posts: none left to train on");
 }
 
+TEST(ChooseSchedule, HeadsAloneTakeHigherRatesAndNoEmbeddingRate) {
+  const AdaptationSchedule s = choose_schedule(160, 0, true);
+  EXPECT_EQ(s.epochs, choose_schedule(160, 0).epochs);
+  ASSERT_EQ(s.grid.size(), 3u);
+  EXPECT_GT(s.grid.front().lr, choose_schedule(160, 0).grid.back().lr * 0.99);
+  const std::vector<std::string> settings = s.trainer_settings(s.grid[0]);
+  EXPECT_EQ(settings.back(), "train.lr=0.03");  // the frozen tables keep the trainer's embedding rate
+  EXPECT_NE(s.describe().find("learning rates tried: 0.03, 0.1, 0.3"), std::string::npos) << s.describe();
+}
+
 }  // namespace
 }  // namespace sieve::datasets

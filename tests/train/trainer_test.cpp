@@ -120,6 +120,38 @@ TEST(Trainer, FineTuningAddsAHeadWithoutChangingTheOthers) {
   EXPECT_EQ(sieve::testing::error_text([&] { train_model(run); }).rfind("i/o: " + run.init, 0), 0u);
 }
 
+TEST(Trainer, TrainingNamedHeadsLeavesTheSharedLayersAndOtherHeads) {
+  const std::string base = (fs::temp_directory_path() / "sieve_trainer_heads_base").string();
+  const std::string tuned = (fs::temp_directory_path() / "sieve_trainer_heads_tuned").string();
+  fs::remove_all(base);
+  fs::remove_all(tuned);
+  train_model(small_run(base));
+  TrainRun run = small_run(tuned);
+  run.init = base + "/model.sieve";
+  run.train_heads_only = {"abusive"};
+  train_model(run);
+  const infer::ModelFile before = infer::ModelFile::open(base + "/model.sieve");
+  const infer::ModelFile after = infer::ModelFile::open(tuned + "/model.sieve");
+  const std::size_t abusive = 3;  // small_run's heads: coordinated, machine, nonnative, abusive
+  std::size_t changed = 0;
+  for (const infer::Tensor& t : before.tensors()) {
+    const infer::Tensor& u = after.tensor(t.name);
+    ASSERT_EQ(t.bytes, u.bytes) << t.name;
+    const bool same = std::memcmp(t.data, u.data, t.bytes) == 0;
+    if (t.name.rfind("heads." + std::to_string(abusive) + ".", 0) == 0) {
+      changed += !same;
+    } else {
+      EXPECT_TRUE(same) << t.name << " changed";
+    }
+  }
+  EXPECT_GT(changed, 0u) << "the abusive head trained";
+  run.train_heads_only = {"campaign"};
+  EXPECT_EQ(sieve::testing::error_text([&] { train_model(run); }),
+            "config: --train-heads: the shards declare no head 'campaign'");
+  run.init.clear();
+  EXPECT_EQ(sieve::testing::error_text([&] { train_model(run); }), "config: --train-heads: needs --init");
+}
+
 TEST(Trainer, RefusesMismatchedDevShardsAndMissingCheckpoints) {
   const std::string out = (fs::temp_directory_path() / "sieve_trainer_errors").string();
   fs::remove_all(out);

@@ -27,8 +27,9 @@ HeldBackSplit hold_back_by_group(std::vector<Record> records, double share = 0.2
 
 // One training run of the grid.
 struct AdaptationRun {
-  double lr = 0;            // dense parameters (heads, hidden, convolutions)
-  double embedding_lr = 0;  // the embedding tables' sparse SGD
+  double lr = 0;                 // dense parameters (heads, hidden, convolutions)
+  double embedding_lr = 0;       // the embedding tables' sparse SGD; 0 when they are frozen
+  std::string describe() const;  // "lr/embedding_lr", or "lr" alone
 };
 
 // What the trainer is told: every value follows from the number of posts, so a user with 50 posts and
@@ -50,7 +51,9 @@ struct AdaptationSchedule {
 // The schedule for train_posts labelled posts plus replay_posts replayed from the base model's training
 // shards: a batch that gives every epoch several steps, about kTargetSteps steps of new posts in all
 // (more epochs for fewer posts, between kMinEpochs and kMaxEpochs), and three learning rates around the
-// trainer's defaults. Throws Error(kInvalidInput) when train_posts is 0.
-AdaptationSchedule choose_schedule(std::size_t train_posts, std::size_t replay_posts);
+// trainer's defaults. heads_only: only the adapted heads train (the shared layers stay), which takes
+// rates ten times higher. Throws Error(kInvalidInput) when train_posts is 0.
+AdaptationSchedule choose_schedule(std::size_t train_posts, std::size_t replay_posts,
+                                   bool heads_only = false);
 
 }  // namespace sieve::datasets

@@ -22,6 +22,7 @@ struct ReplayCheckPosts {
   std::vector<float> dense;  // posts × dense_width
   std::size_t dense_width = 0;
   std::vector<std::int8_t> labels;  // posts × schema heads, kMissingLabel when unknown
+  std::vector<std::string> sources;  // post i's Record::source
   std::size_t size() const { return subword_counts.size(); }
 };
 

@@ -14,7 +14,8 @@ namespace sieve::train {
 // model, whether it came from the file (false: a new head, left at its initial zero weights).
 std::vector<bool> load_initial_weights(models::Classifier& model, const std::string& path);
 
-// Leaves only the new heads trainable, so the outputs of the other heads cannot change.
-void freeze_all_but(models::Classifier& model, const std::vector<bool>& loaded_heads);
+// Leaves only the heads marked trainable (per head of model) trainable: the shared layers and the other
+// heads keep their weights, so the outputs of the other heads cannot change.
+void freeze_all_but(models::Classifier& model, const std::vector<bool>& trainable_heads);
 
 }  // namespace sieve::train

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sieve/models/model_config.h"
 #include "sieve/train/distributed.h"
@@ -22,6 +23,9 @@ struct TrainRun {
   bool resume = false;                // continue exactly where out_dir/last.ckpt stopped
   std::string init;                   // a model.sieve to start from (fine-tuning); "" for fresh weights
   bool train_new_heads_only = false;  // with init: freeze everything but the heads the init model lacks
+  // With init: freeze the shared layers and every head but these (and the new ones), so that no other
+  // head's output can change; empty: everything trains.
+  std::vector<std::string> train_heads_only;
   // End this process after this many steps in all, leaving last.ckpt to resume from (0: run to the end),
   // for jobs on machines that are lent for a fixed time.
   std::int64_t stop_after = 0;
