@@ -232,6 +232,22 @@ double largest_drop(const std::map<std::string, double>& base, const std::map<st
   return worst;
 }
 
+// The chosen run's model with the base model's out-of-domain statistics: the run counted its features on
+// the campaign's posts and a replayed sample, the base model on the whole of its training data.
+void write_adapted_model(const std::string& run_model, const infer::ModelFile& base, const std::string& out) {
+  const infer::ModelFile adapted = infer::ModelFile::open(run_model);
+  infer::ModelFileWriter writer;
+  for (const auto& [key, value] : adapted.metadata()) {
+    if (key != "ood") writer.set_metadata(key, value);
+  }
+  writer.add_tensors_of(adapted, [](const infer::Tensor& t) { return t.name != "ood.rarity"; });
+  if (base.metadata().count("ood") > 0) {
+    writer.set_metadata("ood", base.metadata("ood"));
+    writer.add_tensors_of(base, [](const infer::Tensor& t) { return t.name == "ood.rarity"; });
+  }
+  writer.write(out);
+}
+
 // One training run of the grid, as it ended.
 struct RunResult {
   datasets::AdaptationRun run;
@@ -426,7 +442,7 @@ int run_adapt(const AdaptOptions& options) {
               << kMaxForgetting
               << "; kept the one that forgot least (replay more posts with --replay-posts)\n";
   }
-  fs::copy_file(runs[chosen].dir + "/model.sieve", options.out, fs::copy_options::overwrite_existing);
+  write_adapted_model(runs[chosen].dir + "/model.sieve", base->file(), options.out);
   const infer::BeforeAfterReport& comparison = *runs[chosen].held_back;
   const std::string report_path = options.report.empty() ? options.out + ".json" : options.report;
   OutputSink report(report_path);

@@ -40,19 +40,11 @@ struct CalibrateOptions {
   ScoringOptions scoring;
 };
 
-// Every tensor of file, unchanged, with the alignment the exporter gave it.
-void copy_tensors(const infer::ModelFile& file, infer::ModelFileWriter& writer) {
-  for (const infer::Tensor& t : file.tensors()) {
-    const std::size_t alignment = t.dtype == infer::DType::kU8 ? 1 : infer::kModelFileAlignment;
-    writer.add_tensor(t.name, t.dtype, t.shape, t.data, t.bytes, alignment);
-  }
-}
-
 int run_quantize(const QuantizeOptions& options) {
   const auto model =
       infer::Model::load(options.model);  // the whole model is checked before anything is written
   infer::ModelFileWriter writer;
-  writer.set_metadata("sieve", model->file().metadata("sieve"));
+  for (const auto& [key, value] : model->file().metadata()) writer.set_metadata(key, value);
   infer::QuantizeStats stats;
   infer::add_quantized_tensors(model->file(), writer, &stats);
   writer.write(options.output);
@@ -211,7 +203,7 @@ int run_calibrate(CalibrateOptions options) {
   for (const auto& [key, value] : model->file().metadata()) writer.set_metadata(key, value);
   writer.set_metadata("sieve",
                       infer::with_head_settings(model->file().metadata("sieve"), heads, options.model));
-  copy_tensors(model->file(), writer);
+  writer.add_tensors_of(model->file());
   writer.write(output);
   std::printf("%s stored in %s\n",
               options.organic.empty() ? "temperatures"

@@ -57,11 +57,14 @@ void score_records(const infer::Model& model, datasets::RecordReader& reader, co
     const std::size_t n = chunk->records.size();
     chunk->probabilities.resize(n * width);
     if (options.keep_logits) chunk->logits.resize(n * width);
+    const bool familiarity = options.familiarity && model.out_of_domain() != nullptr;
+    if (familiarity) chunk->familiarity.resize(n);
     workspace.logits.resize(width);
     for (std::size_t i = 0; i < n; ++i) {
       float* logits = options.keep_logits ? &chunk->logits[i * width] : workspace.logits.data();
       model.logits(chunk->records[i].text, workspace, logits);
       model.probabilities(logits, &chunk->probabilities[i * width]);
+      if (familiarity) chunk->familiarity[i] = model.familiarity(workspace.features);
     }
     if (format) format(*chunk, workspace);
     return chunk;

@@ -20,6 +20,7 @@ struct ScoringOptions {
   std::size_t shard_index = 0;      // score only records whose position p has p % shard_count == shard_index
   std::size_t shard_count = 1;
   bool keep_logits = false;  // fill ScoredChunk::logits too (calibration fits on them)
+  bool familiarity = true;   // fill ScoredChunk::familiarity when the model has out-of-domain statistics
 };
 
 // A run of consecutive records and their scores: row i of probabilities (and logits) holds
@@ -28,6 +29,7 @@ struct ScoredChunk {
   std::vector<datasets::Record> records;
   std::vector<float> probabilities;
   std::vector<float> logits;
+  std::vector<infer::PostFamiliarity> familiarity;  // per record, for the out-of-domain signal
   std::string output;  // what the per-chunk formatter wrote, for the in-order consumer
   std::vector<datasets::Signature> signatures;  // filled by a formatter for the template window
 };

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "abstain_options.h"
 #include "command.h"
 #include "sieve/infer/server.h"
 #include "template_window_options.h"
@@ -54,6 +55,7 @@ std::vector<Command> add_serve_command(CLI::App& app) {
       ->capture_default_str();
   serve->add_option("--deadline-ms", options->deadline_ms, "from arrival to answer (504 beyond)")
       ->capture_default_str();
+  add_abstain_options(*serve, options->abstain);
   serve->add_option("--explain-spans", options->explain_spans, "spans per head that ?explain=1 adds")
       ->check(kNotNegative)
       ->capture_default_str();

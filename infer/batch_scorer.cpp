@@ -45,8 +45,12 @@ void BatchScorer::score(std::vector<std::shared_ptr<ScoreJob>>& batch) {
   std::shared_ptr<const LoadedModel> model = state_.models.current();
   const std::size_t width = model->model->output_count();
   std::vector<float> probabilities(texts.size() * width);
+  std::vector<PostFamiliarity> familiarity(model->model->out_of_domain() ? texts.size() : 0);
   try {
-    arena_.execute([&] { model->model->score_batch(texts, probabilities.data()); });
+    arena_.execute([&] {
+      model->model->score_batch(texts, probabilities.data(),
+                                familiarity.empty() ? nullptr : familiarity.data());
+    });
   } catch (const std::exception& e) {
     for (auto& job : live) {
       job->failure = e.what();
@@ -60,6 +64,10 @@ void BatchScorer::score(std::vector<std::shared_ptr<ScoreJob>>& batch) {
   for (auto& job : live) {
     const auto begin = probabilities.begin() + static_cast<std::ptrdiff_t>(row * width);
     job->probabilities.assign(begin, begin + static_cast<std::ptrdiff_t>(job->posts() * width));
+    if (!familiarity.empty()) {
+      const auto first = familiarity.begin() + static_cast<std::ptrdiff_t>(row);
+      job->familiarity.assign(first, first + static_cast<std::ptrdiff_t>(job->posts()));
+    }
     job->model = model;
     row += job->posts();
     job->finish(ScoreJob::Status::kScored);

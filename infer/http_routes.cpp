@@ -86,14 +86,14 @@ bool wants_explanation(const httplib::Request& req) {
 }
 
 void write_post(JsonWriter& w, const LoadedModel& model, const ScorePost& post, const float* probabilities,
-                bool explain, std::size_t spans, PostAnnotator* annotator) {
+                const PostFamiliarity* familiarity, bool explain, const ServerOptions& options) {
   w.begin_object().key("id").raw(post.id_json).key("lang").value(post.lang);
-  write_scores(w, *model.model, probabilities, post.lang);
+  write_scores(w, *model.model, probabilities, post.lang, familiarity, options.abstain);
   if (explain) {
     thread_local ScoreWorkspace workspace;
-    write_explanation(w, *model.model, post.text, spans, workspace);
+    write_explanation(w, *model.model, post.text, options.explain_spans, workspace);
   }
-  if (annotator) annotator->annotate(post, w);
+  if (options.annotator) options.annotator->annotate(post, w);
   w.key("model_version").value(model.version).end_object();
 }
 
@@ -146,8 +146,8 @@ void handle_score(ServerState& state, const httplib::Request& req, httplib::Resp
   JsonWriter w;
   w.begin_object().key("posts").begin_array();
   for (std::size_t i = 0; i < request.posts.size(); ++i)
-    write_post(w, model, request.posts[i], &job->probabilities[i * width], explain,
-               state.options.explain_spans, state.options.annotator.get());
+    write_post(w, model, request.posts[i], &job->probabilities[i * width],
+               job->familiarity.empty() ? nullptr : &job->familiarity[i], explain, state.options);
   w.end_array().end_object();
   send_json(res, w);
 }
@@ -178,7 +178,16 @@ void handle_model(ServerState& state, httplib::Response& res) {
     if (head.binary) w.key("threshold").value(head.threshold).key("organic").raw(organic_json(head));
     w.key("temperature").value(head.temperature).end_object();
   }
-  w.end_array().key("provenance").raw(provenance_json(model)).end_object();
+  w.end_array().key("ood");
+  if (const OutOfDomain* ood = model.out_of_domain()) {
+    const double limit = state.options.abstain.ood_limit.value_or(ood->limit());
+    w.begin_object().key("training_posts").value(ood->posts()).key("limit").value(limit);
+    w.key("min_subwords").value(static_cast<std::uint64_t>(ood->min_subwords()));
+    w.key("abstain").value(state.options.abstain.abstain).end_object();
+  } else {
+    w.null();
+  }
+  w.key("provenance").raw(provenance_json(model)).end_object();
   send_json(res, w);
 }
 

@@ -129,6 +129,7 @@ Model::Model(ModelFile file) : file_(std::move(file)) {
                     " dense values, the model reads " + std::to_string(metadata_.model.dense_inputs));
   }
   network_ = std::make_unique<Network>(file_, metadata_.model);
+  out_of_domain_ = OutOfDomain::read(file_, metadata_.table_size);
 }
 
 std::unique_ptr<const Model> Model::load(const std::string& path) {
@@ -171,12 +172,23 @@ void Model::score(std::string_view text, ScoreWorkspace& workspace, float* out) 
   probabilities(workspace.logits.data(), out);
 }
 
-void Model::score_batch(const std::vector<std::string_view>& texts, float* out) const {
+PostFamiliarity Model::familiarity(const tokenizer::Features& features) const {
+  PostFamiliarity f;
+  f.subwords = features.subword_count;
+  if (out_of_domain_) f.rarity = out_of_domain_->post_rarity(features.ids.data(), features.ids.size());
+  return f;
+}
+
+void Model::score_batch(const std::vector<std::string_view>& texts, float* out,
+                        PostFamiliarity* familiarity) const {
   tbb::enumerable_thread_specific<ScoreWorkspace> workspaces;
   const std::size_t width = output_count();
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, texts.size(), 32), [&](const auto& range) {
     ScoreWorkspace& workspace = workspaces.local();
-    for (std::size_t i = range.begin(); i != range.end(); ++i) score(texts[i], workspace, out + i * width);
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      score(texts[i], workspace, out + i * width);
+      if (familiarity) familiarity[i] = this->familiarity(workspace.features);
+    }
   });
 }
 

@@ -117,6 +117,14 @@ void ModelFileWriter::set_metadata(std::string key, std::string value) {
   metadata_[std::move(key)] = std::move(value);
 }
 
+void ModelFileWriter::add_tensors_of(const ModelFile& file, const std::function<bool(const Tensor&)>& keep) {
+  for (const Tensor& t : file.tensors()) {
+    if (keep && !keep(t)) continue;
+    const std::size_t alignment = t.dtype == DType::kU8 ? 1 : kModelFileAlignment;
+    add_tensor(t.name, t.dtype, t.shape, t.data, t.bytes, alignment);
+  }
+}
+
 void ModelFileWriter::add_tensor(std::string name, DType dtype, Shape shape, const void* data,
                                  std::size_t bytes, std::size_t alignment) {
   const std::string where = "tensor '" + utf8::sanitize(name) + "'";

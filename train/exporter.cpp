@@ -8,6 +8,7 @@
 
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
+#include "sieve/datasets/familiarity.h"
 #include "sieve/infer/model_file.h"
 #include "sieve/infer/model_metadata.h"
 #include "sieve/models/parameter_export.h"
@@ -101,13 +102,31 @@ std::string sieve_metadata(models::Classifier& model, const models::ModelConfig&
   return w.take();
 }
 
+// How familiar each feature row was in the records the model was trained on.
+datasets::FeatureFamiliarity training_familiarity(const ShardSet& train_set,
+                                                  const std::vector<std::uint32_t>& trained) {
+  return datasets::fit_familiarity(train_set.table_size(), [&](const datasets::FamiliarityVisitor& visit) {
+    for (const std::uint32_t i : trained) {
+      std::size_t index = 0;
+      const datasets::ShardReader& shard = train_set.shard_of(i, index);
+      visit(shard.ids(index), shard.id_count(index), train_set.langs()[train_set.lang(i)]);
+    }
+  });
+}
+
 }  // namespace
 
 void export_model(const std::string& path, models::Classifier& model, const models::ModelConfig& config,
-                  const ShardSet& train_set, const Evaluation& best, const std::string& config_toml) {
+                  const ShardSet& train_set, const std::vector<std::uint32_t>& trained,
+                  const Evaluation& best, const std::string& config_toml) {
   infer::ModelFileWriter writer;
   writer.set_metadata("sieve", sieve_metadata(model, config, train_set, best, config_toml));
   models::add_parameters(writer, *model);
+  const datasets::FeatureFamiliarity familiarity = training_familiarity(train_set, trained);
+  writer.set_metadata("ood", familiarity.to_json());
+  writer.add_tensor("ood.rarity", infer::DType::kF32, {static_cast<std::int64_t>(familiarity.rarity.size())},
+                    familiarity.rarity.data(), familiarity.rarity.size() * sizeof(float),
+                    infer::kModelFileAlignment);
   const std::string tokenizer = read_bytes(train_set.tokenizer_path());
   writer.add_tensor("tokenizer.model", infer::DType::kU8, {static_cast<std::int64_t>(tokenizer.size())},
                     tokenizer.data(), tokenizer.size(), 1);

@@ -592,7 +592,7 @@ TrainResult train_model(const TrainRun& run) {
 
   if (!best_weights.empty()) swap_in_best();  // export the best weights
   result.model_path = run.out_dir + "/model.sieve";
-  export_model(result.model_path, model, config, train_set, result.best, run.config_toml);
+  export_model(result.model_path, model, config, train_set, selected, result.best, run.config_toml);
   if (!run.test_dir.empty()) {
     const ShardSet test_set(run.test_dir);
     if (!(test_set.schema() == train_set.schema()) || test_set.table_size() != train_set.table_size()) {

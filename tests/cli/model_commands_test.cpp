@@ -72,12 +72,51 @@ TEST_F(ModelCommands, ScoreWritesOneLinePerGoodRowAndReportsTheBadOnes) {
     const simdjson::dom::element line = parser.parse(lines[i]);
     EXPECT_EQ(std::string_view(line["id"]), ids[i]);
     EXPECT_EQ(std::string_view(line["lang"]), langs[i]);  // given for a, guessed for c and e
+    const double ood = line["ood"];
+    EXPECT_TRUE(ood >= 0 && ood <= 1) << lines[i];
+    const bool abstains = line["abstain"].error() == simdjson::SUCCESS;
     for (const char* head : {"coordinated", "machine", "nonnative", "abusive"}) {
       const double p = line["scores"][head];
       EXPECT_TRUE(p >= 0 && p <= 1) << lines[i];
-      EXPECT_TRUE(line["decisions"][head].is_bool()) << lines[i];
+      EXPECT_TRUE(abstains ? line["decisions"][head].is_null() : line["decisions"][head].is_bool())
+          << lines[i];
     }
   }
+}
+
+TEST_F(ModelCommands, ScoreAbstainsOnShortAndUnfamiliarPostsUnlessTold) {
+  const std::string input =
+      R"({"id":"short","text":"ok"})"
+      "\n"
+      R"({"id":"long","text":"The prime minister hid the report about the offshore fund, share before they delete it"})"
+      "\n";
+  simdjson::dom::parser parser;
+  const auto rows = [&](const std::string& options) {
+    const RunResult r = run_sieve("score " + model_ + " - " + options, input);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> out;
+    for (const std::string& line : lines_of(r.out)) out.push_back(simdjson::minify(parser.parse(line)));
+    return out;
+  };
+  const std::vector<std::string> by_default = rows("");
+  ASSERT_EQ(by_default.size(), 2u);
+  EXPECT_NE(by_default[0].find(R"("abstain":"short","decisions":{"coordinated":null)"), std::string::npos)
+      << by_default[0];
+  EXPECT_EQ(by_default[1].find("abstain"), std::string::npos)
+      << by_default[1];  // a post like the training ones
+  const std::vector<std::string> strict = rows("--ood-limit 0");
+  EXPECT_NE(strict[1].find(R"("abstain":"ood")"), std::string::npos) << strict[1];
+  for (const std::string& row : rows("--no-abstain")) {
+    EXPECT_NE(row.find(R"("ood":)"), std::string::npos) << row;
+    EXPECT_EQ(row.find("null"), std::string::npos) << row;
+  }
+  for (const std::string& row : rows("--no-ood")) {
+    EXPECT_EQ(row.find("ood"), std::string::npos) << row;
+    EXPECT_EQ(row.find("null"), std::string::npos) << row;
+  }
+  const RunResult bad = run_sieve("score " + model_ + " - --ood-limit 2", input);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("--ood-limit"), std::string::npos) << bad.err;
 }
 
 TEST_F(ModelCommands, ShardsPartitionTheInputAndScoresDoNotDependOnThreads) {
@@ -213,7 +252,7 @@ TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithP
   EXPECT_NE(r.out.find("thresholds stored in " + calibrated), std::string::npos) << r.out;
 
   // What serving decides on the same posts is what calibration counted: per language at most 2 %.
-  const RunResult scored = run_sieve("score " + calibrated + " " + organic);
+  const RunResult scored = run_sieve("score " + calibrated + " " + organic + " --no-abstain");
   ASSERT_EQ(scored.exit_code, 0) << scored.err;
   simdjson::dom::parser parser;
   std::map<std::string, std::pair<int, int>> flagged;  // lang → (flagged, posts), coordinated head

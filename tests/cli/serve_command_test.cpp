@@ -99,6 +99,11 @@ TEST_F(ServeCommand, ScoresPostsAsSieveScoreDoesWithTheModelVersion) {
   ASSERT_TRUE(model);
   const std::string version(std::string_view(parser_.parse(model->body)["version"]));
   EXPECT_EQ(version.size(), 16u);
+  const simdjson::dom::element ood = parser_.parse(model->body)["ood"];  // the trainer stored its statistics
+  EXPECT_DOUBLE_EQ(double(ood["limit"]), 0.99);
+  EXPECT_EQ(std::uint64_t(ood["min_subwords"]), 4u);
+  EXPECT_GT(std::uint64_t(ood["training_posts"]), 1000u);
+  EXPECT_TRUE(bool(ood["abstain"]));
 
   const auto res = c.Post("/v1/score", kThreePosts, "application/json");
   ASSERT_TRUE(res);
@@ -126,8 +131,10 @@ TEST_F(ServeCommand, ScoresPostsAsSieveScoreDoesWithTheModelVersion) {
     EXPECT_EQ(std::string_view(post["model_version"]), version);
     for (const char* head : {"coordinated", "machine", "nonnative", "abusive"}) {
       EXPECT_NEAR(double(post["scores"][head]), double(expected["scores"][head]), 1e-6) << head;
-      EXPECT_EQ(bool(post["decisions"][head]), bool(expected["decisions"][head])) << head;
     }
+    EXPECT_EQ(simdjson::minify(post["decisions"]), simdjson::minify(expected["decisions"]));
+    EXPECT_NEAR(double(post["ood"]), double(expected["ood"]), 1e-9);
+    EXPECT_EQ(post["abstain"].error(), expected["abstain"].error());
     ++i;
   }
   EXPECT_EQ(std::string_view(posts.at(0)["id"]), "a");

@@ -11,6 +11,7 @@
 #include "error_text.h"
 #include "network_fixtures.h"
 #include "sieve/core/json_writer.h"
+#include "sieve/infer/score_json.h"
 #include "test_models.h"
 
 namespace sieve::infer {
@@ -40,6 +41,8 @@ struct ModelParts {
   double temperature = 2.0;  // of the binary head
   std::uint32_t table_size = 0;
   std::vector<std::pair<std::string, std::vector<double>>> self_test;
+  std::string ood_json;  // the "ood" metadata document; "" for none
+  std::vector<float> ood_rarity;
 };
 
 ModelParts bag_parts(int hidden = 0) {
@@ -86,6 +89,11 @@ std::string write(const ModelParts& parts, const std::string& name) {
     writer.add_tensor(t.name, t.dtype, t.shape, t.bytes.data(), t.bytes.size());
   writer.add_tensor("tokenizer.model", DType::kU8, {static_cast<std::int64_t>(parts.tokenizer.size())},
                     parts.tokenizer.data(), parts.tokenizer.size(), 1);
+  if (!parts.ood_json.empty()) writer.set_metadata("ood", parts.ood_json);
+  if (!parts.ood_rarity.empty()) {
+    writer.add_tensor("ood.rarity", DType::kF32, {static_cast<std::int64_t>(parts.ood_rarity.size())},
+                      parts.ood_rarity.data(), parts.ood_rarity.size() * sizeof(float));
+  }
   const std::string path = temp_path(name);
   writer.write(path);
   return path;
@@ -125,6 +133,102 @@ TEST(Model, ABatchOnSeveralThreadsScoresAsOnePostAtATime) {
     model->score(texts[i], workspace, one.data());
     for (std::size_t o = 0; o < one.size(); ++o) ASSERT_EQ(batch[i * one.size() + o], one[o]) << i;
   }
+}
+
+// A bag model with out-of-domain statistics: row r has rarity r % 10; over all posts the quantile points
+// are 0, 1, ..., 10 (so ood = rarity / 10), and English posts have points of their own, 0 and 20.
+ModelParts ood_parts() {
+  ModelParts parts = bag_parts();
+  for (std::uint32_t r = 0; r < parts.table_size; ++r) parts.ood_rarity.push_back(static_cast<float>(r % 10));
+  parts.ood_json = R"({"posts":5000,"limit":0.9,"min_subwords":3,"overall":[0,1,2,3,4,5,6,7,8,9,10],)"
+                   R"("languages":{"en":[0,20]}})";
+  return parts;
+}
+
+TEST(Model, OodIsTheShareOfTrainingPostsOfTheLanguageLessRareThanThePost) {
+  const auto model = Model::load(write(ood_parts(), "ood.sieve"));
+  const OutOfDomain* ood = model->out_of_domain();
+  ASSERT_NE(ood, nullptr);
+  EXPECT_EQ(ood->posts(), 5000u);
+  EXPECT_DOUBLE_EQ(ood->limit(), 0.9);
+  EXPECT_EQ(ood->min_subwords(), 3u);
+  EXPECT_DOUBLE_EQ(ood->ood(-1.0f, "fr"), 0.0);
+  EXPECT_DOUBLE_EQ(ood->ood(4.5f, "fr"), 0.45);  // between the points 4 and 5 of eleven
+  EXPECT_DOUBLE_EQ(ood->ood(12.0f, "fr"), 1.0);
+  EXPECT_DOUBLE_EQ(ood->ood(5.0f, "en"), 0.25);  // English posts have their own points
+
+  std::vector<std::string_view> views(kPosts.begin(), kPosts.end());
+  std::vector<float> scores(views.size() * model->output_count());
+  std::vector<PostFamiliarity> familiarity(views.size());
+  tbb::task_arena(2).execute([&] { model->score_batch(views, scores.data(), familiarity.data()); });
+  ScoreWorkspace workspace;
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    model->featurizer().featurize(views[i], workspace.features, workspace.featurizer);
+    const tokenizer::Features& f = workspace.features;
+    float sum = 0;
+    for (const std::uint32_t id : f.ids) sum += static_cast<float>(id % 10);
+    EXPECT_FLOAT_EQ(familiarity[i].rarity, f.ids.empty() ? 0.0f : sum / static_cast<float>(f.ids.size()));
+    EXPECT_EQ(familiarity[i].subwords, f.subword_count) << views[i];
+  }
+  EXPECT_EQ(familiarity[3].subwords, 0u);  // the empty post
+
+  AbstainPolicy policy;
+  EXPECT_TRUE(ood->abstains(0.95, 10, policy));   // above the stored limit
+  EXPECT_FALSE(ood->abstains(0.85, 10, policy));  // below it
+  EXPECT_TRUE(ood->abstains(0.5, 2, policy));     // too short
+  policy.ood_limit = 0.96;
+  EXPECT_FALSE(ood->abstains(0.95, 10, policy));
+  policy.abstain = false;
+  EXPECT_FALSE(ood->abstains(1.0, 0, policy));
+
+  EXPECT_EQ(Model::load(write(bag_parts(), "no-ood.sieve"))->out_of_domain(), nullptr);
+}
+
+TEST(ScoreJson, AbstainingPostsGetNullDecisionsAndSayWhy) {
+  const auto model = Model::load(write(ood_parts(), "ood-json.sieve"));
+  const float probabilities[4] = {0.75f, 0.25f, 0.625f, 0.125f};  // exact in float and in JSON
+  const auto json = [&](PostFamiliarity f, const AbstainPolicy& policy) {
+    JsonWriter w;
+    w.begin_object();
+    write_scores(w, *model, probabilities, "fr", &f, policy);
+    return w.end_object().take();
+  };
+  EXPECT_EQ(json({4.5f, 10}, {}),
+            R"({"scores":{"coordinated":0.75,"lang":{"en":0.25,"fr":0.625,"zh":0.125}},"ood":0.45,)"
+            R"("decisions":{"coordinated":true,"lang":"fr"}})");
+  EXPECT_EQ(json({9.5f, 10}, {}),
+            R"({"scores":{"coordinated":0.75,"lang":{"en":0.25,"fr":0.625,"zh":0.125}},"ood":0.95,)"
+            R"("abstain":"ood","decisions":{"coordinated":null,"lang":null}})");
+  EXPECT_NE(json({1.0f, 2}, {}).find(R"("abstain":"short")"), std::string::npos);
+  AbstainPolicy decide_all;
+  decide_all.abstain = false;
+  EXPECT_NE(json({9.5f, 2}, decide_all).find(R"("decisions":{"coordinated":true,"lang":"fr"})"),
+            std::string::npos);
+  JsonWriter w;  // without the post's familiarity (or a model without statistics): no ood, no abstaining
+  w.begin_object();
+  write_scores(w, *model, probabilities, "fr");
+  EXPECT_EQ(w.end_object().str().find("ood"), std::string::npos);
+}
+
+TEST(Model, MalformedOodStatisticsAreRefusedByName) {
+  ModelParts parts = ood_parts();
+  parts.ood_json = R"({"posts":5000,"limit":0.9,"min_subwords":3,"overall":[3,2,1],"languages":{}})";
+  std::string path = write(parts, "ood-descending.sieve");
+  EXPECT_EQ(error_text([&] { Model::load(path); }),
+            "format: " + path + ": ood.overall: needs two or more ascending points");
+  parts = ood_parts();
+  parts.ood_json = R"({"posts":5000,"limit":1.5,"min_subwords":3,"overall":[0,1],"languages":{}})";
+  path = write(parts, "ood-limit.sieve");
+  EXPECT_EQ(error_text([&] { Model::load(path); }), "format: " + path + ": ood.limit: not in (0, 1]");
+  parts = ood_parts();
+  parts.ood_json = R"({"posts":5000})";
+  path = write(parts, "ood-keys.sieve");
+  EXPECT_EQ(error_text([&] { Model::load(path); }),
+            "format: " + path + ": ood: needs posts, limit, min_subwords, overall and languages");
+  parts = ood_parts();
+  parts.ood_rarity.pop_back();
+  path = write(parts, "ood-rows.sieve");
+  EXPECT_NE(error_text([&] { Model::load(path); }).find("ood.rarity"), std::string::npos);
 }
 
 TEST(Model, SelfTestPassesOnTheStoredProbabilitiesAndCatchesADrift) {

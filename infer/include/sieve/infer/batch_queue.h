@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "sieve/infer/out_of_domain.h"
+
 namespace sieve::infer {
 
 struct LoadedModel;
@@ -30,6 +32,7 @@ struct ScoreJob {
   Status status = Status::kPending;
   std::shared_ptr<const LoadedModel> model;  // the model that scored it (a reload may swap in another)
   std::vector<float> probabilities;          // texts.size() rows of the model's output_count()
+  std::vector<PostFamiliarity> familiarity;  // per text, when the model has out-of-domain statistics
   std::string failure;                       // kFailed: why
   std::promise<void> done;
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "sieve/infer/model_file.h"
 #include "sieve/infer/model_metadata.h"
 #include "sieve/infer/network.h"
+#include "sieve/infer/out_of_domain.h"
 #include "sieve/tokenizer/featurizer.h"
 
 namespace sieve::infer {
@@ -73,8 +75,14 @@ class Model {
   // threshold set on these values decides the same posts at serving time).
   static float binary_probability(float logit, double temperature);
   // Many posts on the threads of the calling task arena (oneTBB): row i of out (output_count() values)
-  // for texts[i]. Set the thread count with a tbb::task_arena around the call.
-  void score_batch(const std::vector<std::string_view>& texts, float* out) const;
+  // for texts[i], and familiarity[i] when familiarity is given. Set the thread count with a
+  // tbb::task_arena around the call.
+  void score_batch(const std::vector<std::string_view>& texts, float* out,
+                   PostFamiliarity* familiarity = nullptr) const;
+  // What the out-of-domain signal needs of a post the workspace has just featurized (after score()).
+  PostFamiliarity familiarity(const tokenizer::Features& features) const;
+  // The out-of-domain statistics stored in the file, or nullptr when it has none (docs/decisions.md).
+  const OutOfDomain* out_of_domain() const { return out_of_domain_ ? &*out_of_domain_ : nullptr; }
 
   // The top_k spans of the normalized post that moved head's logit most (either way), by leaving each
   // out in turn: words, and the subword pieces of words written without spaces (Chinese). A multi-class
@@ -92,6 +100,7 @@ class Model {
   ModelMetadata metadata_;
   std::unique_ptr<tokenizer::Featurizer> featurizer_;
   std::unique_ptr<Network> network_;
+  std::optional<OutOfDomain> out_of_domain_;
 };
 
 }  // namespace sieve::infer

@@ -44,6 +44,8 @@ struct Tensor {
   std::size_t elements() const { return bytes / dtype_size(dtype); }
 };
 
+class ModelFile;
+
 // Collects metadata and tensors in memory and writes one model file. The bytes depend only on what was
 // added: tensors in insertion order, metadata keys sorted, JSON keys in a fixed order.
 class ModelFileWriter {
@@ -58,6 +60,10 @@ class ModelFileWriter {
   // match the shape.
   void add_tensor(std::string name, DType dtype, Shape shape, const void* data, std::size_t bytes,
                   std::size_t alignment = kModelFileAlignment);
+
+  // Every tensor of file for which keep is true (all when keep is empty), unchanged: bytes, dtype, shape
+  // and an alignment that suits its dtype.
+  void add_tensors_of(const ModelFile& file, const std::function<bool(const Tensor&)>& keep = {});
 
   std::size_t tensor_count() const { return tensors_.size(); }
 
