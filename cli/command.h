@@ -21,6 +21,7 @@ std::vector<Command> add_score_command(CLI::App& app);
 std::vector<Command> add_serve_command(CLI::App& app);
 std::vector<Command> add_eval_command(CLI::App& app);
 std::vector<Command> add_cluster_command(CLI::App& app);
+std::vector<Command> add_accounts_command(CLI::App& app);
 std::vector<Command> add_model_commands(CLI::App& app);    // quantize, calibrate
 std::vector<Command> add_fluency_commands(CLI::App& app);  // fluency train
 std::vector<Command> add_adapt_command(CLI::App& app);     // adapt, adapt --suggest

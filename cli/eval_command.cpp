@@ -15,6 +15,7 @@
 #include "reader_options.h"
 #include "record_scoring.h"
 #include "sieve/core/error.h"
+#include "sieve/infer/account_evaluation.h"
 #include "sieve/infer/eval_report.h"
 #include "validators.h"
 
@@ -28,6 +29,7 @@ struct EvalOptions {
   ReaderOptions reader;
   ScoringOptions scoring;
   infer::ReportOptions report;
+  std::string by;                     // "account": also account-level metrics, in <report>/accounts
   std::size_t template_min_size = 5;  // 0: no template slices
   double template_threshold = datasets::NearDuplicateOptions().threshold;
 };
@@ -103,7 +105,10 @@ int run_eval(EvalOptions options) {
   datasets::RejectHandler on_reject = datasets::print_rejected_row;
   if (!sizes.empty()) on_reject = [](const std::string&, const std::string&) {};  // reported above
   datasets::RecordReader reader(options.data, config, on_reject);
+  if (!options.by.empty() && options.by != "account")
+    throw Error(ErrorKind::kConfig, "--by", "'" + options.by + "': the one grouping is 'account'");
   infer::EvalReport report(report_heads(*model));
+  infer::AccountEvaluation accounts(report_heads(*model));
   std::size_t post = 0;
   score_records(*model, reader, options.scoring, nullptr, [&](ScoredChunk& chunk) {
     const std::size_t width = model->output_count();
@@ -114,11 +119,24 @@ int run_eval(EvalOptions options) {
         slice = sizes[post] >= options.template_min_size ? "template:clustered" : "template:singleton";
       report.add(record.lang, record.source, record.group, &chunk.probabilities[i * width],
                  record.labels.data(), slice);
+      if (!options.by.empty()) {
+        accounts.add(record.group.empty() ? record.id : record.group, record.lang, record.source,
+                     &chunk.probabilities[i * width], record.labels.data());
+      }
     }
   });
   print_summary(report.write(options.report_dir, options.report));
   std::printf("%zu posts; report written to %s/report.{json,md,html}\n", report.size(),
               options.report_dir.c_str());
+  if (!options.by.empty()) {
+    // An account's label is the majority of its labelled posts, with at least two of them.
+    const std::string dir = options.report_dir + "/accounts";
+    std::printf("\nby account (mean probability of its posts; labelled when %zu of its posts are or more):\n",
+                infer::kMinLabelledPosts);
+    print_summary(accounts.report().write(dir, options.report));
+    std::printf("%zu accounts; report written to %s/report.{json,md,html}\n", accounts.accounts(),
+                dir.c_str());
+  }
   const datasets::ReadStats& stats = reader.stats();
   if (stats.rejected == 0) return 0;
   std::cerr << "sieve: " << stats.rejected << " of " << stats.rows << " rows rejected\n";
@@ -142,6 +160,8 @@ std::vector<Command> add_eval_command(CLI::App& app) {
       "--prevalence", options->report.prevalence,
       "the share of positives on the traffic the model will see (e.g. 0.001): adds the precision "
       "each threshold would have there");
+  eval->add_option("--by", options->by,
+                   "also evaluate accounts (the group column): --by account writes <report>/accounts/");
   eval->add_option("--threads", options->scoring.threads, "worker threads (0: all cores)")
       ->check(kNotNegative);
   eval->add_option("--within-min", options->report.within_min_per_class,

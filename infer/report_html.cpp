@@ -89,14 +89,14 @@ Chart reliability_chart(const HeadReport& head) {
 void false_positive_section(std::string& out, const HeadReport& head, const ReportOptions& options) {
   const FalsePositiveTable table = false_positive_table(head, options);
   out += "<h3>False positives</h3>\n";
-  if (!table.languages.empty()) out += "<p>" + html_escape(table.languages) + "</p>\n";
+  if (!table.languages.empty()) out += "<p>" + markup_escape(table.languages) + "</p>\n";
   out += "<div class=\"wide\"><table>\n" + header_row(table.header);
   for (const std::vector<std::string>& r : table.rows) {
     std::vector<std::string> cells;
-    for (const std::string& c : r) cells.push_back(html_escape(c));
+    for (const std::string& c : r) cells.push_back(markup_escape(c));
     out += table_row(cells);
   }
-  out += "</table></div>\n<p class=\"note\">" + html_escape(table.note) + "</p>\n";
+  out += "</table></div>\n<p class=\"note\">" + markup_escape(table.note) + "</p>\n";
 }
 
 // The within-source ROC-AUC and the paired accuracy: the numbers that telling the sources apart cannot earn.
@@ -111,7 +111,7 @@ void signal_section(std::string& out, const HeadReport& head) {
            format_number(within.macro_roc_auc) + "</b></p>\n<table>\n" +
            header_row({"source", "lang", "n", "positives", "ROC-AUC"});
     for (const WithinSourceReport::Cell& c : within.cells) {
-      out += table_row({html_escape(c.source), html_escape(c.lang), std::to_string(c.n),
+      out += table_row({markup_escape(c.source), markup_escape(c.lang), std::to_string(c.n),
                         std::to_string(c.positives), format_number(c.roc_auc)});
     }
     out += "</table>\n<p class=\"note\">Cells holding at least " + min +
@@ -128,7 +128,7 @@ void signal_section(std::string& out, const HeadReport& head) {
          " pairs in " + std::to_string(paired.groups) + " groups</p>\n<table>\n" +
          header_row({"source", "groups", "pairs", "accuracy"});
   for (const PairedReport::Source& s : paired.by_source) {
-    out += table_row({html_escape(s.source), std::to_string(s.groups), std::to_string(s.pairs),
+    out += table_row({markup_escape(s.source), std::to_string(s.groups), std::to_string(s.pairs),
                       format_number(s.accuracy)});
   }
   out +=
@@ -150,7 +150,7 @@ void binary_section(std::string& out, const HeadReport& head, const ReportOption
                       " class=\"miss\" title=\"no threshold reaches precision " + target + "; reaches " +
                           format_number(m.target_precision.precision) + "\"");
     }
-    out += table_row({html_escape(s.name), std::to_string(s.n), std::to_string(m.positives),
+    out += table_row({markup_escape(s.name), std::to_string(s.n), std::to_string(m.positives),
                       format_number(m.prevalence), format_number(m.precision), format_number(m.recall),
                       format_number(m.f1), format_number(m.roc_auc), format_number(m.pr_auc),
                       format_number(m.calibration_error), format_number(m.best_f1.threshold, 4),
@@ -177,10 +177,10 @@ void binary_section(std::string& out, const HeadReport& head, const ReportOption
 void multiclass_section(std::string& out, const HeadReport& head) {
   const std::vector<std::string>& labels = head.head.labels;
   std::vector<std::string> names = {"slice", "n", "accuracy", "macro-F1"};
-  for (const std::string& label : labels) names.push_back("F1 " + html_escape(label));
+  for (const std::string& label : labels) names.push_back("F1 " + markup_escape(label));
   out += "<div class=\"wide\"><table>\n" + header_row(names);
   for (const SliceReport& s : head.slices) {
-    std::vector<std::string> cells = {html_escape(s.name), std::to_string(s.n),
+    std::vector<std::string> cells = {markup_escape(s.name), std::to_string(s.n),
                                       format_number(s.multiclass.accuracy),
                                       format_number(s.multiclass.macro_f1)};
     for (const double f1 : s.multiclass.f1) cells.push_back(format_number(f1));
@@ -190,16 +190,16 @@ void multiclass_section(std::string& out, const HeadReport& head) {
   out += "</table></div>\n<h3>Per class, all posts</h3>\n<table>\n" +
          header_row({"class", "support", "predicted", "P", "R", "F1"});
   for (std::size_t c = 0; c < labels.size(); ++c) {
-    out += table_row({html_escape(labels[c]), std::to_string(all.confusion.support(c)),
+    out += table_row({markup_escape(labels[c]), std::to_string(all.confusion.support(c)),
                       std::to_string(all.confusion.predicted(c)), format_number(all.precision[c]),
                       format_number(all.recall[c]), format_number(all.f1[c])});
   }
   out += "</table>\n<h3>Confusion matrix, all posts (rows: true class, columns: predicted)</h3>\n<table>\n";
   names = {"true \\ predicted"};
-  for (const std::string& label : labels) names.push_back(html_escape(label));
+  for (const std::string& label : labels) names.push_back(markup_escape(label));
   out += header_row(names);
   for (std::size_t t = 0; t < labels.size(); ++t) {
-    std::vector<std::string> cells = {tag("th", html_escape(labels[t]))};
+    std::vector<std::string> cells = {tag("th", markup_escape(labels[t]))};
     for (std::size_t p = 0; p < labels.size(); ++p) cells.push_back(std::to_string(all.confusion.at(t, p)));
     out += table_row(cells);
   }
@@ -213,13 +213,13 @@ std::string render_html(const ReportSummary& summary, const std::vector<HeadRepo
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<title>Evaluation report</title>\n" + std::string(kStyle) + "</head>\n<body>\n";
   out += "<h1>Evaluation report</h1>\n<dl class=\"run\">\n";
-  out += tag("dt", "Model") + tag("dd", html_escape(options.model_path)) + "\n";
-  out += tag("dt", "Data") + tag("dd", html_escape(options.data_path)) + "\n";
+  out += tag("dt", "Model") + tag("dd", markup_escape(options.model_path)) + "\n";
+  out += tag("dt", "Data") + tag("dd", markup_escape(options.data_path)) + "\n";
   out += tag("dt", "Posts") + tag("dd", std::to_string(summary.posts)) + "\n";
   out += tag("dt", "Target precision") + tag("dd", format_number(options.target_precision, 2)) + "\n";
   out += tag("dt", "Calibration bins") + tag("dd", std::to_string(options.calibration_bins)) + "\n</dl>\n";
   for (const HeadReport& head : heads) {
-    out += "<section>\n<h2>" + html_escape(head.head.name) + " <small>" +
+    out += "<section>\n<h2>" + markup_escape(head.head.name) + " <small>" +
            (head.head.binary ? "binary, threshold " + format_number(head.head.threshold, 4) : "multi-class") +
            "</small></h2>\n";
     if (head.head.binary) {

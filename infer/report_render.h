@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sieve/core/markup.h"
 #include "sieve/infer/eval_report.h"
 
 namespace sieve::infer::report {
@@ -33,7 +34,5 @@ FalsePositiveTable false_positive_table(const HeadReport& head, const ReportOpti
 
 // x with `decimals` digits after the point; "–" when x is NaN.
 std::string format_number(double x, int decimals = 3);
-// s with &, <, >, " and ' replaced by entities: for HTML text and attribute values.
-std::string html_escape(std::string_view s);
 
 }  // namespace sieve::infer::report

@@ -52,19 +52,19 @@ void axes(std::string& out, const Chart& chart) {
   out += "<rect x=\"" + num(kLeft) + "\" y=\"" + num(kTop) + "\" width=\"" + num(kSide) + "\" height=\"" +
          num(kSide) + "\" fill=\"none\" stroke=\"#888\"/>\n";
   out += "<text x=\"" + num(kLeft + kSide / 2) + "\" y=\"" + num(kTop + kSide + 40) +
-         "\" text-anchor=\"middle\" class=\"axis\">" + html_escape(chart.x_label) + "</text>\n";
+         "\" text-anchor=\"middle\" class=\"axis\">" + markup_escape(chart.x_label) + "</text>\n";
   const std::string y_mid = num(kTop + kSide / 2);
   out += "<text x=\"18\" y=\"" + y_mid +
          "\" text-anchor=\"middle\" class=\"axis\" transform=\"rotate(-90 18 " + y_mid + ")\">" +
-         html_escape(chart.y_label) + "</text>\n";
-  out += "<text x=\"" + num(kLeft) + "\" y=\"22\" class=\"title\">" + html_escape(chart.title) + "</text>\n";
+         markup_escape(chart.y_label) + "</text>\n";
+  out += "<text x=\"" + num(kLeft) + "\" y=\"22\" class=\"title\">" + markup_escape(chart.title) + "</text>\n";
 }
 
 void data(std::string& out, const Chart& chart) {
   for (const ChartBar& bar : chart.bars) {
     out += "<rect x=\"" + num(px(bar.x0) + 1) + "\" y=\"" + num(py(bar.y)) + "\" width=\"" +
            num(std::max(0.0, px(bar.x1) - px(bar.x0) - 2)) + "\" height=\"" + num(py(0) - py(bar.y)) +
-           "\" fill=\"" + kBarColour + "\"><title>" + html_escape(bar.tooltip) + "</title></rect>\n";
+           "\" fill=\"" + kBarColour + "\"><title>" + markup_escape(bar.tooltip) + "</title></rect>\n";
   }
   if (!chart.diagonal_name.empty()) {
     out += "<line x1=\"" + num(px(0)) + "\" y1=\"" + num(py(0)) + "\" x2=\"" + num(px(1)) + "\" y2=\"" +
@@ -79,7 +79,7 @@ void data(std::string& out, const Chart& chart) {
     points.pop_back();
     out += "<polyline fill=\"none\" stroke=\"" + line_colour(chart, i) + "\" stroke-width=\"" +
            (line.emphasised ? "2.5" : "1.5") + "\" stroke-linejoin=\"round\" points=\"" + points +
-           "\"><title>" + html_escape(line.name) + "</title></polyline>\n";
+           "\"><title>" + markup_escape(line.name) + "</title></polyline>\n";
   }
   for (const ChartPoint& p : chart.markers) {
     out += "<circle cx=\"" + num(px(p.x)) + "\" cy=\"" + num(py(p.y)) + "\" r=\"3.5\" fill=\"" +
@@ -90,7 +90,7 @@ void data(std::string& out, const Chart& chart) {
 void legend_entry(std::string& out, int row, const std::string& swatch, const std::string& name) {
   const double y = kTop + 8 + row * kLegendRow;
   out += "<g transform=\"translate(" + num(kLegendX) + " " + num(y) + ")\">" + swatch +
-         "<text x=\"30\" y=\"4\">" + html_escape(name) + "</text></g>\n";
+         "<text x=\"30\" y=\"4\">" + markup_escape(name) + "</text></g>\n";
 }
 
 void legend(std::string& out, const Chart& chart) {
@@ -134,12 +134,12 @@ std::string render_svg(const Chart& chart) {
   const double height = std::max(kTop + kSide + 56, kTop + 16 + legend_rows * kLegendRow);
   std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"" + num(kWidth) +
                     "\" height=\"" + num(height) + "\" viewBox=\"0 0 " + num(kWidth) + " " + num(height) +
-                    "\" role=\"img\">\n<title>" + html_escape(chart.title) + "</title>\n";
+                    "\" role=\"img\">\n<title>" + markup_escape(chart.title) + "</title>\n";
   axes(out, chart);
   data(out, chart);
   if (!has_data(chart) && !chart.empty_note.empty()) {
     out += "<text x=\"" + num(kLeft + kSide / 2) + "\" y=\"" + num(kTop + kSide / 2) +
-           "\" text-anchor=\"middle\" fill=\"#888\">" + html_escape(chart.empty_note) + "</text>\n";
+           "\" text-anchor=\"middle\" fill=\"#888\">" + markup_escape(chart.empty_note) + "</text>\n";
   }
   legend(out, chart);
   out += "</svg>\n";

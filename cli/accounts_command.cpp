@@ -1,0 +1,198 @@
+// sieve accounts: one row per account (its posts, languages, times, the model's scores and the evidence of
+// coordination), the coordination network of accounts that post near-copies within a window, and its
+// connected components (docs/accounts.md).
+
+#include <tbb/info.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <limits>
+
+#include "account_output.h"
+#include "account_table.h"
+#include "cluster_profiles.h"
+#include "command.h"
+#include "file_io.h"
+#include "reader_options.h"
+#include "sieve/core/error.h"
+#include "validators.h"
+
+namespace sieve::cli {
+namespace {
+
+constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+constexpr std::size_t kEvidencePosts = 3;
+
+struct AccountsOptions {
+  std::vector<std::string> inputs;
+  std::string out;
+  std::string model;
+  std::string window = "1h";
+  double threshold = 0.7;  // near-duplicate Jaccard
+  std::string graph;       // edges: .csv or .graphml
+  std::string components;  // JSON lines
+  int threads = 0;
+  ReaderOptions reader;
+};
+
+// "90s", "30m", "1h", "2d" or plain seconds → seconds.
+std::int64_t parse_window(const std::string& text) {
+  std::size_t used = 0;
+  long long value = -1;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+  }
+  const std::string unit = text.substr(used);
+  const long long scale = unit.empty() || unit == "s" ? 1
+                          : unit == "m"               ? 60
+                          : unit == "h"               ? 3600
+                          : unit == "d"               ? 86400
+                                                      : 0;
+  if (value <= 0 || scale == 0) {
+    throw Error(ErrorKind::kConfig, "--window",
+                "'" + text + "' is not a duration such as 90s, 30m, 1h or 2d");
+  }
+  return value * scale;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Per account the posts that weigh most as evidence: the most coordinated-looking of those in shared
+// templates first, then the others.
+std::vector<std::vector<std::uint32_t>> evidence_posts(const AccountTable& table,
+                                                       const std::vector<bool>& shared_cluster) {
+  std::vector<std::vector<std::pair<double, std::uint32_t>>> best(table.accounts.size());
+  const std::size_t heads = table.heads.size();
+  for (std::uint32_t i = 0; i < table.posts.size(); ++i) {
+    const datasets::AccountPost& p = table.posts[i];
+    const double text = table.coordinated_head < 0
+                            ? 0
+                            : table.scores[i * heads + static_cast<std::size_t>(table.coordinated_head)];
+    const double weight = text + (shared_cluster[p.cluster] ? 1 : 0);
+    auto& list = best[p.account];
+    if (list.size() == kEvidencePosts && weight <= list.back().first) continue;
+    list.emplace_back(weight, i);
+    std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    if (list.size() > kEvidencePosts) list.pop_back();
+  }
+  std::vector<std::vector<std::uint32_t>> posts(best.size());
+  for (std::size_t a = 0; a < best.size(); ++a) {
+    for (const auto& [weight, i] : best[a]) posts[a].push_back(i);
+  }
+  return posts;
+}
+
+int run_accounts(const AccountsOptions& options) {
+  const std::int64_t window = parse_window(options.window);
+  datasets::NearDuplicateOptions near;
+  near.threshold = options.threshold;
+  near.validate();
+  const auto config = resolve(options.reader);
+  const std::unique_ptr<const infer::Model> model =
+      options.model.empty() ? nullptr : infer::Model::load(options.model);
+  OutputSink out(options.out);  // unwritable outputs fail before the input is read
+  std::unique_ptr<OutputSink> graph =
+      options.graph.empty() ? nullptr : std::make_unique<OutputSink>(options.graph);
+  std::unique_ptr<OutputSink> components =
+      options.components.empty() ? nullptr : std::make_unique<OutputSink>(options.components);
+  tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::info::default_concurrency());
+  datasets::ReadStats stats;
+  datasets::TemplateClusters clusters;
+  AccountTable table;
+  arena.execute([&] {
+    clusters = cluster_inputs(options.inputs, config, near, 2, stats);
+    table = read_accounts(options.inputs, config, clusters, model.get());
+  });
+  const datasets::CoordinationResult coordination =
+      datasets::analyze_coordination(table.posts, table.accounts.size(), window);
+  const std::vector<std::uint32_t> component =
+      datasets::connected_components(table.accounts.size(), coordination.edges);
+  std::vector<double> score(table.accounts.size());
+  for (std::size_t a = 0; a < score.size(); ++a)
+    score[a] = datasets::account_coordinated_score(table.mean_coordinated(a), coordination.accounts[a]);
+
+  // The texts the rows show: evidence posts and each shared template's representative.
+  std::vector<bool> shared_cluster(
+      clusters.clusters.cluster_of.empty()
+          ? 0
+          : *std::max_element(clusters.clusters.cluster_of.begin(), clusters.clusters.cluster_of.end()) + 1);
+  std::vector<std::uint32_t> representative(shared_cluster.size(), kNone);
+  for (const datasets::AccountCoordination& c : coordination.accounts) {
+    if (c.largest_shared != kNone) shared_cluster[c.largest_shared] = true;
+  }
+  for (std::uint32_t i = 0; i < table.posts.size(); ++i) {
+    const std::uint32_t c = table.posts[i].cluster;
+    if (representative[c] == kNone) representative[c] = i;
+  }
+  for (const datasets::TemplateCluster& t : clusters.summaries) representative[t.cluster] = t.representative;
+  const auto evidence = evidence_posts(table, shared_cluster);
+  std::vector<std::uint32_t> wanted;
+  for (const auto& posts : evidence) wanted.insert(wanted.end(), posts.begin(), posts.end());
+  for (std::size_t c = 0; c < shared_cluster.size(); ++c) {
+    if (shared_cluster[c]) wanted.push_back(representative[c]);
+  }
+  const auto texts = read_posts(options.inputs, config, wanted);
+
+  const AccountReport report{table, coordination, component, score, evidence, texts, representative};
+  if (ends_with(options.out, ".csv")) {
+    write_accounts_csv(report, out.text());
+  } else {
+    write_accounts_jsonl(report, out.text());
+  }
+  out.close();
+  if (graph) {
+    if (ends_with(options.graph, ".graphml")) {
+      write_graphml(report, graph->text());
+    } else {
+      write_edges_csv(report, graph->text());
+    }
+    graph->close();
+  }
+  if (components) {
+    write_components(report, components->text());
+    components->close();
+  }
+  std::size_t linked = 0;
+  for (const datasets::AccountCoordination& c : coordination.accounts) linked += c.co_accounts > 0;
+  std::printf("posts %zu, accounts %zu, linked accounts %zu, edges %zu (near-copies within %llds)\n",
+              table.posts.size(), table.accounts.size(), linked, coordination.edges.size(),
+              static_cast<long long>(window));
+  std::fflush(stdout);
+  if (stats.rejected == 0) return 0;
+  std::cerr << "sieve: " << stats.rejected << " of " << stats.rows << " rows rejected\n";
+  return 2;
+}
+
+}  // namespace
+
+std::vector<Command> add_accounts_command(CLI::App& app) {
+  auto options = std::make_shared<AccountsOptions>();
+  CLI::App* command = app.add_subcommand(
+      "accounts",
+      "accounts and their coordination network: one row per account, edges between accounts "
+      "posting near-copies within a window");
+  command
+      ->add_option("inputs", options->inputs,
+                   "posts (JSONL, CSV, TSV; .gz/.zst), read three times; the "
+                   "account is the group column (--set data.group=...)")
+      ->required();
+  command->add_option("-o,--out", options->out, "one row per account: .jsonl, or .csv")->required();
+  command->add_option("--model", options->model,
+                      "model.sieve: per head the mean, 90th percentile and flagged share");
+  command->add_option("--window", options->window,
+                      "near-copies this close in time are coordinated (default 1h)");
+  command->add_option("--threshold", options->threshold,
+                      "near-copies: estimated Jaccard of shingles (default 0.7)");
+  command->add_option("--graph", options->graph, "the coordination network: edges.csv, or a .graphml file");
+  command->add_option("--components", options->components, "connected components of the network, JSON lines");
+  command->add_option("--threads", options->threads, "worker threads (0: all cores)")->check(kNotNegative);
+  add_reader_options(*command, options->reader);
+  return {{command, [options] { return run_accounts(*options); }}};
+}
+
+}  // namespace sieve::cli
