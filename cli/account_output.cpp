@@ -118,7 +118,8 @@ std::vector<std::vector<std::pair<std::uint32_t, const datasets::CoordinationEdg
   return top;
 }
 
-void write_accounts_jsonl(const AccountReport& r, std::string& out) {
+void write_accounts_jsonl(const AccountReport& r, OutputSink& sink) {
+  std::string& out = sink.text();
   const auto neighbours = top_neighbours(r.table.accounts.size(), r.coordination.edges);
   for (std::size_t a = 0; a < r.table.accounts.size(); ++a) {
     const AccountRow& row = r.table.accounts[a];
@@ -153,10 +154,12 @@ void write_accounts_jsonl(const AccountReport& r, std::string& out) {
     write_evidence(w, r, a, neighbours[a]);
     out += w.end_object().str();
     out += '\n';
+    sink.maybe_flush();
   }
 }
 
-void write_accounts_csv(const AccountReport& r, std::string& out) {
+void write_accounts_csv(const AccountReport& r, OutputSink& sink) {
+  std::string& out = sink.text();
   out += "account,posts,languages,first_time,last_time,component,coordinated";
   for (const std::string& head : r.table.heads)
     out += "," + head + "_mean," + head + "_p90," + head + "_flagged";
@@ -182,19 +185,23 @@ void write_accounts_csv(const AccountReport& r, std::string& out) {
       if (it != r.texts.end()) text = it->second.text;
     }
     out += "," + csv_field(text) + "\n";
+    sink.maybe_flush();
   }
 }
 
-void write_edges_csv(const AccountReport& r, std::string& out) {
+void write_edges_csv(const AccountReport& r, OutputSink& sink) {
+  std::string& out = sink.text();
   out += "source,target,templates,co_posts,first_time,last_time\n";
   for (const datasets::CoordinationEdge& e : r.coordination.edges) {
     out += csv_field(r.table.accounts[e.a].name) + "," + csv_field(r.table.accounts[e.b].name) + "," +
            std::to_string(e.templates) + "," + std::to_string(e.co_posts) + "," +
            (e.first ? std::to_string(e.first) : "") + "," + (e.last ? std::to_string(e.last) : "") + "\n";
+    sink.maybe_flush();
   }
 }
 
-void write_graphml(const AccountReport& r, std::string& out) {
+void write_graphml(const AccountReport& r, OutputSink& sink) {
+  std::string& out = sink.text();
   out +=
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
@@ -216,17 +223,20 @@ void write_graphml(const AccountReport& r, std::string& out) {
            std::to_string(r.coordination.accounts[a].posts) + "</data><data key=\"coordinated\">" +
            number_text(r.score[a]) + "</data><data key=\"component\">" + std::to_string(r.component[a]) +
            "</data></node>\n";
+    sink.maybe_flush();
   }
   for (const datasets::CoordinationEdge& e : r.coordination.edges) {
     out += "    <edge source=\"n" + std::to_string(e.a) + "\" target=\"n" + std::to_string(e.b) +
            "\"><data key=\"templates\">" + std::to_string(e.templates) + "</data><data key=\"co_posts\">" +
            std::to_string(e.co_posts) + "</data><data key=\"first_time\">" + std::to_string(e.first) +
            "</data><data key=\"last_time\">" + std::to_string(e.last) + "</data></edge>\n";
+    sink.maybe_flush();
   }
   out += "  </graph>\n</graphml>\n";
 }
 
-void write_components(const AccountReport& r, std::string& out) {
+void write_components(const AccountReport& r, OutputSink& sink) {
+  std::string& out = sink.text();
   std::map<std::uint32_t, std::vector<std::uint32_t>> members;
   for (std::uint32_t a = 0; a < r.component.size(); ++a) members[r.component[a]].push_back(a);
   std::vector<std::pair<std::uint32_t, const std::vector<std::uint32_t>*>> large;
@@ -268,6 +278,7 @@ void write_components(const AccountReport& r, std::string& out) {
       w.value(r.table.accounts[(*accounts)[k]].name);
     out += w.end_array().end_object().str();
     out += '\n';
+    sink.maybe_flush();
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The files `sieve accounts` writes: one row per account (JSON lines or CSV), the coordination graph
-// (edge list CSV or GraphML) and its connected components (JSON lines).
+// (edge list CSV or GraphML) and its connected components (JSON lines), row by row: a row is flushed
+// when the sink's buffer is full, so the output never sits whole in memory.
 
 #include <cstdint>
 #include <string>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "account_table.h"
+#include "file_io.h"
 #include "sieve/datasets/coordination.h"
 
 namespace sieve::cli {
@@ -27,11 +29,11 @@ struct AccountReport {
 std::vector<std::vector<std::pair<std::uint32_t, const datasets::CoordinationEdge*>>> top_neighbours(
     std::size_t accounts, const std::vector<datasets::CoordinationEdge>& edges);
 
-void write_accounts_jsonl(const AccountReport& report, std::string& out);
-void write_accounts_csv(const AccountReport& report, std::string& out);
-void write_edges_csv(const AccountReport& report, std::string& out);
-void write_graphml(const AccountReport& report, std::string& out);
+void write_accounts_jsonl(const AccountReport& report, OutputSink& sink);
+void write_accounts_csv(const AccountReport& report, OutputSink& sink);
+void write_edges_csv(const AccountReport& report, OutputSink& sink);
+void write_graphml(const AccountReport& report, OutputSink& sink);
 // Components of two accounts or more, largest first.
-void write_components(const AccountReport& report, std::string& out);
+void write_components(const AccountReport& report, OutputSink& sink);
 
 }  // namespace sieve::cli

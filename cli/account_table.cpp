@@ -16,10 +16,13 @@ namespace {
 constexpr std::size_t kChunk = 4096;  // posts scored together
 const datasets::RejectHandler kSilent = [](const std::string&, const std::string&) {};
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 class AccountReader {
  public:
-  AccountReader(const datasets::TemplateClusters& clusters, const infer::Model* model, AccountTable& table)
-      : clusters_(clusters), model_(model), table_(table) {
+  AccountReader(const infer::Model* model, AccountTable& table) : model_(model), table_(table) {
     if (!model) return;
     for (std::size_t h = 0; h < model->heads().size(); ++h) {
       if (!model->heads()[h].binary) continue;
@@ -30,7 +33,7 @@ class AccountReader {
     }
   }
 
-  void add(datasets::Record record) {
+  void add(datasets::Record record, std::uint32_t cluster) {
     const std::uint32_t account = intern(record.group.empty() ? record.id : record.group);
     AccountRow& row = table_.accounts[account];
     row.langs |= language_bit(record.lang);
@@ -38,8 +41,7 @@ class AccountReader {
       row.first_time = row.first_time == 0 ? record.time : std::min(row.first_time, record.time);
       row.last_time = std::max(row.last_time, record.time);
     }
-    const std::size_t n = table_.posts.size();
-    table_.posts.push_back({account, clusters_.clusters.cluster_of.at(n), record.time});
+    table_.posts.push_back({account, cluster, record.time});
     if (model_) {
       chunk_.push_back(std::move(record));
       if (chunk_.size() == kChunk) score_chunk();
@@ -82,7 +84,6 @@ class AccountReader {
     chunk_.clear();
   }
 
-  const datasets::TemplateClusters& clusters_;
   const infer::Model* model_;
   AccountTable& table_;
   std::vector<std::size_t> head_index_;
@@ -100,21 +101,49 @@ double AccountTable::mean_coordinated(std::size_t account) const {
 AccountTable read_accounts(const std::vector<std::string>& inputs, const datasets::ReaderConfig& config,
                            const datasets::TemplateClusters& clusters, const infer::Model* model) {
   AccountTable table;
-  AccountReader accounts(clusters, model, table);
+  AccountReader accounts(model, table);
   Progress progress("accounts: posts read");
   const auto start = std::chrono::steady_clock::now();
-  const auto seconds = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
+  const std::vector<std::uint32_t>& cluster_of = clusters.clusters.cluster_of;
   for (const std::string& input : inputs) {
     datasets::RecordReader reader(input, config, kSilent);  // the first pass reported bad rows
     for (datasets::Record record; reader.next(record);) {
-      accounts.add(std::move(record));
-      progress.update(table.posts.size(), seconds(), clusters.clusters.cluster_of.size());
+      accounts.add(std::move(record), cluster_of.at(table.posts.size()));
+      progress.update(table.posts.size(), seconds_since(start), cluster_of.size());
     }
   }
   accounts.finish();
-  progress.finish(table.posts.size(), seconds());
+  progress.finish(table.posts.size(), seconds_since(start));
+  summarize_heads(table);
+  return table;
+}
+
+AccountTable read_accounts_streaming(const std::vector<std::string>& inputs,
+                                     const datasets::ReaderConfig& config,
+                                     const datasets::TemplateWindowOptions& templates,
+                                     const infer::Model* model, datasets::ReadStats& stats) {
+  AccountTable table;
+  AccountReader accounts(model, table);
+  datasets::TemplateWindow window(templates);
+  std::unordered_map<std::uint64_t, std::uint32_t> template_index;
+  Progress progress("accounts: posts read");
+  const auto start = std::chrono::steady_clock::now();
+  for (const std::string& input : inputs) {
+    datasets::RecordReader reader(input, config);
+    for (datasets::Record record; reader.next(record);) {
+      const std::string_view account = record.group.empty() ? record.id : record.group;
+      const std::uint64_t id = window.observe(record.text, account, record.time).template_id;
+      const auto [it, added] =
+          template_index.try_emplace(id, static_cast<std::uint32_t>(template_index.size()));
+      accounts.add(std::move(record), it->second);
+      progress.update(table.posts.size(), seconds_since(start));
+    }
+    stats.rows += reader.stats().rows;
+    stats.accepted += reader.stats().accepted;
+    stats.rejected += reader.stats().rejected;
+  }
+  accounts.finish();
+  progress.finish(table.posts.size(), seconds_since(start));
   summarize_heads(table);
   return table;
 }

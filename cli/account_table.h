@@ -12,6 +12,7 @@
 #include "sieve/datasets/reader_config.h"
 #include "sieve/datasets/record_reader.h"
 #include "sieve/datasets/template_clusters.h"
+#include "sieve/datasets/template_window.h"
 #include "sieve/infer/model.h"
 
 namespace sieve::cli {
@@ -44,6 +45,14 @@ struct AccountTable {
 // Reads the inputs again, in the order cluster_inputs read them, on the threads of the calling arena.
 AccountTable read_accounts(const std::vector<std::string>& inputs, const datasets::ReaderConfig& config,
                            const datasets::TemplateClusters& clusters, const infer::Model* model);
+
+// One pass instead of two, in bounded memory: templates are the near-copies within a rolling window
+// (datasets::TemplateWindow, at most templates.max_posts posts held) instead of the clusters of the
+// whole input. Reports bad rows and adds them to stats.
+AccountTable read_accounts_streaming(const std::vector<std::string>& inputs,
+                                     const datasets::ReaderConfig& config,
+                                     const datasets::TemplateWindowOptions& templates,
+                                     const infer::Model* model, datasets::ReadStats& stats);
 
 // Fills table.summaries: per account and head the mean, the 90th percentile and the flagged share.
 void summarize_heads(AccountTable& table);

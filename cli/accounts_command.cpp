@@ -17,6 +17,7 @@
 #include "file_io.h"
 #include "reader_options.h"
 #include "sieve/core/error.h"
+#include "template_window_options.h"
 #include "validators.h"
 
 namespace sieve::cli {
@@ -33,30 +34,11 @@ struct AccountsOptions {
   double threshold = 0.7;  // near-duplicate Jaccard
   std::string graph;       // edges: .csv or .graphml
   std::string components;  // JSON lines
+  bool stream = false;     // one pass, templates in a rolling window of bounded memory
+  std::size_t stream_max_posts = datasets::TemplateWindowOptions().max_posts;
   int threads = 0;
   ReaderOptions reader;
 };
-
-// "90s", "30m", "1h", "2d" or plain seconds → seconds.
-std::int64_t parse_window(const std::string& text) {
-  std::size_t used = 0;
-  long long value = -1;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-  }
-  const std::string unit = text.substr(used);
-  const long long scale = unit.empty() || unit == "s" ? 1
-                          : unit == "m"               ? 60
-                          : unit == "h"               ? 3600
-                          : unit == "d"               ? 86400
-                                                      : 0;
-  if (value <= 0 || scale == 0) {
-    throw Error(ErrorKind::kConfig, "--window",
-                "'" + text + "' is not a duration such as 90s, 30m, 1h or 2d");
-  }
-  return value * scale;
-}
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -88,7 +70,7 @@ std::vector<std::vector<std::uint32_t>> evidence_posts(const AccountTable& table
 }
 
 int run_accounts(const AccountsOptions& options) {
-  const std::int64_t window = parse_window(options.window);
+  const std::int64_t window = parse_duration(options.window, "--window");
   datasets::NearDuplicateOptions near;
   near.threshold = options.threshold;
   near.validate();
@@ -105,8 +87,16 @@ int run_accounts(const AccountsOptions& options) {
   datasets::TemplateClusters clusters;
   AccountTable table;
   arena.execute([&] {
-    clusters = cluster_inputs(options.inputs, config, near, 2, stats);
-    table = read_accounts(options.inputs, config, clusters, model.get());
+    if (options.stream) {
+      datasets::TemplateWindowOptions templates;
+      templates.window_seconds = std::max<std::int64_t>(window, 2);  // two periods of whole seconds
+      templates.max_posts = options.stream_max_posts;
+      templates.near_duplicates = near;
+      table = read_accounts_streaming(options.inputs, config, templates, model.get(), stats);
+    } else {
+      clusters = cluster_inputs(options.inputs, config, near, 2, stats);
+      table = read_accounts(options.inputs, config, clusters, model.get());
+    }
   });
   const datasets::CoordinationResult coordination =
       datasets::analyze_coordination(table.posts, table.accounts.size(), window);
@@ -117,10 +107,9 @@ int run_accounts(const AccountsOptions& options) {
     score[a] = datasets::account_coordinated_score(table.mean_coordinated(a), coordination.accounts[a]);
 
   // The texts the rows show: evidence posts and each shared template's representative.
-  std::vector<bool> shared_cluster(
-      clusters.clusters.cluster_of.empty()
-          ? 0
-          : *std::max_element(clusters.clusters.cluster_of.begin(), clusters.clusters.cluster_of.end()) + 1);
+  std::uint32_t cluster_count = 0;
+  for (const datasets::AccountPost& p : table.posts) cluster_count = std::max(cluster_count, p.cluster + 1);
+  std::vector<bool> shared_cluster(cluster_count);
   std::vector<std::uint32_t> representative(shared_cluster.size(), kNone);
   for (const datasets::AccountCoordination& c : coordination.accounts) {
     if (c.largest_shared != kNone) shared_cluster[c.largest_shared] = true;
@@ -136,25 +125,29 @@ int run_accounts(const AccountsOptions& options) {
   for (std::size_t c = 0; c < shared_cluster.size(); ++c) {
     if (shared_cluster[c]) wanted.push_back(representative[c]);
   }
-  const auto texts = read_posts(options.inputs, config, wanted);
+  // Standard input cannot be read again (--stream): the rows then name evidence posts by template only.
+  const bool rereadable =
+      std::find(options.inputs.begin(), options.inputs.end(), "-") == options.inputs.end();
+  const auto texts =
+      rereadable ? read_posts(options.inputs, config, wanted) : std::unordered_map<std::uint32_t, PostText>();
 
   const AccountReport report{table, coordination, component, score, evidence, texts, representative};
   if (ends_with(options.out, ".csv")) {
-    write_accounts_csv(report, out.text());
+    write_accounts_csv(report, out);
   } else {
-    write_accounts_jsonl(report, out.text());
+    write_accounts_jsonl(report, out);
   }
   out.close();
   if (graph) {
     if (ends_with(options.graph, ".graphml")) {
-      write_graphml(report, graph->text());
+      write_graphml(report, *graph);
     } else {
-      write_edges_csv(report, graph->text());
+      write_edges_csv(report, *graph);
     }
     graph->close();
   }
   if (components) {
-    write_components(report, components->text());
+    write_components(report, *components);
     components->close();
   }
   std::size_t linked = 0;
@@ -178,7 +171,7 @@ std::vector<Command> add_accounts_command(CLI::App& app) {
       "posting near-copies within a window");
   command
       ->add_option("inputs", options->inputs,
-                   "posts (JSONL, CSV, TSV; .gz/.zst), read three times; the "
+                   "posts (JSONL, CSV, TSV; .gz/.zst), read three times (twice with --stream); the "
                    "account is the group column (--set data.group=...)")
       ->required();
   command->add_option("-o,--out", options->out, "one row per account: .jsonl, or .csv")->required();
@@ -190,6 +183,13 @@ std::vector<Command> add_accounts_command(CLI::App& app) {
                       "near-copies: estimated Jaccard of shingles (default 0.7)");
   command->add_option("--graph", options->graph, "the coordination network: edges.csv, or a .graphml file");
   command->add_option("--components", options->components, "connected components of the network, JSON lines");
+  command->add_flag("--stream", options->stream,
+                    "one pass in bounded memory: templates are near-copies within a rolling window of the "
+                    "posts (standard input works) instead of clusters of the whole input");
+  command
+      ->add_option("--stream-max-posts", options->stream_max_posts,
+                   "--stream: posts the template window holds at most (default 200000)")
+      ->check(CLI::PositiveNumber);
   command->add_option("--threads", options->threads, "worker threads (0: all cores)")->check(kNotNegative);
   add_reader_options(*command, options->reader);
   return {{command, [options] { return run_accounts(*options); }}};

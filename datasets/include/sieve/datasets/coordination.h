@@ -70,8 +70,9 @@ std::vector<std::uint32_t> connected_components(std::size_t accounts,
 // The account-level score used when no account labels exist (docs/accounts.md): a noisy-OR of three
 // pieces of evidence, each in [0, 1]: the mean probability of the post-level coordinated head (0 without
 // a model), twice the share of posts in shared templates and twice the share of posts that follow another
-// account's near-copy (both capped at 1). Campaign accounts of the corpus and the simulator post 7 to 50 %
-// of their posts in shared templates, organic ones under 1 %.
+// account's near-copy (both capped at 1). Measured shares of posts in shared templates (accounts of 2 posts
+// or more): on the corpus' test split, campaign accounts a mean of 16 %, organic ones under 0.1 %; in the
+// simulator, 60 % and 5 %.
 double account_coordinated_score(double mean_post_score, const AccountCoordination& c);
 
 }  // namespace sieve::datasets
