@@ -329,6 +329,28 @@ void append_line(const std::string& path, const std::string& line) {
   if (!out) throw Error(ErrorKind::kIo, path, "cannot append");
 }
 
+// With --new-heads-only or --train-heads, everything but the heads that train keeps its initial weights.
+void freeze_for_fine_tuning(models::Classifier& model, const std::vector<bool>& loaded, const TrainRun& run) {
+  if (!run.train_new_heads_only && run.train_heads_only.empty()) return;
+  const char* option = run.train_new_heads_only ? "--new-heads-only" : "--train-heads";
+  if (run.init.empty()) throw Error(ErrorKind::kConfig, option, "needs --init");
+  std::vector<bool> trainable(loaded.size());
+  for (std::size_t k = 0; k < loaded.size(); ++k) trainable[k] = !loaded[k];
+  if (run.train_new_heads_only &&
+      std::none_of(trainable.begin(), trainable.end(), [](bool b) { return b; })) {
+    throw Error(ErrorKind::kConfig, option, "the shards declare no head that " + run.init + " lacks");
+  }
+  const auto& heads = model->config().heads;
+  for (const std::string& name : run.train_heads_only) {
+    const auto it = std::find_if(heads.begin(), heads.end(),
+                                 [&](const infer::HeadConfig& head) { return head.name == name; });
+    if (it == heads.end())
+      throw Error(ErrorKind::kConfig, option, "the shards declare no head '" + name + "'");
+    trainable[static_cast<std::size_t>(it - heads.begin())] = true;
+  }
+  freeze_all_but(model, trainable);
+}
+
 }  // namespace
 
 TrainResult train_model(const TrainRun& run) {
@@ -390,27 +412,7 @@ TrainResult train_model(const TrainRun& run) {
     const auto [shift, scale] = dense_standardization(train_set, selected);
     model->set_dense_standardization(torch::tensor(shift), torch::tensor(scale));
   }
-  if (run.init.empty() && (run.train_new_heads_only || !run.train_heads_only.empty())) {
-    throw Error(ErrorKind::kConfig, run.train_new_heads_only ? "--new-heads-only" : "--train-heads",
-                "needs --init");
-  }
-  if (run.train_new_heads_only || !run.train_heads_only.empty()) {
-    std::vector<bool> trainable(loaded.size());
-    for (std::size_t k = 0; k < loaded.size(); ++k) trainable[k] = !loaded[k];
-    if (run.train_new_heads_only &&
-        std::none_of(trainable.begin(), trainable.end(), [](bool b) { return b; })) {
-      throw Error(ErrorKind::kConfig, "--new-heads-only",
-                  "the shards declare no head that " + run.init + " lacks");
-    }
-    for (const std::string& name : run.train_heads_only) {
-      const auto it = std::find_if(config.heads.begin(), config.heads.end(),
-                                   [&](const infer::HeadConfig& head) { return head.name == name; });
-      if (it == config.heads.end())
-        throw Error(ErrorKind::kConfig, "--train-heads", "the shards declare no head '" + name + "'");
-      trainable[static_cast<std::size_t>(it - config.heads.begin())] = true;
-    }
-    freeze_all_but(model, trainable);
-  }
+  freeze_for_fine_tuning(model, loaded, run);
   Optimizers optimizer = make_optimizers(run.train, model);
   if (lead) std::filesystem::create_directories(run.out_dir);
   const std::string last_path = run.out_dir + "/last.ckpt", best_path = run.out_dir + "/best.ckpt";

@@ -24,6 +24,17 @@ std::vector<std::string> lines_of(const std::string& path) {
   return lines;
 }
 
+// The simulator's accounts and labels, from its posts: account → 1 when its posts are coordinated.
+std::map<std::string, int> campaign_accounts(const std::string& posts) {
+  simdjson::dom::parser parser;
+  std::map<std::string, int> campaign;
+  for (const std::string& line : lines_of(posts)) {
+    const simdjson::dom::element p = parser.parse(line);
+    campaign[std::string(std::string_view(p["group"]))] = int(std::int64_t(p["coordinated"]));
+  }
+  return campaign;
+}
+
 class AccountsCommand : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -44,13 +55,8 @@ TEST_F(AccountsCommand, OneRowPerAccountWithTheEvidenceOfCoordination) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("posts 3000, accounts "), std::string::npos) << r.out;
 
-  // The simulator's accounts and labels, from its posts.
   simdjson::dom::parser parser;
-  std::map<std::string, int> campaign;  // account → 1 when its posts are coordinated
-  for (const std::string& line : lines_of(posts_)) {
-    const simdjson::dom::element p = parser.parse(line);
-    campaign[std::string(std::string_view(p["group"]))] = int(std::int64_t(p["coordinated"]));
-  }
+  const std::map<std::string, int> campaign = campaign_accounts(posts_);
   const std::vector<std::string> rows = lines_of(out);
   ASSERT_EQ(rows.size(), campaign.size());
   std::vector<metrics::Scored> by_score;
@@ -66,7 +72,7 @@ TEST_F(AccountsCommand, OneRowPerAccountWithTheEvidenceOfCoordination) {
     if (std::uint64_t(row["coordination"]["co_accounts"]) > 0) {
       EXPECT_FALSE(row["evidence"]["accounts"].get_array().size() == 0) << line;
     }
-    by_score.push_back({double(row["coordinated"]), campaign[account] == 1});
+    by_score.push_back({double(row["coordinated"]), campaign.at(account) == 1});
   }
   EXPECT_EQ(posts, 3000u);
   // Without a model the score is the network's evidence alone, and it already finds the campaigns.
@@ -120,18 +126,14 @@ TEST_F(AccountsCommand, StreamingFromStandardInputFindsTheSameCampaigns) {
   const RunResult r = run_sieve("accounts - --stream --window 7d -o " + out, posts);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   simdjson::dom::parser parser;
-  std::map<std::string, int> campaign;
-  for (const std::string& line : lines_of(posts_)) {
-    const simdjson::dom::element p = parser.parse(line);
-    campaign[std::string(std::string_view(p["group"]))] = int(std::int64_t(p["coordinated"]));
-  }
+  const std::map<std::string, int> campaign = campaign_accounts(posts_);
   const std::vector<std::string> rows = lines_of(out);
   ASSERT_EQ(rows.size(), campaign.size());
   std::vector<metrics::Scored> by_score;
   for (const std::string& line : rows) {
     const simdjson::dom::element row = parser.parse(line);
     by_score.push_back(
-        {double(row["coordinated"]), campaign[std::string(std::string_view(row["account"]))] == 1});
+        {double(row["coordinated"]), campaign.at(std::string(std::string_view(row["account"]))) == 1});
   }
   EXPECT_GT(metrics::roc_auc(by_score), 0.88);  // 0.90 over the whole input without --stream
 
