@@ -82,7 +82,6 @@ TrainConfig read_train_config(const ConfigFile& file) {
 
 models::ModelConfig read_model_config(const ConfigFile& file) {
   models::ModelConfig config;
-  config.sparse_embeddings = true;  // see Optimizers in trainer.cpp: the tables learn sparsely by default
   ConfigFile::Table m = file.table("model");
   std::string architecture = models::architecture_name(config.architecture);
   m.read("architecture", architecture);

@@ -60,6 +60,7 @@ ModelConfig tiny_config(Architecture architecture) {
   config.dim = 16;
   config.dropout = 0.1f;
   config.max_subwords = 16;
+  config.sparse_embeddings = false;  // the tiny tasks train every parameter with Adam
   config.heads = {{"marked1", 2}, {"marked2", 2}, {"kind", 3}};
   config.cnn.filters = 8;
   config.transformer.layers = 2;

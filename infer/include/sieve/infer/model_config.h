@@ -55,20 +55,20 @@ struct TransformerConfig {
 // Everything needed to rebuild a classifier's network (not its weights, not how it was trained).
 struct ModelConfig {
   Architecture architecture = Architecture::kBag;
-  std::uint32_t table_size = 0;    // rows of the feature table: vocab_size + hash_buckets (from the shard)
-  std::uint32_t vocab_size = 0;    // subword vocabulary; subword ids are below it
-  int dim = 100;                   // width of the bag table (bag, cnn) and of cnn's subword table
-  int hidden = 0;                  // width of one ReLU layer between the pooled vector and the heads; 0: none
-  float dropout = 0.1f;            // training only: before the hidden layer, after it, and on the
-                                   // transformer's residual branches
-  int max_subwords = 128;          // cnn and transformer read the first max_subwords subwords of a post
-  bool sparse_embeddings = false;  // sparse gradients for the vocab- and table-sized embeddings
-                                   // (Adam rejects them: use SGD or Adagrad for those tables)
-  int dense_inputs = 0;            // values of the dense channel (style, fluency) fed beside the pooled
-                                   // vector, standardised by dense_shift and dense_scale; 0: none
-  std::vector<HeadConfig> heads;   // in the order of the labels in a batch
-  CnnConfig cnn;                   // used when architecture is kCnn
-  TransformerConfig transformer;   // used when architecture is kTransformer
+  std::uint32_t table_size = 0;   // rows of the feature table: vocab_size + hash_buckets (from the shard)
+  std::uint32_t vocab_size = 0;   // subword vocabulary; subword ids are below it
+  int dim = 100;                  // width of the bag table (bag, cnn) and of cnn's subword table
+  int hidden = 0;                 // width of one ReLU layer between the pooled vector and the heads; 0: none
+  float dropout = 0.1f;           // training only: before the hidden layer, after it, and on the
+                                  // transformer's residual branches
+  int max_subwords = 128;         // cnn and transformer read the first max_subwords subwords of a post
+  bool sparse_embeddings = true;  // sparse gradients for the vocab- and table-sized embeddings: the
+                                  // trainer's default (its tables learn by sparse SGD); Adam rejects them
+  int dense_inputs = 0;           // values of the dense channel (style, fluency) fed beside the pooled
+                                  // vector, standardised by dense_shift and dense_scale; 0: none
+  std::vector<HeadConfig> heads;  // in the order of the labels in a batch
+  CnnConfig cnn;                  // used when architecture is kCnn
+  TransformerConfig transformer;  // used when architecture is kTransformer
 
   // Throws Error(kConfig, "model.<field>", message) on the first value out of range. Every section is
   // checked whatever the architecture, so a stored config is always valid as a whole.

@@ -30,7 +30,7 @@ struct ScoreRequest {
 // What a request may hold (from ServerOptions).
 struct RequestLimits {
   std::size_t max_posts = 256;
-  std::size_t max_text_bytes = 100000;
+  std::size_t max_text_bytes = 100000;  // as `sieve score` (datasets::ReaderConfig::max_text_bytes)
 };
 
 // A request the server refuses with 400. where() is the part of the body at fault ("body", "posts",
