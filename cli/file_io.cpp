@@ -15,15 +15,6 @@ constexpr std::size_t kFlushBytes = 1u << 16;
 
 }  // namespace
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::kIo, path, "cannot open");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) throw Error(ErrorKind::kIo, path, "read error");
-  return bytes.str();
-}
-
 OutputSink::OutputSink(const std::string& path) : name_(path == "-" ? "<stdout>" : path) {
   if (path == "-") {
     file_ = stdout;

@@ -5,10 +5,9 @@
 #include <string>
 #include <string_view>
 
-namespace sieve::cli {
+#include "sieve/core/file_bytes.h"  // read_file
 
-// Throws Error(kIo) naming the file.
-std::string read_file(const std::string& path);
+namespace sieve::cli {
 
 // Collects output and writes it in large blocks (one write per line is slow on pipes) to a file, or to
 // standard output for "-".

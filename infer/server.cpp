@@ -12,6 +12,7 @@
 #include "batch_scorer.h"
 #include "http_routes.h"
 #include "sieve/core/error.h"
+#include "sieve/core/file_bytes.h"
 #include "sieve/core/json_writer.h"
 #include "signal_watcher.h"
 
@@ -20,12 +21,7 @@ namespace {
 
 std::string read_admin_token(const std::string& path) {
   if (path.empty()) return "";
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw Error(ErrorKind::kIo, path, std::string("cannot read the admin token: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string token = text.str();
+  std::string token = read_file(path, "the admin token");
   const auto last = token.find_last_not_of(" \t\r\n");
   token.erase(last == std::string::npos ? 0 : last + 1);
   if (token.size() < 16)

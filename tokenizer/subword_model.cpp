@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "sieve/core/error.h"
+#include "sieve/core/file_bytes.h"
 #include "sieve/tokenizer/normalizer.h"
 
 // Exported by libsentencepiece but missing from its public headers; the only switch for its logging.
@@ -106,12 +107,7 @@ SubwordModel SubwordModel::train(const std::vector<std::string>& normalized_text
 }
 
 SubwordModel SubwordModel::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::kIo, path, "cannot open tokenizer model");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) throw Error(ErrorKind::kIo, path, "cannot read tokenizer model");
-  return from_bytes(bytes.str(), path);
+  return from_bytes(read_file(path, "tokenizer model"), path);
 }
 
 SubwordModel SubwordModel::from_bytes(std::string_view serialized, const std::string& where) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sieve/core/error.h"
+#include "sieve/core/file_bytes.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/datasets/familiarity.h"
 #include "sieve/infer/model_file.h"
@@ -15,14 +16,6 @@
 
 namespace sieve::train {
 namespace {
-
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::kIo, path, "cannot open (a model file the shards' manifest names)");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 // The probabilities of the first records of the training set, whose texts the manifest keeps: a runtime
 // featurizes the texts and must reproduce these numbers.
@@ -127,11 +120,13 @@ void export_model(const std::string& path, models::Classifier& model, const mode
   writer.add_tensor("ood.rarity", infer::DType::kF32, {static_cast<std::int64_t>(familiarity.rarity.size())},
                     familiarity.rarity.data(), familiarity.rarity.size() * sizeof(float),
                     infer::kModelFileAlignment);
-  const std::string tokenizer = read_bytes(train_set.tokenizer_path());
+  const std::string tokenizer =
+      read_file(train_set.tokenizer_path(), "a model file the shards' manifest names");
   writer.add_tensor("tokenizer.model", infer::DType::kU8, {static_cast<std::int64_t>(tokenizer.size())},
                     tokenizer.data(), tokenizer.size(), 1);
   if (!train_set.fluency_path().empty()) {
-    const std::string fluency = read_bytes(train_set.fluency_path());
+    const std::string fluency =
+        read_file(train_set.fluency_path(), "a model file the shards' manifest names");
     writer.add_tensor("fluency.model", infer::DType::kU8, {static_cast<std::int64_t>(fluency.size())},
                       fluency.data(), fluency.size(), 8);
   }

@@ -7,19 +7,11 @@
 #include <sstream>
 
 #include "sieve/core/error.h"
+#include "sieve/core/file_bytes.h"
 #include "sieve/core/hash.h"
 
 namespace sieve::train {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw Error(ErrorKind::kIo, path, "cannot open (is this a folder written by 'sieve data prepare'?)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::uint16_t merged_index(std::vector<std::string>& merged, const std::string& value) {
   const auto it = std::find(merged.begin(), merged.end(), value);
@@ -32,7 +24,7 @@ std::uint16_t merged_index(std::vector<std::string>& merged, const std::string& 
 
 ShardSet::ShardSet(const std::string& dir) : dir_(dir) {
   const std::string manifest_path = dir + "/manifest.json";
-  manifest_json_ = read_text(manifest_path);
+  manifest_json_ = read_file(manifest_path, "is this a folder written by 'sieve data prepare'?");
   simdjson::dom::parser parser;
   simdjson::dom::element manifest;
   simdjson::dom::array shards, heads;
@@ -68,8 +60,8 @@ ShardSet::ShardSet(const std::string& dir) : dir_(dir) {
     if (shards_.empty()) dense_width_ = shard.info().dense_width;
     if (shard.info().dense_width != dense_width_) {
       throw Error(ErrorKind::kFormat, dir + "/" + std::string(file),
-                  "holds " + std::to_string(shard.info().dense_width) + " dense values per record, the first shard " +
-                      std::to_string(dense_width_));
+                  "holds " + std::to_string(shard.info().dense_width) +
+                      " dense values per record, the first shard " + std::to_string(dense_width_));
     }
     std::vector<std::uint16_t> lang_map, source_map;
     for (const auto& lang : shard.info().langs) lang_map.push_back(merged_index(langs_, lang));

@@ -67,7 +67,7 @@ TEST(Commands, ReportErrorsAsSieveWhereWhatWithExitCode2) {
   EXPECT_EQ(r.err, "sieve: normalizer.max_char_run: must be between 0 (keep runs) and 1000, got 5000\n");
   r = run_sieve("tokenizer encode -m /nonexistent.model");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "sieve: /nonexistent.model: cannot open tokenizer model\n");
+  EXPECT_EQ(r.err, "sieve: /nonexistent.model: cannot open (tokenizer model): No such file or directory\n");
   r = run_sieve("normalize --format xml");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err.rfind("sieve: --format: xml not in {text,jsonl}", 0), 0u) << r.err;

@@ -68,7 +68,7 @@ TEST(SubwordModel, SavesAndLoadsTheSameBytes) {
 
 TEST(SubwordModel, ReportsUnreadableAndCorruptModels) {
   EXPECT_EQ(error_text([] { SubwordModel::load("/nonexistent/spm.model"); }),
-            "i/o: /nonexistent/spm.model: cannot open tokenizer model");
+            "i/o: /nonexistent/spm.model: cannot open (tokenizer model): No such file or directory");
   const std::string path = ::testing::TempDir() + "/sieve_corrupt.model";
   std::ofstream(path) << "this is not a protobuf";
   EXPECT_EQ(error_text([&] {

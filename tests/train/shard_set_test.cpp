@@ -68,7 +68,9 @@ TEST(ShardSet, ReportsMissingAndForeignFolders) {
   std::filesystem::remove_all(dir);
   EXPECT_EQ(
       error_text([&] { ShardSet{dir}; }),
-      "i/o: " + dir + "/manifest.json: cannot open (is this a folder written by 'sieve data prepare'?)");
+      "i/o: " + dir +
+          "/manifest.json: cannot open (is this a folder written by 'sieve data prepare'?): No such file or "
+          "directory");
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/manifest.json") << R"({"format":"something else"})";
   EXPECT_EQ(error_text([&] { ShardSet{dir}; }),
