@@ -20,6 +20,7 @@
 
 #include "command.h"
 #include "sieve/core/error.h"
+#include "sieve/core/free_port.h"
 #include "trainer_process.h"
 
 namespace sieve::cli {
@@ -50,22 +51,6 @@ int take_nproc(std::vector<std::string>& args) {
     return static_cast<int>(n);
   }
   return 0;
-}
-
-// A TCP port of 127.0.0.1 that nothing listens on now (rank 0's TCPStore takes it a moment later).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof(address);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw Error(ErrorKind::kIo, "127.0.0.1", std::string("no free TCP port: ") + std::strerror(errno));
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
 }
 
 // One local rank: its process and, for ranks above 0, the pipe of its output (printed with a prefix).

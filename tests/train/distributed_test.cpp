@@ -18,6 +18,7 @@
 
 #include "prepared_shards.h"
 #include "sieve/core/error.h"
+#include "sieve/core/free_port.h"
 #include "sieve/infer/model_file.h"
 #include "sieve/train/trainer.h"
 
@@ -25,18 +26,6 @@ namespace sieve::train {
 namespace {
 
 namespace fs = std::filesystem;
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof(address);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 std::string temp_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / name;
