@@ -3,7 +3,6 @@
 // (the first clusters them into templates), with the model's scores of every post when a model is given.
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
