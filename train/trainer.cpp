@@ -329,6 +329,14 @@ void append_line(const std::string& path, const std::string& line) {
   if (!out) throw Error(ErrorKind::kIo, path, "cannot append");
 }
 
+// A dev or test set is read by the model of the training set: the same heads and the same feature table.
+void require_compatible(const ShardSet& other, const ShardSet& train_set) {
+  if (!(other.schema() == train_set.schema()) || other.table_size() != train_set.table_size()) {
+    throw Error(ErrorKind::kInvalidInput, other.dir(),
+                "prepared with other heads or another tokenizer than " + train_set.dir());
+  }
+}
+
 // With --new-heads-only or --train-heads, everything but the heads that train keeps its initial weights.
 void freeze_for_fine_tuning(models::Classifier& model, const std::vector<bool>& loaded, const TrainRun& run) {
   if (!run.train_new_heads_only && run.train_heads_only.empty()) return;
@@ -358,11 +366,7 @@ TrainResult train_model(const TrainRun& run) {
   const auto start = Clock::now();
   const ShardSet train_set(run.train_dir);
   std::unique_ptr<ShardSet> dev_set = run.dev_dir.empty() ? nullptr : std::make_unique<ShardSet>(run.dev_dir);
-  if (dev_set &&
-      (!(dev_set->schema() == train_set.schema()) || dev_set->table_size() != train_set.table_size())) {
-    throw Error(ErrorKind::kInvalidInput, run.dev_dir,
-                "prepared with other heads or another tokenizer than " + run.train_dir);
-  }
+  if (dev_set) require_compatible(*dev_set, train_set);
   if (train_set.size() == 0) throw Error(ErrorKind::kInvalidInput, run.train_dir, "no records to train on");
   models::ModelConfig config = run.model;
   config.table_size = train_set.table_size();
@@ -597,10 +601,7 @@ TrainResult train_model(const TrainRun& run) {
   export_model(result.model_path, model, config, train_set, selected, result.best, run.config_toml);
   if (!run.test_dir.empty()) {
     const ShardSet test_set(run.test_dir);
-    if (!(test_set.schema() == train_set.schema()) || test_set.table_size() != train_set.table_size()) {
-      throw Error(ErrorKind::kInvalidInput, run.test_dir,
-                  "prepared with other heads or another tokenizer than " + run.train_dir);
-    }
+    require_compatible(test_set, train_set);
     result.test = evaluate(score(model, test_set, all_records(test_set), config, 1024), test_set.schema());
     std::ofstream(run.out_dir + "/test_metrics.json", std::ios::trunc) << result.test.to_json() << "\n";
   }

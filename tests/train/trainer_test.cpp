@@ -172,6 +172,11 @@ TEST(Trainer, RefusesMismatchedDevShardsAndMissingCheckpoints) {
               train_model(run);
             }).rfind("i/o: " + run.train_dir + "/manifest.json: cannot open", 0),
             0u);
+  TrainRun mismatched = small_run(out);  // a dev set with a fifth head the training set lacks
+  mismatched.dev_dir = write_prepared("sieve_trainer_other_heads_dev", 50, 5, true);
+  EXPECT_EQ(sieve::testing::error_text([&] { train_model(mismatched); }),
+            "invalid input: " + mismatched.dev_dir +
+                ": prepared with other heads or another tokenizer than " + mismatched.train_dir);
 }
 
 }  // namespace
