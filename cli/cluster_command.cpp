@@ -219,9 +219,7 @@ int run_cluster(const ClusterOptions& options) {
   print_summary(options, result, profiles, spread);
   if (options.cross_lingual) print_links(links, options.link_threshold);
   std::fflush(stdout);
-  if (stats.rejected == 0) return 0;
-  std::cerr << "sieve: " << stats.rejected << " of " << stats.rows << " rows rejected\n";
-  return 2;
+  return finish_rows(stats);
 }
 
 }  // namespace

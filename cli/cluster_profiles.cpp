@@ -62,9 +62,7 @@ datasets::TemplateClusters cluster_inputs(const std::vector<std::string>& inputs
   for (const std::string& input : inputs) {
     datasets::RecordReader reader(input, config);
     clusterer.add_all(reader);
-    stats.rows += reader.stats().rows;
-    stats.accepted += reader.stats().accepted;
-    stats.rejected += reader.stats().rejected;
+    stats += reader.stats();
   }
   return clusterer.finish(min_size);
 }

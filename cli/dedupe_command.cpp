@@ -43,13 +43,6 @@ struct SplitCommandOptions {
   datasets::SplitOptions split;
 };
 
-// Like finish_input for posts: exit code 2 when rows were rejected.
-int finish_rows(const datasets::ReadStats& stats) {
-  if (stats.rejected == 0) return 0;
-  std::cerr << "sieve: " << stats.rejected << " of " << stats.rows << " rows rejected\n";
-  return 2;
-}
-
 // ---- dedupe --------------------------------------------------------------------------------------------
 
 void write_clusters(OutputSink& out, const std::vector<datasets::Record>& records,

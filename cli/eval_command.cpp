@@ -137,10 +137,7 @@ int run_eval(EvalOptions options) {
     std::printf("%zu accounts; report written to %s/report.{json,md,html}\n", accounts.accounts(),
                 dir.c_str());
   }
-  const datasets::ReadStats& stats = reader.stats();
-  if (stats.rejected == 0) return 0;
-  std::cerr << "sieve: " << stats.rejected << " of " << stats.rows << " rows rejected\n";
-  return 2;
+  return finish_rows(reader.stats());
 }
 
 }  // namespace

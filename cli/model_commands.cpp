@@ -186,18 +186,16 @@ int run_calibrate(CalibrateOptions options) {
   const auto model = infer::Model::load(options.model);
   config.schema = label_schema_of(*model);
   std::vector<infer::HeadInfo> heads = model->heads();
-  std::size_t rejected = 0, rows = 0;
+  datasets::ReadStats stats;
   if (!options.data.empty()) {
     datasets::RecordReader reader(options.data, config);
     fit_temperatures(*model, reader, options.scoring, heads);
-    rejected += reader.stats().rejected;
-    rows += reader.stats().rows;
+    stats += reader.stats();
   }
   if (!options.organic.empty()) {
     datasets::RecordReader reader(options.organic, config);
     set_organic_thresholds(*model, reader, options, heads);
-    rejected += reader.stats().rejected;
-    rows += reader.stats().rows;
+    stats += reader.stats();
   }
   infer::ModelFileWriter writer;
   for (const auto& [key, value] : model->file().metadata()) writer.set_metadata(key, value);
@@ -210,9 +208,7 @@ int run_calibrate(CalibrateOptions options) {
               : options.data.empty()  ? "thresholds"
                                       : "temperatures and thresholds",
               output.c_str());
-  if (rejected == 0) return 0;
-  std::cerr << "sieve: " << rejected << " of " << rows << " rows rejected\n";
-  return 2;
+  return finish_rows(stats);
 }
 
 }  // namespace

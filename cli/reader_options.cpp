@@ -1,5 +1,7 @@
 #include "reader_options.h"
 
+#include <iostream>
+
 #include "sieve/core/error.h"
 
 namespace sieve::cli {
@@ -21,6 +23,12 @@ datasets::ReaderConfig resolve(const ReaderOptions& options) {
   if (!options.format.empty()) source.overrides.push_back("data.format=" + options.format);
   if (!options.on_error.empty()) source.overrides.push_back("data.on_error=" + options.on_error);
   return load_reader_config(source);
+}
+
+int finish_rows(const datasets::ReadStats& stats) {
+  if (stats.rejected == 0) return 0;
+  std::cerr << "sieve: " << stats.rejected << " of " << stats.rows << " rows rejected\n";
+  return 2;
 }
 
 }  // namespace sieve::cli

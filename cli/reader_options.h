@@ -6,6 +6,7 @@
 
 #include "run_config.h"
 #include "sieve/datasets/reader_config.h"
+#include "sieve/datasets/record_reader.h"
 
 namespace sieve::cli {
 
@@ -20,5 +21,9 @@ void add_reader_options(CLI::App& command, ReaderOptions& options);
 
 // Throws Error(kIo/kFormat/kConfig) naming the file, key or option that is wrong.
 datasets::ReaderConfig resolve(const ReaderOptions& options);
+
+// A command's exit code after reading records: 0, or 2 with "sieve: N of M rows rejected" on standard
+// error when rows were rejected (each was reported where it was read).
+int finish_rows(const datasets::ReadStats& stats);
 
 }  // namespace sieve::cli

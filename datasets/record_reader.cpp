@@ -166,9 +166,7 @@ std::vector<Record> read_records(const std::vector<std::string>& paths, const Re
   for (const auto& path : paths) {
     RecordReader reader(path, config, on_reject);
     for (Record record; reader.next(record);) records.push_back(std::move(record));
-    total.rows += reader.stats().rows;
-    total.accepted += reader.stats().accepted;
-    total.rejected += reader.stats().rejected;
+    total += reader.stats();
   }
   if (stats) *stats = total;
   return records;

@@ -23,6 +23,13 @@ struct ReadStats {
   std::size_t rows = 0;      // data rows seen (header and blank lines excluded)
   std::size_t accepted = 0;  // records returned
   std::size_t rejected = 0;  // rows reported to the RejectHandler
+
+  ReadStats& operator+=(const ReadStats& other) {
+    rows += other.rows;
+    accepted += other.accepted;
+    rejected += other.rejected;
+    return *this;
+  }
 };
 
 class RecordReader {
