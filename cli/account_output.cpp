@@ -29,14 +29,6 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-void number_or_null(JsonWriter& w, double x) {
-  if (std::isnan(x)) {
-    w.null();
-  } else {
-    w.value(x);
-  }
-}
-
 void time_or_null(JsonWriter& w, std::int64_t t) {
   if (t == 0) {
     w.null();
@@ -81,10 +73,9 @@ void write_evidence(
     const auto it = r.texts.find(post);
     w.begin_object().key("id").value(it == r.texts.end() ? "" : it->second.id);
     w.key("text").value(it == r.texts.end() ? "" : it->second.text).key("coordinated");
-    number_or_null(w,
-                   r.table.coordinated_head < 0
-                       ? std::nan("")
-                       : r.table.scores[post * heads + static_cast<std::size_t>(r.table.coordinated_head)]);
+    w.value(r.table.coordinated_head < 0  // null without a coordinated head
+                ? std::nan("")
+                : r.table.scores[post * heads + static_cast<std::size_t>(r.table.coordinated_head)]);
     w.key("template").value(static_cast<std::uint64_t>(r.table.posts[post].cluster)).end_object();
   }
   w.end_array().key("accounts").begin_array();
@@ -142,8 +133,7 @@ void write_accounts_jsonl(const AccountReport& r, OutputSink& sink) {
     w.end_object().key("coordination").begin_object();
     w.key("shared_template_share").value(c.shared_share()).key("co_accounts");
     w.value(static_cast<std::uint64_t>(c.co_accounts)).key("follow_share").value(c.follow_share());
-    w.key("burstiness");
-    number_or_null(w, c.burstiness);
+    w.key("burstiness").value(c.burstiness);  // null when undefined
     w.key("largest_shared_template");
     if (c.largest_shared == kNone) {
       w.null();

@@ -361,12 +361,7 @@ std::string report_json(const AdaptOptions& options, const std::string& base_set
   w.key("runs").begin_array();
   for (const RunResult& r : runs) {
     w.begin_object().key("lr").value(r.run.lr).key("embedding_lr").value(r.run.embedding_lr);
-    w.key("held_back_roc_auc");
-    if (std::isnan(r.held_back_roc_auc)) {
-      w.null();
-    } else {
-      w.value(r.held_back_roc_auc);
-    }
+    w.key("held_back_roc_auc").value(r.held_back_roc_auc);  // null when undefined
     w.key("forgetting").value(r.forgetting).key("forgetting_head").value(r.forgetting_head);
     w.key("seconds").value(r.seconds).end_object();
   }

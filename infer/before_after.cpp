@@ -22,14 +22,6 @@ std::string cell(double x) {
   return buffer;
 }
 
-void value_or_null(JsonWriter& w, double x) {
-  if (std::isnan(x)) {
-    w.null();
-  } else {
-    w.value(x);
-  }
-}
-
 }  // namespace
 
 BeforeAfterReport::BeforeAfterReport(std::vector<std::string> heads)
@@ -112,14 +104,10 @@ std::string BeforeAfterReport::to_json() const {
         .value(static_cast<std::uint64_t>(r.n))
         .key("positives")
         .value(static_cast<std::uint64_t>(r.positives));
-    w.key("roc_auc_before");
-    value_or_null(w, r.roc_auc_before);
-    w.key("roc_auc_after");
-    value_or_null(w, r.roc_auc_after);
-    w.key("pr_auc_before");
-    value_or_null(w, r.pr_auc_before);
-    w.key("pr_auc_after");
-    value_or_null(w, r.pr_auc_after);
+    w.key("roc_auc_before").value(r.roc_auc_before);  // null when undefined
+    w.key("roc_auc_after").value(r.roc_auc_after);
+    w.key("pr_auc_before").value(r.pr_auc_before);
+    w.key("pr_auc_after").value(r.pr_auc_after);
     w.end_object();
   }
   w.end_array().end_object();
