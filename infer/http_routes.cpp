@@ -180,7 +180,7 @@ void handle_model(ServerState& state, httplib::Response& res) {
   }
   w.end_array().key("ood");
   if (const OutOfDomain* ood = model.out_of_domain()) {
-    const double limit = state.options.abstain.ood_limit.value_or(ood->limit());
+    const double limit = ood->limit(state.options.abstain);
     w.begin_object().key("training_posts").value(ood->posts()).key("limit").value(limit);
     w.key("min_subwords").value(static_cast<std::uint64_t>(ood->min_subwords()));
     w.key("abstain").value(state.options.abstain.abstain).end_object();

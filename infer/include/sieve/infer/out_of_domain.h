@@ -39,9 +39,11 @@ class OutOfDomain {
   // interpolated between quantile points: in [0, 1].
   double ood(float rarity, std::string_view lang) const;
   bool abstains(double ood, std::uint32_t subwords, const AbstainPolicy& policy) const {
-    return policy.abstain && (ood > policy.ood_limit.value_or(limit_) || subwords < min_subwords_);
+    return policy.abstain && (ood > limit(policy) || subwords < min_subwords_);
   }
   double limit() const { return limit_; }
+  // The limit in force under policy: its own, else the stored one.
+  double limit(const AbstainPolicy& policy) const { return policy.ood_limit.value_or(limit_); }
   std::uint32_t min_subwords() const { return min_subwords_; }
   std::uint64_t posts() const { return posts_; }
 
