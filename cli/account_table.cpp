@@ -138,9 +138,7 @@ AccountTable read_accounts_streaming(const std::vector<std::string>& inputs,
       accounts.add(std::move(record), it->second);
       progress.update(table.posts.size(), seconds_since(start));
     }
-    stats.rows += reader.stats().rows;
-    stats.accepted += reader.stats().accepted;
-    stats.rejected += reader.stats().rejected;
+    stats += reader.stats();
   }
   accounts.finish();
   progress.finish(table.posts.size(), seconds_since(start));
@@ -167,8 +165,7 @@ void summarize_heads(AccountTable& table) {
       HeadSummary& s = table.summaries[a][h];
       s.mean = std::accumulate(values.begin(), values.end(), 0.0) / values.size();
       s.flagged = flagged / values.size();
-      const std::size_t k =
-          (values.size() * 9) / 10 < values.size() ? (values.size() * 9) / 10 : values.size() - 1;
+      const std::size_t k = values.size() * 9 / 10;  // below size(): every account has a post
       std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
       s.p90 = values[k];
     }

@@ -31,10 +31,10 @@ struct AccountsOptions {
   std::string out;
   std::string model;
   std::string window = "1h";
-  double threshold = 0.7;  // near-duplicate Jaccard
-  std::string graph;       // edges: .csv or .graphml
-  std::string components;  // JSON lines
-  bool stream = false;     // one pass, templates in a rolling window of bounded memory
+  double threshold = datasets::NearDuplicateOptions().threshold;  // near-duplicate Jaccard
+  std::string graph;                                              // edges: .csv or .graphml
+  std::string components;                                         // JSON lines
+  bool stream = false;  // one pass, templates in a rolling window of bounded memory
   std::size_t stream_max_posts = datasets::TemplateWindowOptions().max_posts;
   int threads = 0;
   ReaderOptions reader;
@@ -106,24 +106,21 @@ int run_accounts(const AccountsOptions& options) {
   for (std::size_t a = 0; a < score.size(); ++a)
     score[a] = datasets::account_coordinated_score(table.mean_coordinated(a), coordination.accounts[a]);
 
-  // The texts the rows show: evidence posts and each shared template's representative.
-  std::uint32_t cluster_count = 0;
-  for (const datasets::AccountPost& p : table.posts) cluster_count = std::max(cluster_count, p.cluster + 1);
-  std::vector<bool> shared_cluster(cluster_count);
-  std::vector<std::uint32_t> representative(shared_cluster.size(), kNone);
-  for (const datasets::AccountCoordination& c : coordination.accounts) {
-    if (c.largest_shared != kNone) shared_cluster[c.largest_shared] = true;
-  }
+  // The texts the rows show: evidence posts and the representative of each account's largest shared
+  // template (components show those too).
+  std::vector<std::uint32_t> representative(coordination.shared.size(), kNone);
   for (std::uint32_t i = 0; i < table.posts.size(); ++i) {
     const std::uint32_t c = table.posts[i].cluster;
-    if (representative[c] == kNone) representative[c] = i;
+    if (coordination.shared[c] && representative[c] == kNone) representative[c] = i;
   }
-  for (const datasets::TemplateCluster& t : clusters.summaries) representative[t.cluster] = t.representative;
-  const auto evidence = evidence_posts(table, shared_cluster);
+  for (const datasets::TemplateCluster& t : clusters.summaries) {
+    if (coordination.shared[t.cluster]) representative[t.cluster] = t.representative;
+  }
+  const auto evidence = evidence_posts(table, coordination.shared);
   std::vector<std::uint32_t> wanted;
   for (const auto& posts : evidence) wanted.insert(wanted.end(), posts.begin(), posts.end());
-  for (std::size_t c = 0; c < shared_cluster.size(); ++c) {
-    if (shared_cluster[c]) wanted.push_back(representative[c]);
+  for (const datasets::AccountCoordination& c : coordination.accounts) {
+    if (c.largest_shared != kNone) wanted.push_back(representative[c.largest_shared]);
   }
   // Standard input cannot be read again (--stream): the rows then name evidence posts by template only.
   const bool rereadable =
@@ -156,9 +153,7 @@ int run_accounts(const AccountsOptions& options) {
               table.posts.size(), table.accounts.size(), linked, coordination.edges.size(),
               static_cast<long long>(window));
   std::fflush(stdout);
-  if (stats.rejected == 0) return 0;
-  std::cerr << "sieve: " << stats.rejected << " of " << stats.rows << " rows rejected\n";
-  return 2;
+  return finish_rows(stats);
 }
 
 }  // namespace

@@ -58,6 +58,7 @@ void count_shared(const std::vector<AccountPost>& posts, const std::uint32_t* ru
   bool shared = false;
   for (std::size_t i = 1; i < n && !shared; ++i) shared = posts[run[i]].account != posts[run[0]].account;
   if (!shared) return;
+  result.shared[posts[run[0]].cluster] = true;
   for (std::size_t i = 0; i < n; ++i) {
     AccountCoordination& c = result.accounts[posts[run[i]].account];
     ++c.posts_in_shared;
@@ -108,6 +109,7 @@ CoordinationResult analyze_coordination(const std::vector<AccountPost>& posts, s
   {
     const std::vector<std::uint32_t> order =
         ordered_by(posts, [](const AccountPost& p) { return p.cluster; });
+    if (!order.empty()) result.shared.resize(posts[order.back()].cluster + std::size_t{1});
     for (std::size_t begin = 0; begin < order.size();) {
       std::size_t end = begin + 1;
       while (end < order.size() && posts[order[end]].cluster == posts[order[begin]].cluster) ++end;

@@ -15,9 +15,8 @@ namespace {
 std::vector<AccountPost> campaign_posts() {
   const std::int64_t t = 1700000000;
   return {
-      {0, 7, t},          {1, 7, t + 600},   {2, 7, t + 1200}, {3, 7, t + 86400},
-      {0, 8, t + 5000},   {1, 8, t + 5120},  {4, 9, t + 100},  {4, 10, t + 200},
-      {4, 11, t + 10000},
+      {0, 7, t},        {1, 7, t + 600}, {2, 7, t + 1200}, {3, 7, t + 86400},  {0, 8, t + 5000},
+      {1, 8, t + 5120}, {4, 9, t + 100}, {4, 10, t + 200}, {4, 11, t + 10000},
   };
 }
 
@@ -34,6 +33,9 @@ TEST(Coordination, AccountsPostingNearCopiesWithinTheWindowAreLinked) {
   EXPECT_EQ(r.edges[1].templates, 1u);
   EXPECT_EQ(r.edges[2].a, 1u);
   EXPECT_EQ(r.edges[2].b, 2u);
+  // Templates 7 and 8 were posted by several accounts, 9 to 11 by account 4 alone.
+  EXPECT_EQ(r.shared, (std::vector<bool>{false, false, false, false, false, false, false, true, true, false,
+                                         false, false}));
 
   const AccountCoordination& a0 = r.accounts[0];
   EXPECT_EQ(a0.posts, 2u);

@@ -15,8 +15,6 @@
 
 namespace sieve::datasets {
 
-// Two near-copies are coordinated when posted this close together (seconds), unless told otherwise.
-inline constexpr std::int64_t kDefaultCoordinationWindow = 3600;
 // A post is linked to at most this many earlier near-copies (the nearest in time): a template posted by
 // 10,000 accounts would otherwise link 50 million pairs.
 inline constexpr std::size_t kMaxLinksPerPost = 50;
@@ -54,6 +52,7 @@ struct AccountCoordination {
 struct CoordinationResult {
   std::vector<AccountCoordination> accounts;  // by account index
   std::vector<CoordinationEdge> edges;        // by (a, b)
+  std::vector<bool> shared;  // by cluster, up to the largest seen: posted by two accounts or more
 };
 
 // Links, within every cluster, each post to the earlier posts of other accounts at most window seconds
