@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "sieve/infer/model_config.h"
+#include "sieve/format/model_config.h"
 
 namespace sieve::bench {
 

@@ -93,7 +93,7 @@ def ordered_pairs(pairs):
 
 
 def within_source(posts, min_per_class=WITHIN_MIN_PER_CLASS):
-    """`sieve eval`'s within_source of one binary head (infer/report_signal.cpp) from its labelled posts,
+    """`sieve eval`'s within_source of one binary head (infer/report/report_signal.cpp) from its labelled posts,
     (score, label, source, lang, group) each: the ROC-AUC inside every language x source cell holding at
     least min_per_class posts of each class, and their plain mean (None without a cell)."""
     by_cell = {}

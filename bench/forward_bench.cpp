@@ -19,11 +19,11 @@
 #include <vector>
 
 #include "benchmark_post.h"
-#include "sieve/infer/model_file.h"
-#include "sieve/infer/network.h"
-#include "sieve/infer/quantize.h"
+#include "sieve/format/model_file.h"
 #include "sieve/models/model_factory.h"
 #include "sieve/models/parameter_export.h"
+#include "sieve/network/network.h"
+#include "sieve/network/quantize.h"
 
 namespace {
 

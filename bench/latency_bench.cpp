@@ -22,7 +22,7 @@
 
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
-#include "sieve/infer/model.h"
+#include "sieve/runtime/model.h"
 
 #ifdef SIEVE_BENCH_FASTTEXT
 #include <fasttext/fasttext.h>

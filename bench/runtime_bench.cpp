@@ -25,10 +25,10 @@
 #include "benchmarks.h"
 #include "corpus.h"
 #include "random_network.h"
-#include "sieve/infer/model.h"
-#include "sieve/infer/model_file.h"
-#include "sieve/infer/network.h"
-#include "sieve/infer/quantize.h"
+#include "sieve/format/model_file.h"
+#include "sieve/network/network.h"
+#include "sieve/network/quantize.h"
+#include "sieve/runtime/model.h"
 
 namespace {
 

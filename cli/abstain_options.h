@@ -3,7 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "sieve/infer/out_of_domain.h"
+#include "sieve/runtime/out_of_domain.h"
 
 namespace sieve::cli {
 

@@ -15,7 +15,7 @@ namespace {
 constexpr std::size_t kShownTemplates = 3, kShownMembers = 20;
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
-std::vector<std::string> languages_of(const AccountTable& table, std::uint64_t bits) {
+std::vector<std::string> languages_of(const analysis::AccountTable& table, std::uint64_t bits) {
   std::vector<std::string> langs;
   for (std::size_t l = 0; l < table.langs.size(); ++l) {
     if ((bits >> l) & 1) langs.push_back(table.langs[l]);
@@ -113,7 +113,7 @@ void write_accounts_jsonl(const AccountReport& r, OutputSink& sink) {
   std::string& out = sink.text();
   const auto neighbours = top_neighbours(r.table.accounts.size(), r.coordination.edges);
   for (std::size_t a = 0; a < r.table.accounts.size(); ++a) {
-    const AccountRow& row = r.table.accounts[a];
+    const analysis::AccountRow& row = r.table.accounts[a];
     const datasets::AccountCoordination& c = r.coordination.accounts[a];
     JsonWriter w;
     w.begin_object().key("account").value(row.name).key("posts").value(static_cast<std::uint64_t>(c.posts));
@@ -126,7 +126,7 @@ void write_accounts_jsonl(const AccountReport& r, OutputSink& sink) {
     w.key("component").value(static_cast<std::uint64_t>(r.component[a])).key("coordinated").value(r.score[a]);
     w.key("scores").begin_object();
     for (std::size_t h = 0; h < r.table.heads.size(); ++h) {
-      const HeadSummary& s = r.table.summaries[a][h];
+      const analysis::HeadSummary& s = r.table.summaries[a][h];
       w.key(r.table.heads[h]).begin_object().key("mean").value(s.mean).key("p90").value(s.p90);
       w.key("flagged").value(s.flagged).end_object();
     }
@@ -157,14 +157,14 @@ void write_accounts_csv(const AccountReport& r, OutputSink& sink) {
       ",shared_template_share,co_accounts,follow_share,burstiness,largest_shared_template_size,"
       "largest_shared_template_text\n";
   for (std::size_t a = 0; a < r.table.accounts.size(); ++a) {
-    const AccountRow& row = r.table.accounts[a];
+    const analysis::AccountRow& row = r.table.accounts[a];
     const datasets::AccountCoordination& c = r.coordination.accounts[a];
     out +=
         csv_field(row.name) + "," + std::to_string(c.posts) + "," + joined(languages_of(r.table, row.langs));
     out += "," + (row.first_time ? std::to_string(row.first_time) : "") + "," +
            (row.last_time ? std::to_string(row.last_time) : "");
     out += "," + std::to_string(r.component[a]) + "," + number_text(r.score[a]);
-    for (const HeadSummary& s : r.table.summaries[a])
+    for (const analysis::HeadSummary& s : r.table.summaries[a])
       out += "," + number_text(s.mean) + "," + number_text(s.p90) + "," + number_text(s.flagged);
     out += "," + number_text(c.shared_share()) + "," + std::to_string(c.co_accounts) + "," +
            number_text(c.follow_share()) + "," + number_text(c.burstiness) + ",";

@@ -8,21 +8,21 @@
 #include <unordered_map>
 #include <vector>
 
-#include "account_table.h"
 #include "file_io.h"
+#include "sieve/analysis/account_table.h"
 #include "sieve/datasets/coordination.h"
 
 namespace sieve::cli {
 
 // Everything the writers read; built by the command.
 struct AccountReport {
-  const AccountTable& table;
+  const analysis::AccountTable& table;
   const datasets::CoordinationResult& coordination;
   const std::vector<std::uint32_t>& component;                    // per account
   const std::vector<double>& score;                               // per account: account_coordinated_score
   const std::vector<std::vector<std::uint32_t>>& evidence_posts;  // per account: up to 3 post numbers
-  const std::unordered_map<std::uint32_t, PostText>& texts;       // of evidence and representative posts
-  const std::vector<std::uint32_t>& representative;               // per cluster: a post number, or max
+  const std::unordered_map<std::uint32_t, analysis::PostText>& texts;  // of evidence and representative posts
+  const std::vector<std::uint32_t>& representative;                    // per cluster: a post number, or max
 };
 
 // The 3 accounts an account is linked to by the heaviest edges (templates, then linked posts).

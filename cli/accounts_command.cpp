@@ -11,11 +11,11 @@
 #include <limits>
 
 #include "account_output.h"
-#include "account_table.h"
-#include "cluster_profiles.h"
 #include "command.h"
 #include "file_io.h"
 #include "reader_options.h"
+#include "sieve/analysis/account_table.h"
+#include "sieve/analysis/cluster_profiles.h"
 #include "sieve/core/error.h"
 #include "template_window_options.h"
 #include "validators.h"
@@ -46,7 +46,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 // Per account the posts that weigh most as evidence: the most coordinated-looking of those in shared
 // templates first, then the others.
-std::vector<std::vector<std::uint32_t>> evidence_posts(const AccountTable& table,
+std::vector<std::vector<std::uint32_t>> evidence_posts(const analysis::AccountTable& table,
                                                        const std::vector<bool>& shared_cluster) {
   std::vector<std::vector<std::pair<double, std::uint32_t>>> best(table.accounts.size());
   const std::size_t heads = table.heads.size();
@@ -69,45 +69,10 @@ std::vector<std::vector<std::uint32_t>> evidence_posts(const AccountTable& table
   return posts;
 }
 
-int run_accounts(const AccountsOptions& options) {
-  const std::int64_t window = parse_duration(options.window, "--window");
-  datasets::NearDuplicateOptions near;
-  near.threshold = options.threshold;
-  near.validate();
-  const auto config = resolve(options.reader);
-  const std::unique_ptr<const infer::Model> model =
-      options.model.empty() ? nullptr : infer::Model::load(options.model);
-  OutputSink out(options.out);  // unwritable outputs fail before the input is read
-  std::unique_ptr<OutputSink> graph =
-      options.graph.empty() ? nullptr : std::make_unique<OutputSink>(options.graph);
-  std::unique_ptr<OutputSink> components =
-      options.components.empty() ? nullptr : std::make_unique<OutputSink>(options.components);
-  tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::info::default_concurrency());
-  datasets::ReadStats stats;
-  datasets::TemplateClusters clusters;
-  AccountTable table;
-  arena.execute([&] {
-    if (options.stream) {
-      datasets::TemplateWindowOptions templates;
-      templates.window_seconds = std::max<std::int64_t>(window, 2);  // two periods of whole seconds
-      templates.max_posts = options.stream_max_posts;
-      templates.near_duplicates = near;
-      table = read_accounts_streaming(options.inputs, config, templates, model.get(), stats);
-    } else {
-      clusters = cluster_inputs(options.inputs, config, near, 2, stats);
-      table = read_accounts(options.inputs, config, clusters, model.get());
-    }
-  });
-  const datasets::CoordinationResult coordination =
-      datasets::analyze_coordination(table.posts, table.accounts.size(), window);
-  const std::vector<std::uint32_t> component =
-      datasets::connected_components(table.accounts.size(), coordination.edges);
-  std::vector<double> score(table.accounts.size());
-  for (std::size_t a = 0; a < score.size(); ++a)
-    score[a] = datasets::account_coordinated_score(table.mean_coordinated(a), coordination.accounts[a]);
-
-  // The texts the rows show: evidence posts and the representative of each account's largest shared
-  // template (components show those too).
+// Per shared template, the post that shows it: the summary's representative, or its first post (--stream).
+std::vector<std::uint32_t> representative_posts(const analysis::AccountTable& table,
+                                                const datasets::CoordinationResult& coordination,
+                                                const datasets::TemplateClusters& clusters) {
   std::vector<std::uint32_t> representative(coordination.shared.size(), kNone);
   for (std::uint32_t i = 0; i < table.posts.size(); ++i) {
     const std::uint32_t c = table.posts[i].cluster;
@@ -116,19 +81,12 @@ int run_accounts(const AccountsOptions& options) {
   for (const datasets::TemplateCluster& t : clusters.summaries) {
     if (coordination.shared[t.cluster]) representative[t.cluster] = t.representative;
   }
-  const auto evidence = evidence_posts(table, coordination.shared);
-  std::vector<std::uint32_t> wanted;
-  for (const auto& posts : evidence) wanted.insert(wanted.end(), posts.begin(), posts.end());
-  for (const datasets::AccountCoordination& c : coordination.accounts) {
-    if (c.largest_shared != kNone) wanted.push_back(representative[c.largest_shared]);
-  }
-  // Standard input cannot be read again (--stream): the rows then name evidence posts by template only.
-  const bool rereadable =
-      std::find(options.inputs.begin(), options.inputs.end(), "-") == options.inputs.end();
-  const auto texts =
-      rereadable ? read_posts(options.inputs, config, wanted) : std::unordered_map<std::uint32_t, PostText>();
+  return representative;
+}
 
-  const AccountReport report{table, coordination, component, score, evidence, texts, representative};
+// The account rows, and the network and its components when asked for, each in the format its name says.
+void write_outputs(const AccountReport& report, const AccountsOptions& options, OutputSink& out,
+                   OutputSink* graph, OutputSink* components) {
   if (ends_with(options.out, ".csv")) {
     write_accounts_csv(report, out);
   } else {
@@ -147,6 +105,62 @@ int run_accounts(const AccountsOptions& options) {
     write_components(report, *components);
     components->close();
   }
+}
+
+int run_accounts(const AccountsOptions& options) {
+  const std::int64_t window = parse_duration(options.window, "--window");
+  datasets::NearDuplicateOptions near;
+  near.threshold = options.threshold;
+  near.validate();
+  const auto config = resolve(options.reader);
+  const std::unique_ptr<const infer::Model> model =
+      options.model.empty() ? nullptr : infer::Model::load(options.model);
+  OutputSink out(options.out);  // unwritable outputs fail before the input is read
+  std::unique_ptr<OutputSink> graph =
+      options.graph.empty() ? nullptr : std::make_unique<OutputSink>(options.graph);
+  std::unique_ptr<OutputSink> components =
+      options.components.empty() ? nullptr : std::make_unique<OutputSink>(options.components);
+  tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::info::default_concurrency());
+  datasets::ReadStats stats;
+  datasets::TemplateClusters clusters;
+  analysis::AccountTable table;
+  arena.execute([&] {
+    if (options.stream) {
+      datasets::TemplateWindowOptions templates;
+      templates.window_seconds = std::max<std::int64_t>(window, 2);  // two periods of whole seconds
+      templates.max_posts = options.stream_max_posts;
+      templates.near_duplicates = near;
+      table = analysis::read_accounts_streaming(options.inputs, config, templates, model.get(), stats);
+    } else {
+      clusters = analysis::cluster_inputs(options.inputs, config, near, 2, stats);
+      table = analysis::read_accounts(options.inputs, config, clusters, model.get());
+    }
+  });
+  const datasets::CoordinationResult coordination =
+      datasets::analyze_coordination(table.posts, table.accounts.size(), window);
+  const std::vector<std::uint32_t> component =
+      datasets::connected_components(table.accounts.size(), coordination.edges);
+  std::vector<double> score(table.accounts.size());
+  for (std::size_t a = 0; a < score.size(); ++a)
+    score[a] = datasets::account_coordinated_score(table.mean_coordinated(a), coordination.accounts[a]);
+
+  // The texts the rows show: evidence posts and the representative of each account's largest shared
+  // template (components show those too).
+  const std::vector<std::uint32_t> representative = representative_posts(table, coordination, clusters);
+  const auto evidence = evidence_posts(table, coordination.shared);
+  std::vector<std::uint32_t> wanted;
+  for (const auto& posts : evidence) wanted.insert(wanted.end(), posts.begin(), posts.end());
+  for (const datasets::AccountCoordination& c : coordination.accounts) {
+    if (c.largest_shared != kNone) wanted.push_back(representative[c.largest_shared]);
+  }
+  // Standard input cannot be read again (--stream): the rows then name evidence posts by template only.
+  const bool rereadable =
+      std::find(options.inputs.begin(), options.inputs.end(), "-") == options.inputs.end();
+  const auto texts = rereadable ? analysis::read_posts(options.inputs, config, wanted)
+                                : std::unordered_map<std::uint32_t, analysis::PostText>();
+
+  const AccountReport report{table, coordination, component, score, evidence, texts, representative};
+  write_outputs(report, options, out, graph.get(), components.get());
   std::size_t linked = 0;
   for (const datasets::AccountCoordination& c : coordination.accounts) linked += c.co_accounts > 0;
   std::printf("posts %zu, accounts %zu, linked accounts %zu, edges %zu (near-copies within %llds)\n",

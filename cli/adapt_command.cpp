@@ -9,8 +9,6 @@
 #include "adapt_command.h"
 
 #include <simdjson.h>
-#include <tbb/info.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +23,7 @@
 #include "command.h"
 #include "file_io.h"
 #include "model_labels.h"
+#include "sieve/analysis/adaptation_checks.h"
 #include "sieve/core/config_file.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
@@ -32,9 +31,7 @@
 #include "sieve/datasets/prepare.h"
 #include "sieve/datasets/record_reader.h"
 #include "sieve/datasets/replay_sample.h"
-#include "sieve/infer/before_after.h"
-#include "sieve/infer/metrics.h"
-#include "sieve/infer/network.h"
+#include "sieve/report/before_after.h"
 #include "trainer_process.h"
 
 namespace sieve::cli {
@@ -112,30 +109,6 @@ std::vector<std::string> base_excluded_sources(const std::string& work, const st
   return sources;
 }
 
-// Each post's probability per schema head under a model; NaN for a head the model lacks.
-std::vector<std::vector<double>> head_probabilities(const infer::Model& model,
-                                                    const datasets::LabelSchema& schema,
-                                                    const std::vector<datasets::Record>& records,
-                                                    int threads) {
-  std::vector<std::string_view> texts;
-  for (const datasets::Record& r : records) texts.push_back(r.text);
-  std::vector<float> out(texts.size() * model.output_count());
-  tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
-  arena.execute([&] { model.score_batch(texts, out.data()); });
-  std::vector<std::vector<double>> probabilities(records.size(),
-                                                 std::vector<double>(schema.heads.size(), std::nan("")));
-  for (std::size_t h = 0; h < schema.heads.size(); ++h) {
-    for (std::size_t k = 0; k < model.heads().size(); ++k) {
-      if (model.heads()[k].name != schema.heads[h].name || !model.heads()[k].binary) continue;
-      const std::size_t offset = model.output_offset(k);
-      for (std::size_t i = 0; i < records.size(); ++i) {
-        probabilities[i][h] = out[i * model.output_count() + offset];
-      }
-    }
-  }
-  return probabilities;
-}
-
 infer::BeforeAfterReport compare(const std::vector<datasets::Record>& held_back,
                                  const datasets::LabelSchema& schema, const std::vector<std::size_t>& heads,
                                  const std::vector<std::vector<double>>& before,
@@ -156,8 +129,6 @@ infer::BeforeAfterReport compare(const std::vector<datasets::Record>& held_back,
   return report;
 }
 
-// Posts of a class a source needs on the check posts for its ROC-AUC to count.
-constexpr std::size_t kCheckMinPerClass = 20;
 // Replayed posts kept out of training to see what an adaptation forgot, and the largest drop of a head's
 // within-source ROC-AUC on them that a run may cause and still be kept.
 constexpr std::size_t kCheckPosts = 5000;
@@ -165,72 +136,6 @@ constexpr double kMaxForgetting = 0.01;
 // Replayed posts per labelled post, unless --replay-posts says otherwise: three in four posts of a batch
 // are the base data's.
 constexpr std::size_t kReplayPerPost = 3;
-
-// What a model keeps of each schema head on the check posts: head name → the mean ROC-AUC within the
-// sources that have kCheckMinPerClass posts of each class (the head's ROC-AUC over all check posts when
-// none has). Within-source, because a head that still tells the sources apart can have forgotten the signal
-// inside each of them (measured: an adapted machine head kept its ROC-AUC over the check posts while
-// losing 0.07 to 0.14 within MT sources). The check posts come from the base model's sources, so an adapted
-// head is checked too: it must not forget the sources it knew while it learns the campaign.
-std::map<std::string, double> check_roc_aucs(const infer::Model& model, const datasets::LabelSchema& schema,
-                                             const datasets::ReplayCheckPosts& check) {
-  std::vector<float> logits(check.size() * model.output_count());
-  infer::NetworkWorkspace workspace;
-  for (std::size_t i = 0; i < check.size(); ++i) {
-    const infer::PostIds post{
-        check.ids.data() + check.offsets[i], check.offsets[i + 1] - check.offsets[i], check.subword_counts[i],
-        check.dense_width ? check.dense.data() + i * check.dense_width : nullptr, check.dense_width};
-    model.network().forward(post, workspace, logits.data() + i * model.output_count());
-  }
-  const auto enough = [](const std::vector<metrics::Scored>& scored) {
-    const auto positives = static_cast<std::size_t>(
-        std::count_if(scored.begin(), scored.end(), [](const metrics::Scored& s) { return s.positive; }));
-    return positives >= kCheckMinPerClass && scored.size() - positives >= kCheckMinPerClass;
-  };
-  std::map<std::string, double> aucs;
-  for (std::size_t h = 0; h < schema.heads.size(); ++h) {
-    if (!schema.heads[h].binary()) continue;
-    for (std::size_t k = 0; k < model.heads().size(); ++k) {
-      if (model.heads()[k].name != schema.heads[h].name) continue;
-      std::map<std::string, std::vector<metrics::Scored>> by_source;
-      std::vector<metrics::Scored> all;
-      for (std::size_t i = 0; i < check.size(); ++i) {
-        const std::int8_t label = check.labels[i * schema.heads.size() + h];
-        if (label < 0) continue;
-        const metrics::Scored scored{logits[i * model.output_count() + model.output_offset(k)], label == 1};
-        by_source[check.sources[i]].push_back(scored);
-        all.push_back(scored);
-      }
-      double sum = 0;
-      std::size_t cells = 0;
-      for (const auto& [source, scored] : by_source) {
-        if (!enough(scored)) continue;
-        sum += metrics::roc_auc(scored);
-        ++cells;
-      }
-      if (cells > 0) {
-        aucs[schema.heads[h].name] = sum / static_cast<double>(cells);
-      } else if (enough(all)) {
-        aucs[schema.heads[h].name] = metrics::roc_auc(all);
-      }
-    }
-  }
-  return aucs;
-}
-
-// The largest drop of a head's check ROC-AUC from the base model's (0 when nothing dropped); head names it.
-double largest_drop(const std::map<std::string, double>& base, const std::map<std::string, double>& after,
-                    std::string& head) {
-  double worst = 0;
-  for (const auto& [name, auc] : base) {
-    const auto it = after.find(name);
-    if (it != after.end() && auc - it->second > worst) {
-      worst = auc - it->second;
-      head = name;
-    }
-  }
-  return worst;
-}
 
 // The chosen run's model with the base model's out-of-domain statistics: the run counted its features on
 // the campaign's posts and a replayed sample, the base model on the whole of its training data.
@@ -325,11 +230,12 @@ RunResult train_run(const GridContext& g, const datasets::AdaptationSchedule& sc
                 "sieve-train failed (exit " + std::to_string(code) + "); its output is there");
   }
   auto adapted = infer::Model::load(result.dir + "/model.sieve");
-  result.held_back = compare(g.held_back, g.schema, g.heads, g.before,
-                             head_probabilities(*adapted, g.schema, g.held_back, g.options.threads));
+  result.held_back =
+      compare(g.held_back, g.schema, g.heads, g.before,
+              analysis::head_probabilities(*adapted, g.schema, g.held_back, g.options.threads));
   result.held_back_roc_auc = result.held_back->mean_roc_auc_after();
-  result.forgetting =
-      largest_drop(g.base_check, check_roc_aucs(*adapted, g.schema, g.check), result.forgetting_head);
+  result.forgetting = analysis::largest_drop(
+      g.base_check, analysis::check_roc_aucs(*adapted, g.schema, g.check), result.forgetting_head);
   result.seconds = seconds_since(start);
   std::cerr << "sieve: adapt: run " << k + 1 << "/" << schedule.grid.size() << " (learning rate "
             << result.run.describe() << "): held-back ROC-AUC " << format_auc(result.held_back_roc_auc);
@@ -419,12 +325,13 @@ int run_adapt(const AdaptOptions& options) {
               << replay.check.size() << " more check what the other heads forget\n";
   }
   const std::size_t replayed = replay.replayed;
-  const std::map<std::string, double> base_check = check_roc_aucs(*base, config.schema, replay.check);
+  const std::map<std::string, double> base_check =
+      analysis::check_roc_aucs(*base, config.schema, replay.check);
   const datasets::AdaptationSchedule schedule =
       datasets::choose_schedule(split.train.size(), replayed, options.heads_only);
   std::cerr << "sieve: adapt: " << schedule.describe() << "\n";
 
-  const auto before = head_probabilities(*base, config.schema, split.held_back, options.threads);
+  const auto before = analysis::head_probabilities(*base, config.schema, split.held_back, options.threads);
   const GridContext grid{options,         work,   toml,         config.schema, heads,
                          split.held_back, before, replay.check, base_check};
   std::vector<RunResult> runs;

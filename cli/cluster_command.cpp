@@ -11,10 +11,10 @@
 #include <map>
 #include <memory>
 
-#include "cluster_profiles.h"
 #include "command.h"
 #include "file_io.h"
 #include "reader_options.h"
+#include "sieve/analysis/cluster_profiles.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
 #include "text_display.h"
@@ -49,8 +49,8 @@ struct Links {
   std::vector<std::vector<std::uint32_t>> linked;  // per summary
 };
 
-Links link_translations(const datasets::TemplateClusters& result, const std::vector<ClusterProfile>& profiles,
-                        double threshold) {
+Links link_translations(const datasets::TemplateClusters& result,
+                        const std::vector<analysis::ClusterProfile>& profiles, double threshold) {
   std::vector<std::uint32_t> embedded;  // summary indexes
   std::vector<std::string> langs;
   std::vector<float> embeddings;
@@ -76,7 +76,8 @@ Links link_translations(const datasets::TemplateClusters& result, const std::vec
   return out;
 }
 
-void write_scores(JsonWriter& w, const infer::Model& model, const ClusterProfile& profile, std::size_t size) {
+void write_scores(JsonWriter& w, const infer::Model& model, const analysis::ClusterProfile& profile,
+                  std::size_t size) {
   w.key("scores").begin_object();
   for (std::size_t h = 0; h < model.heads().size(); ++h) {
     const infer::HeadInfo& head = model.heads()[h];
@@ -93,9 +94,9 @@ void write_scores(JsonWriter& w, const infer::Model& model, const ClusterProfile
   w.end_object();
 }
 
-void write_cluster(OutputSink& out, const datasets::TemplateCluster& c, const ClusterProfile& profile,
-                   const LabelSpread& spread, const infer::Model* model, const Links& links,
-                   std::uint32_t s) {
+void write_cluster(OutputSink& out, const datasets::TemplateCluster& c,
+                   const analysis::ClusterProfile& profile, const analysis::LabelSpread& spread,
+                   const infer::Model* model, const Links& links, std::uint32_t s) {
   JsonWriter w;
   w.begin_object();
   w.key("cluster").value(static_cast<std::uint64_t>(c.cluster));
@@ -138,7 +139,8 @@ void write_cluster(OutputSink& out, const datasets::TemplateCluster& c, const Cl
 }
 
 void print_summary(const ClusterOptions& options, const datasets::TemplateClusters& result,
-                   const std::vector<ClusterProfile>& profiles, const LabelSpread& spread) {
+                   const std::vector<analysis::ClusterProfile>& profiles,
+                   const analysis::LabelSpread& spread) {
   const auto& c = result.clusters;
   std::printf("posts                       %zu\n", c.cluster_of.size());
   std::printf("exact-duplicate posts       %zu\n", c.exact_duplicates);
@@ -200,16 +202,16 @@ int run_cluster(const ClusterOptions& options) {
   tbb::task_arena arena(threads);
   datasets::ReadStats stats;
   datasets::TemplateClusters result;
-  std::vector<ClusterProfile> profiles;
-  LabelSpread spread;
+  std::vector<analysis::ClusterProfile> profiles;
+  analysis::LabelSpread spread;
   arena.execute([&] {
-    result = cluster_inputs(options.inputs, config, near, options.min_size, stats);
-    ProfileOptions profile;
+    result = analysis::cluster_inputs(options.inputs, config, near, options.min_size, stats);
+    analysis::ProfileOptions profile;
     profile.members = options.members;
     profile.model = model.get();
     profile.embed_min_size = options.cross_lingual ? std::max<std::size_t>(options.link_min_size, 1) : 0;
     profile.spread_min_size = options.label_min_size;
-    profiles = profile_clusters(options.inputs, config, result, profile, spread);
+    profiles = analysis::profile_clusters(options.inputs, config, result, profile, spread);
   });
   Links links;
   if (options.cross_lingual) links = link_translations(result, profiles, options.link_threshold);

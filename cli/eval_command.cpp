@@ -9,14 +9,14 @@
 #include <iostream>
 #include <string>
 
-#include "cluster_profiles.h"
 #include "command.h"
 #include "model_labels.h"
 #include "reader_options.h"
-#include "record_scoring.h"
+#include "sieve/analysis/cluster_profiles.h"
+#include "sieve/analysis/record_scoring.h"
 #include "sieve/core/error.h"
-#include "sieve/infer/account_evaluation.h"
-#include "sieve/infer/eval_report.h"
+#include "sieve/report/account_evaluation.h"
+#include "sieve/report/eval_report.h"
 #include "validators.h"
 
 namespace sieve::cli {
@@ -27,7 +27,7 @@ struct EvalOptions {
   std::string data;
   std::string report_dir;
   ReaderOptions reader;
-  ScoringOptions scoring;
+  analysis::ScoringOptions scoring;
   infer::ReportOptions report;
   std::string by;                     // "account": also account-level metrics, in <report>/accounts
   std::size_t template_min_size = 5;  // 0: no template slices
@@ -48,7 +48,8 @@ std::vector<std::uint32_t> template_sizes(const EvalOptions& options, const data
   tbb::task_arena arena(options.scoring.threads > 0 ? options.scoring.threads
                                                     : tbb::info::default_concurrency());
   datasets::NearDuplicateClusters clusters;
-  arena.execute([&] { clusters = cluster_inputs({options.data}, config, near, 1, stats).clusters; });
+  arena.execute(
+      [&] { clusters = analysis::cluster_inputs({options.data}, config, near, 1, stats).clusters; });
   std::vector<std::uint32_t> sizes(clusters.cluster_of.size());
   for (std::size_t i = 0; i < sizes.size(); ++i) sizes[i] = clusters.sizes[clusters.cluster_of[i]];
   return sizes;
@@ -110,7 +111,7 @@ int run_eval(EvalOptions options) {
   infer::EvalReport report(report_heads(*model));
   infer::AccountEvaluation accounts(report_heads(*model));
   std::size_t post = 0;
-  score_records(*model, reader, options.scoring, nullptr, [&](ScoredChunk& chunk) {
+  analysis::score_records(*model, reader, options.scoring, nullptr, [&](analysis::ScoredChunk& chunk) {
     const std::size_t width = model->output_count();
     for (std::size_t i = 0; i < chunk.records.size(); ++i, ++post) {
       const datasets::Record& record = chunk.records[i];
@@ -120,8 +121,8 @@ int run_eval(EvalOptions options) {
       report.add(record.lang, record.source, record.group, &chunk.probabilities[i * width],
                  record.labels.data(), slice);
       if (!options.by.empty()) {
-        accounts.add(record.group.empty() ? record.id : record.group, record.lang, record.source,
-                     &chunk.probabilities[i * width], record.labels.data());
+        accounts.add(record.group_or_id(), record.lang, record.source, &chunk.probabilities[i * width],
+                     record.labels.data());
       }
     }
   });

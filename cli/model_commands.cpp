@@ -10,13 +10,13 @@
 #include "command.h"
 #include "model_labels.h"
 #include "reader_options.h"
-#include "record_scoring.h"
+#include "sieve/analysis/record_scoring.h"
+#include "sieve/core/calibration.h"
 #include "sieve/core/error.h"
-#include "sieve/infer/calibration.h"
-#include "sieve/infer/metrics.h"
-#include "sieve/infer/model_file.h"
-#include "sieve/infer/quantize.h"
-#include "sieve/infer/rates.h"
+#include "sieve/core/metrics.h"
+#include "sieve/core/rates.h"
+#include "sieve/format/model_file.h"
+#include "sieve/network/quantize.h"
 #include "validators.h"
 
 namespace sieve::cli {
@@ -37,7 +37,7 @@ struct CalibrateOptions {
   bool balance_sources = false;  // each source of the organic posts counts the same in the rate
   std::size_t min_posts = 1000;  // organic posts a language needs for a threshold of its own
   ReaderOptions reader;
-  ScoringOptions scoring;
+  analysis::ScoringOptions scoring;
 };
 
 int run_quantize(const QuantizeOptions& options) {
@@ -62,10 +62,10 @@ int run_quantize(const QuantizeOptions& options) {
 
 // The logits and labels of each head over the labelled posts of the data.
 std::vector<metrics::HeadLogits> collect_logits(const infer::Model& model, datasets::RecordReader& reader,
-                                                const ScoringOptions& scoring) {
+                                                const analysis::ScoringOptions& scoring) {
   std::vector<metrics::HeadLogits> heads(model.heads().size());
   for (std::size_t h = 0; h < heads.size(); ++h) heads[h].classes = model.heads()[h].outputs();
-  score_records(model, reader, scoring, nullptr, [&](ScoredChunk& chunk) {
+  analysis::score_records(model, reader, scoring, nullptr, [&](analysis::ScoredChunk& chunk) {
     const std::size_t width = model.output_count();
     for (std::size_t i = 0; i < chunk.records.size(); ++i) {
       for (std::size_t h = 0; h < heads.size(); ++h) {
@@ -92,7 +92,7 @@ double binary_calibration_error(const metrics::HeadLogits& head, double temperat
 
 // Fits each head's temperature on the labelled posts of reader; prints what changed.
 void fit_temperatures(const infer::Model& model, datasets::RecordReader& reader,
-                      const ScoringOptions& scoring, std::vector<infer::HeadInfo>& heads) {
+                      const analysis::ScoringOptions& scoring, std::vector<infer::HeadInfo>& heads) {
   const std::vector<metrics::HeadLogits> logits = collect_logits(model, reader, scoring);
   std::printf("%-14s %8s %11s %9s %9s %9s %9s\n", "head", "n", "temperature", "NLL", "NLL now", "ECE",
               "ECE now");
@@ -111,9 +111,9 @@ void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& r
                             const CalibrateOptions& options, std::vector<infer::HeadInfo>& heads) {
   // head → lang → (score, source) of each organic post
   std::vector<std::map<std::string, std::vector<std::pair<double, std::string>>>> organic(heads.size());
-  ScoringOptions scoring = options.scoring;
+  analysis::ScoringOptions scoring = options.scoring;
   scoring.keep_logits = true;
-  score_records(model, reader, scoring, nullptr, [&](ScoredChunk& chunk) {
+  analysis::score_records(model, reader, scoring, nullptr, [&](analysis::ScoredChunk& chunk) {
     for (std::size_t i = 0; i < chunk.records.size(); ++i) {
       for (std::size_t h = 0; h < heads.size(); ++h) {
         if (!heads[h].binary || chunk.records[i].labels[h] == 1) continue;

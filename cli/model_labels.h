@@ -3,7 +3,7 @@
 // columns exactly as the training data was mapped.
 
 #include "sieve/datasets/record.h"
-#include "sieve/infer/model.h"
+#include "sieve/runtime/model.h"
 
 namespace sieve::cli {
 

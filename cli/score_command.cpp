@@ -9,11 +9,11 @@
 #include "command.h"
 #include "file_io.h"
 #include "reader_options.h"
-#include "record_scoring.h"
+#include "sieve/analysis/record_scoring.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
-#include "sieve/infer/checked_model.h"
-#include "sieve/infer/score_json.h"
+#include "sieve/runtime/checked_model.h"
+#include "sieve/runtime/score_json.h"
 #include "template_window_options.h"
 #include "validators.h"
 
@@ -25,7 +25,7 @@ struct ScoreOptions {
   std::string input = "-";
   std::string output = "-";
   ReaderOptions reader;
-  ScoringOptions scoring;
+  analysis::ScoringOptions scoring;
   std::string shard;
   std::size_t explain = 0;  // spans per head; 0: no explanation
   bool self_test_only = false;
@@ -35,7 +35,7 @@ struct ScoreOptions {
 
 // Closes each line of chunk.output (an object left open by the formatter) with the template fields of its
 // post. Runs in input order, so that the window sees the posts as they came.
-void observe_templates(datasets::TemplateWindow& window, ScoredChunk& chunk) {
+void observe_templates(datasets::TemplateWindow& window, analysis::ScoredChunk& chunk) {
   std::string closed;
   closed.reserve(chunk.output.size() + chunk.records.size() * 80);
   std::size_t begin = 0;
@@ -45,8 +45,7 @@ void observe_templates(datasets::TemplateWindow& window, ScoredChunk& chunk) {
     const std::size_t end = chunk.output.find('\n', begin);  // JSON strings escape their newlines
     closed.append(chunk.output, begin, end - begin);
     begin = end + 1;
-    const auto observation =
-        window.observe(chunk.signatures[i], r.group.empty() ? r.id : r.group, r.time != 0 ? r.time : now);
+    const auto observation = window.observe(chunk.signatures[i], r.group_or_id(), r.time != 0 ? r.time : now);
     append_template_fields(observation, closed);
     closed += "}\n";
   }
@@ -54,7 +53,7 @@ void observe_templates(datasets::TemplateWindow& window, ScoredChunk& chunk) {
 }
 
 int run_score(ScoreOptions options) {
-  if (!options.shard.empty()) parse_shard(options.shard, options.scoring);
+  if (!options.shard.empty()) analysis::parse_shard(options.shard, options.scoring);
   datasets::ReaderConfig config = resolve(options.reader);
   config.schema = {};  // labels in the input are not needed to score it
   auto model = infer::load_checked_model(options.model);
@@ -67,7 +66,7 @@ int run_score(ScoreOptions options) {
   const auto window = make_template_window(options.templates);
   OutputSink out(options.output);
   datasets::RecordReader reader(options.input, config);
-  const auto format = [&](ScoredChunk& chunk, infer::ScoreWorkspace& workspace) {
+  const auto format = [&](analysis::ScoredChunk& chunk, infer::ScoreWorkspace& workspace) {
     const std::size_t width = model->output_count();
     for (std::size_t i = 0; i < chunk.records.size(); ++i) {
       const datasets::Record& record = chunk.records[i];
@@ -87,7 +86,7 @@ int run_score(ScoreOptions options) {
     }
   };
   std::size_t scored = 0;
-  score_records(*model, reader, options.scoring, format, [&](ScoredChunk& chunk) {
+  analysis::score_records(*model, reader, options.scoring, format, [&](analysis::ScoredChunk& chunk) {
     if (window) observe_templates(*window, chunk);
     out.text() += chunk.output;
     out.maybe_flush();

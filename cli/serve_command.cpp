@@ -4,7 +4,7 @@
 
 #include "abstain_options.h"
 #include "command.h"
-#include "sieve/infer/server.h"
+#include "sieve/serve/server.h"
 #include "template_window_options.h"
 #include "validators.h"
 

@@ -12,7 +12,7 @@
 #include "file_io.h"
 #include "sieve/core/error.h"
 #include "sieve/core/progress.h"
-#include "sieve/datasets/simulator.h"
+#include "sieve/simulator/simulator.h"
 #include "validators.h"
 
 namespace sieve::cli {

@@ -16,7 +16,7 @@
 #include "sieve/datasets/label_suggestions.h"
 #include "sieve/datasets/near_duplicates.h"
 #include "sieve/datasets/record_reader.h"
-#include "sieve/infer/model.h"
+#include "sieve/runtime/model.h"
 
 namespace sieve::cli {
 namespace {
@@ -71,7 +71,7 @@ int run_suggest(const AdaptOptions& options) {
     }
     c.cluster = clusters.cluster_of[i];
     c.cluster_size = clusters.sizes[c.cluster];
-    c.group = records[i].group.empty() ? records[i].id : records[i].group;
+    c.group = records[i].group_or_id();
     c.tie_break = hash64(records[i].id, options.seed);
   }
   const std::vector<std::size_t> chosen = datasets::choose_suggestions(candidates, options.suggest);

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "sieve/datasets/template_window.h"
-#include "sieve/infer/post_annotator.h"
+#include "sieve/serve/post_annotator.h"
 
 namespace sieve::cli {
 

@@ -363,7 +363,7 @@ ClusterSummary summarize(const std::vector<Record>& records, const std::vector<S
   std::unordered_set<std::string_view> groups;
   for (const std::uint32_t i : members) {
     const Record& r = records[i];
-    groups.insert(r.group.empty() ? std::string_view(r.id) : std::string_view(r.group));
+    groups.insert(r.group_or_id());
     if (std::find(out.langs.begin(), out.langs.end(), r.lang) == out.langs.end()) out.langs.push_back(r.lang);
     if (std::find(out.sources.begin(), out.sources.end(), r.source) == out.sources.end()) {
       out.sources.push_back(r.source);

@@ -1,16 +1,14 @@
 #include "sieve/datasets/shard.h"
 
-#include <fcntl.h>
 #include <simdjson.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
@@ -202,108 +200,91 @@ std::uint32_t ShardWriter::write(const std::string& path) {
   return crc;
 }
 
-ShardReader::ShardReader(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) throw Error(ErrorKind::kIo, path, std::string("cannot open: ") + std::strerror(errno));
-  struct stat st {};
-  ::fstat(fd, &st);
-  map_size_ = static_cast<std::size_t>(st.st_size);
-  if (map_size_ > 0) map_ = ::mmap(nullptr, map_size_, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (map_ == MAP_FAILED) {
-    map_ = nullptr;
-    throw Error(ErrorKind::kIo, path, std::string("cannot map: ") + std::strerror(errno));
-  }
-  try {
-    validate(path);
-  } catch (...) {
-    if (map_) ::munmap(map_, map_size_);
-    map_ = nullptr;
-    throw;
-  }
-}
+ShardReader::ShardReader(const std::string& path) : file_(path) { validate(path); }
 
-ShardReader::~ShardReader() {
-  if (map_) ::munmap(map_, map_size_);
-}
+namespace {
 
-ShardReader::ShardReader(ShardReader&& other) noexcept { *this = std::move(other); }
+// The fixed header's counts.
+struct HeaderCounts {
+  std::uint32_t version = 0, json_bytes = 0, heads = 0, dense_width = 0;
+  std::uint64_t records = 0, ids = 0;
+};
 
-ShardReader& ShardReader::operator=(ShardReader&& other) noexcept {
-  std::swap(info_, other.info_);
-  std::swap(map_, other.map_);
-  std::swap(map_size_, other.map_size_);
-  std::swap(records_, other.records_);
-  std::swap(heads_, other.heads_);
-  std::swap(crc32_, other.crc32_);
-  std::swap(offsets_, other.offsets_);
-  std::swap(ids_, other.ids_);
-  std::swap(subword_counts_, other.subword_counts_);
-  std::swap(groups_, other.groups_);
-  std::swap(sources_, other.sources_);
-  std::swap(langs_, other.langs_);
-  std::swap(labels_, other.labels_);
-  std::swap(dense_, other.dense_);
-  return *this;
-}
-
-void ShardReader::validate(const std::string& path) {
-  const auto* bytes = static_cast<const unsigned char*>(map_);
+// Checks the frame of a shard (size, magic, version, layout, footer, checksum) and returns its counts;
+// crc is set to the checksum.
+HeaderCounts check_frame(const MappedFile& file, const std::string& path, std::uint32_t& crc) {
+  const unsigned char* bytes = file.data();
   auto fail = [&](const std::string& what) { throw Error(ErrorKind::kFormat, path, what); };
-  if (map_size_ < kHeaderBytes + kFooterBytes) {
-    fail("truncated: " + std::to_string(map_size_) + " bytes is smaller than any shard");
+  if (file.size() < kHeaderBytes + kFooterBytes) {
+    fail("truncated: " + std::to_string(file.size()) + " bytes is smaller than any shard");
   }
   if (std::memcmp(bytes, kMagic, sizeof kMagic) != 0) fail("not a sieve shard (no SIEVESH1 magic)");
-  std::uint32_t version, json_bytes, heads, dense_width;
-  std::uint64_t records, ids;
-  std::memcpy(&version, bytes + 8, 4);
-  std::memcpy(&json_bytes, bytes + 12, 4);
-  std::memcpy(&records, bytes + 16, 8);
-  std::memcpy(&ids, bytes + 24, 8);
-  std::memcpy(&heads, bytes + 32, 4);
-  std::memcpy(&dense_width, bytes + 36, 4);
-  if (version != kShardVersion && version != 1) {
-    fail("shard format version " + std::to_string(version) + "; this build reads versions 1 to " +
+  HeaderCounts c;
+  std::memcpy(&c.version, bytes + 8, 4);
+  std::memcpy(&c.json_bytes, bytes + 12, 4);
+  std::memcpy(&c.records, bytes + 16, 8);
+  std::memcpy(&c.ids, bytes + 24, 8);
+  std::memcpy(&c.heads, bytes + 32, 4);
+  std::memcpy(&c.dense_width, bytes + 36, 4);
+  if (c.version != kShardVersion && c.version != 1) {
+    fail("shard format version " + std::to_string(c.version) + "; this build reads versions 1 to " +
          std::to_string(kShardVersion));
   }
-  if (version == 1 && dense_width != 0) fail("corrupt header: a version 1 shard with dense values");
+  if (c.version == 1 && c.dense_width != 0) fail("corrupt header: a version 1 shard with dense values");
   // Counts beyond the file's size cannot be right, and would overflow the layout arithmetic.
-  if (json_bytes > map_size_ || records > map_size_ || ids > map_size_ || heads > 1024 || dense_width > 4096) {
+  if (c.json_bytes > file.size() || c.records > file.size() || c.ids > file.size() || c.heads > 1024 ||
+      c.dense_width > 4096) {
     fail("corrupt header: counts larger than the file");
   }
-  const Layout layout(json_bytes, records, ids, heads, dense_width);
-  if (layout.total() != map_size_) {
-    fail("truncated or padded: " + std::to_string(map_size_) + " bytes, the header says " +
+  const Layout layout(c.json_bytes, c.records, c.ids, c.heads, c.dense_width);
+  if (layout.total() != file.size()) {
+    fail("truncated or padded: " + std::to_string(file.size()) + " bytes, the header says " +
          std::to_string(layout.total()));
   }
-  const unsigned char* footer = bytes + map_size_ - kFooterBytes;
+  const unsigned char* footer = bytes + file.size() - kFooterBytes;
   static const unsigned char kZeros[4] = {};
   if (std::memcmp(footer + 8, kEndMagic, sizeof kEndMagic) != 0 || std::memcmp(footer + 4, kZeros, 4) != 0) {
     fail("corrupt footer");
   }
   std::uint32_t stored_crc;
   std::memcpy(&stored_crc, footer, 4);
-  crc32_ = static_cast<std::uint32_t>(::crc32_z(::crc32_z(0, nullptr, 0), bytes, map_size_ - kFooterBytes));
-  if (crc32_ != stored_crc) fail("checksum mismatch: the file is corrupt");
+  crc = static_cast<std::uint32_t>(::crc32_z(::crc32_z(0, nullptr, 0), bytes, file.size() - kFooterBytes));
+  if (crc != stored_crc) fail("checksum mismatch: the file is corrupt");
+  return c;
+}
 
+// The JSON part of the header: heads, languages, sources, table size.
+ShardInfo read_info(const unsigned char* json, const HeaderCounts& c, const std::string& path) {
+  auto fail = [&](const std::string& what) { throw Error(ErrorKind::kFormat, path, what); };
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (parser.parse(reinterpret_cast<const char*>(bytes) + kHeaderBytes, json_bytes).get(doc))
+  if (parser.parse(reinterpret_cast<const char*>(json), c.json_bytes).get(doc))
     fail("header: malformed JSON");
   simdjson::dom::element heads_json;
   std::uint64_t table_size = 0;
   if (doc["heads"].get(heads_json) || doc["table_size"].get_uint64().get(table_size))
     fail("header: no heads or table_size");
-  info_.schema = LabelSchema::from_json(simdjson::minify(heads_json));
-  info_.langs = string_list(doc, "langs", path);
-  info_.sources = string_list(doc, "sources", path);
-  info_.table_size = static_cast<std::uint32_t>(table_size);
-  info_.dense_width = dense_width;
-  if (info_.schema.heads.size() != heads)
-    fail("header: " + std::to_string(heads) + " heads, the JSON declares " +
-         std::to_string(info_.schema.heads.size()));
+  ShardInfo info;
+  info.schema = LabelSchema::from_json(simdjson::minify(heads_json));
+  info.langs = string_list(doc, "langs", path);
+  info.sources = string_list(doc, "sources", path);
+  info.table_size = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(table_size, std::numeric_limits<std::uint32_t>::max()));
+  info.dense_width = c.dense_width;
+  if (info.schema.heads.size() != c.heads) {
+    fail("header: " + std::to_string(c.heads) + " heads, the JSON declares " +
+         std::to_string(info.schema.heads.size()));
+  }
+  return info;
+}
 
-  const unsigned char* p = bytes + kHeaderBytes + layout.json;
+}  // namespace
+
+void ShardReader::validate(const std::string& path) {
+  const HeaderCounts c = check_frame(file_, path, crc32_);
+  info_ = read_info(file_.data() + kHeaderBytes, c, path);
+  const Layout layout(c.json_bytes, c.records, c.ids, c.heads, c.dense_width);
+  const unsigned char* p = file_.data() + kHeaderBytes + layout.json;
   offsets_ = reinterpret_cast<const std::uint64_t*>(p);
   ids_ = reinterpret_cast<const std::uint32_t*>(p += layout.offsets);
   subword_counts_ = reinterpret_cast<const std::uint32_t*>(p += layout.ids);
@@ -311,33 +292,41 @@ void ShardReader::validate(const std::string& path) {
   sources_ = reinterpret_cast<const std::uint16_t*>(p += layout.groups);
   langs_ = p += layout.sources;
   labels_ = reinterpret_cast<const std::int8_t*>(p += layout.langs);
-  dense_ = dense_width > 0 ? reinterpret_cast<const float*>(p += layout.labels) : nullptr;
-  records_ = records;
-  heads_ = heads;
+  dense_ = c.dense_width > 0 ? reinterpret_cast<const float*>(p += layout.labels) : nullptr;
+  records_ = c.records;
+  heads_ = c.heads;
+  check_records(path, c.ids);
+}
 
-  if (offsets_[0] != 0 || offsets_[records] != ids) fail("corrupt offsets");
-  for (std::size_t i = 0; i < records; ++i) {
+// Offsets, indices, labels, dense values and feature ids of every record, against the header.
+void ShardReader::check_records(const std::string& path, std::uint64_t ids) const {
+  auto fail = [&](const std::string& what) { throw Error(ErrorKind::kFormat, path, what); };
+  if (offsets_[0] != 0 || offsets_[records_] != ids) fail("corrupt offsets");
+  for (std::size_t i = 0; i < records_; ++i) {
     if (offsets_[i + 1] < offsets_[i] || subword_counts_[i] > offsets_[i + 1] - offsets_[i]) {
       fail("corrupt offsets at record " + std::to_string(i));
     }
     if (langs_[i] >= info_.langs.size() || sources_[i] >= info_.sources.size()) {
       fail("lang or source index out of range at record " + std::to_string(i));
     }
-    for (std::size_t h = 0; h < heads; ++h) {
-      const std::int8_t value = labels_[i * heads + h];
+    for (std::size_t h = 0; h < heads_; ++h) {
+      const std::int8_t value = labels_[i * heads_ + h];
       if (value != kMissingLabel && (value < 0 || value >= info_.schema.heads[h].num_values())) {
         fail("label " + std::to_string(value) + " of head '" + info_.schema.heads[h].name +
              "' out of range at record " + std::to_string(i));
       }
     }
   }
-  for (std::size_t i = 0; i < records * dense_width; ++i) {
-    if (!std::isfinite(dense_[i])) fail("dense value not finite at record " + std::to_string(i / dense_width));
+  const std::size_t dense_width = info_.dense_width;
+  for (std::size_t i = 0; i < records_ * dense_width; ++i) {
+    if (!std::isfinite(dense_[i]))
+      fail("dense value not finite at record " + std::to_string(i / dense_width));
   }
   for (std::size_t i = 0; i < ids; ++i) {
-    if (ids_[i] >= table_size)
+    if (ids_[i] >= info_.table_size) {
       fail("feature id " + std::to_string(ids_[i]) + " is outside the table of " +
-           std::to_string(table_size));
+           std::to_string(info_.table_size));
+    }
   }
 }
 

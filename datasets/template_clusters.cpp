@@ -52,7 +52,7 @@ void TemplateClusterer::add_signed(const std::vector<Record>& records,
     index_.add(signatures[i]);
     Post post;
     post.text_hash = signatures[i].text_hash;
-    post.group_hash = hash64(r.group.empty() ? r.id : r.group, kGroupSeed);
+    post.group_hash = hash64(r.group_or_id(), kGroupSeed);
     post.time = r.time;
     post.lang = intern(langs_, r.lang);
     post.source = intern(sources_, r.source);

@@ -1,8 +1,8 @@
 #include <algorithm>
 
-#include "settings_json.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
+#include "sieve/core/strict_json.h"
 #include "sieve/tokenizer/featurizer.h"
 #include "sieve/tokenizer/style_features.h"
 
@@ -46,7 +46,8 @@ std::string FeaturizerSettings::to_json() const {
 }
 
 FeaturizerSettings FeaturizerSettings::from_json(std::string_view json) {
-  detail::SettingsJson fields(json, kWhere);
+  StrictJsonDocument document(json, kWhere);
+  StrictJsonObject& fields = document.root();
   FeaturizerSettings settings;
   const std::uint64_t buckets = fields.get_uint("hash_buckets");
   settings.hash_buckets = static_cast<std::uint32_t>(std::min<std::uint64_t>(buckets, kMaxBuckets + 1ull));

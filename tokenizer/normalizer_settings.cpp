@@ -1,8 +1,8 @@
 #include <algorithm>
 
-#include "settings_json.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
+#include "sieve/core/strict_json.h"
 #include "sieve/tokenizer/normalizer.h"
 
 namespace sieve::tokenizer {
@@ -71,7 +71,8 @@ std::string NormalizerSettings::to_json() const {
 }
 
 NormalizerSettings NormalizerSettings::from_json(std::string_view json) {
-  detail::SettingsJson fields(json, kWhere);
+  StrictJsonDocument document(json, kWhere);
+  StrictJsonObject& fields = document.root();
   NormalizerSettings settings;
   for (const BoolField& field : kBoolFields) settings.*(field.member) = fields.get_bool(field.name);
   settings.max_char_run =

@@ -145,6 +145,34 @@ int punct_kind(char32_t c) {  // 2: spaced in French typography, 1: never spaced
   return c == ',' || c == '.' ? 1 : 0;
 }
 
+// Exclamation and question marks, ellipses, quotes, apostrophes and punctuation of one character; run is
+// the length of the run of equal characters it ends.
+void count_marks(char32_t c, const CharInfo& info, int run, RawCounts& n) {
+  n.exclamations += c == '!' || c == 0xFF01;
+  n.questions += c == '?' || c == 0xFF1F || c == 0xBF;
+  n.ellipses += c == 0x2026 || c == 0x22EF || (c == '.' && run == 3);
+  n.straight_quotes += c == '"';
+  n.curly_quotes += c == 0x201C || c == 0x201D || c == 0x201E;
+  n.guillemets += c == 0xAB || c == 0xBB || c == 0x2039 || c == 0x203A;
+  n.cjk_quotes += c >= 0x300C && c <= 0x300F;
+  n.straight_apostrophes += c == '\'';
+  n.curly_apostrophes += c == 0x2018 || c == 0x2019;
+  if (info.cls == CharClass::kPunct) {
+    n.cjk_punct += is_cjk_punct(c);
+    n.ascii_punct += c < 0x80;
+  }
+}
+
+// The script of one letter.
+void count_script(const CharInfo& info, RawCounts& n) {
+  n.latin += info.script == Script::kLatin;
+  n.cjk += info.script == Script::kCjk;
+  n.cyrillic += info.script == Script::kCyrillic;
+  n.other_script += info.script == Script::kOther;
+  if (info.script_code >= 0 && info.script_code < 256)
+    n.scripts[info.script_code / 64] |= std::uint64_t{1} << (info.script_code % 64);
+}
+
 }  // namespace
 
 int RawCounts::script_count() const {
@@ -190,12 +218,7 @@ RawCounts count_raw(std::string_view raw) {
         break;
       case CharClass::kLetter:
         ++n.letters;
-        n.latin += info.script == Script::kLatin;
-        n.cjk += info.script == Script::kCjk;
-        n.cyrillic += info.script == Script::kCyrillic;
-        n.other_script += info.script == Script::kOther;
-        if (info.script_code >= 0 && info.script_code < 256)
-          n.scripts[info.script_code / 64] |= std::uint64_t{1} << (info.script_code % 64);
+        count_script(info, n);
         if (info.upper || info.lower) {
           ++n.cased;
           n.upper += info.upper;
@@ -230,19 +253,7 @@ RawCounts count_raw(std::string_view raw) {
     if (!is_word_char(info)) end_word();
     if (is_sentence_end(c)) after_sentence_end = true;
     if (c == 0x3002 || c == 0xFF01 || c == 0xFF1F) at_sentence_start = true;  // no space after CJK stops
-    n.exclamations += c == '!' || c == 0xFF01;
-    n.questions += c == '?' || c == 0xFF1F || c == 0xBF;
-    n.ellipses += c == 0x2026 || c == 0x22EF || (c == '.' && run == 3);
-    n.straight_quotes += c == '"';
-    n.curly_quotes += c == 0x201C || c == 0x201D || c == 0x201E;
-    n.guillemets += c == 0xAB || c == 0xBB || c == 0x2039 || c == 0x203A;
-    n.cjk_quotes += c >= 0x300C && c <= 0x300F;
-    n.straight_apostrophes += c == '\'';
-    n.curly_apostrophes += c == 0x2018 || c == 0x2019;
-    if (info.cls == CharClass::kPunct) {
-      n.cjk_punct += is_cjk_punct(c);
-      n.ascii_punct += c < 0x80;
-    }
+    count_marks(c, info, run, n);
     prev = c;
     prev_info = info;
   }

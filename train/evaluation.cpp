@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "sieve/core/json_writer.h"
-#include "sieve/infer/metrics.h"
+#include "sieve/core/metrics.h"
 
 namespace sieve::train {
 namespace {

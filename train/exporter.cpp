@@ -10,8 +10,8 @@
 #include "sieve/core/file_bytes.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/datasets/familiarity.h"
-#include "sieve/infer/model_file.h"
-#include "sieve/infer/model_metadata.h"
+#include "sieve/format/model_file.h"
+#include "sieve/format/model_metadata.h"
 #include "sieve/models/parameter_export.h"
 
 namespace sieve::train {

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "sieve/core/error.h"
-#include "sieve/infer/model_file.h"
+#include "sieve/format/model_file.h"
 
 namespace sieve::train {
 namespace {

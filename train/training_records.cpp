@@ -35,7 +35,8 @@ std::vector<std::uint32_t> epoch_order_of(const ShardSet& set, const std::vector
   if (records.size() == order.size()) return order;
   std::vector<bool> kept(set.size(), false);
   for (const std::uint32_t record : records) kept[record] = true;
-  order.erase(std::remove_if(order.begin(), order.end(), [&](std::uint32_t r) { return !kept[r]; }), order.end());
+  order.erase(std::remove_if(order.begin(), order.end(), [&](std::uint32_t r) { return !kept[r]; }),
+              order.end());
   return order;
 }
 
@@ -125,14 +126,14 @@ std::vector<LabelPair> group_pairs(const ShardSet& set, const std::vector<std::u
   return pairs;
 }
 
-std::vector<LabelPair> pairs_of_step(const std::vector<LabelPair>& pairs, std::size_t count, std::uint64_t seed,
-                                     std::int64_t step) {
+std::vector<LabelPair> pairs_of_step(const std::vector<LabelPair>& pairs, std::size_t count,
+                                     std::uint64_t seed, std::int64_t step) {
   std::vector<LabelPair> out;
   if (pairs.empty()) return out;
   out.reserve(count);
   for (std::size_t j = 0; j < count; ++j) {
-    const std::uint64_t draw = hash_pair(static_cast<std::uint32_t>(step), static_cast<std::uint32_t>(j),
-                                         seed ^ 0x9a1f5eedULL);
+    const std::uint64_t draw =
+        hash_pair(static_cast<std::uint32_t>(step), static_cast<std::uint32_t>(j), seed ^ 0x9a1f5eedULL);
     out.push_back(pairs[draw % pairs.size()]);
   }
   return out;

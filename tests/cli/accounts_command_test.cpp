@@ -11,7 +11,7 @@
 
 #include "corpus.h"
 #include "run_sieve.h"
-#include "sieve/infer/metrics.h"
+#include "sieve/core/metrics.h"
 #include "trained_model.h"
 
 namespace sieve::testing {

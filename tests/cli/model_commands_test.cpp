@@ -12,7 +12,7 @@
 
 #include "corpus.h"
 #include "run_sieve.h"
-#include "sieve/infer/metrics.h"
+#include "sieve/core/metrics.h"
 #include "trained_model.h"
 
 namespace sieve::testing {
@@ -22,7 +22,7 @@ class ModelCommands : public WithTrainedModel {
  protected:
   void SetUp() override {
     WithTrainedModel::SetUp();
-    dir_ = model_dir_;
+    dir_ = scratch_dir("model_commands");  // the model's folder is shared by every test process
   }
   std::string dir_;
 };

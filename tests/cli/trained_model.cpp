@@ -3,9 +3,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <regex>
+#include <stdexcept>
 #include <vector>
 
 #include "corpus.h"
+#include "disk_cache.h"
 #include "run_sieve.h"
 
 namespace sieve::testing {
@@ -20,22 +23,29 @@ const TrainedModel& trained_model() {
       t.skip = "sieve-train is not built (SIEVE_WITH_TRAINING=OFF): no model to score with";
       return t;
     }
-    t.dir = scratch_dir("trained_model");
     const std::string corpus = corpus_dir();
+    // {dir} stands for the cache folder, filled in when it is known.
     const std::vector<std::string> steps = {
-        "tokenizer train --jsonl " + corpus + "/train.jsonl --vocab-size 4000 --max-sentences 40000 -o " +
-            t.dir + "/spm.model",
-        "data prepare -t " + t.dir + "/spm.model " + corpus + "/train.jsonl -o " + t.dir + "/train",
-        "data prepare -t " + t.dir + "/spm.model " + corpus + "/dev.jsonl -o " + t.dir + "/dev",
-        "train --train " + t.dir + "/train --dev " + t.dir + "/dev -o " + t.dir +
-            "/model --set train.epochs=3 --set train.seed=7",
+        "tokenizer train --jsonl " + corpus +
+            "/train.jsonl --vocab-size 4000 --max-sentences 40000 -o {dir}/spm.model",
+        "data prepare -t {dir}/spm.model " + corpus + "/train.jsonl -o {dir}/train",
+        "data prepare -t {dir}/spm.model " + corpus + "/dev.jsonl -o {dir}/dev",
+        "train --train {dir}/train --dev {dir}/dev -o {dir}/model --set train.epochs=3 --set train.seed=7",
     };
-    for (const std::string& step : steps) {
-      const RunResult r = run_sieve(step);
-      if (r.exit_code != 0) {
-        t.skip = "setup failed: sieve " + step + "\n" + r.err;
-        return t;
-      }
+    std::string key = file_identity(SIEVE_BINARY) + " " + file_identity(trainer) + " " +
+                      file_identity(corpus + "/train.jsonl") + " " + file_identity(corpus + "/dev.jsonl");
+    for (const std::string& step : steps) key += "\n" + step;
+    try {
+      t.dir = cached_dir("trained_model", key, [&](const std::string& dir) {
+        for (const std::string& step : steps) {
+          const std::string command = std::regex_replace(step, std::regex("\\{dir\\}"), dir);
+          const RunResult r = run_sieve(command);
+          if (r.exit_code != 0) throw std::runtime_error("sieve " + command + "\n" + r.err);
+        }
+      });
+    } catch (const std::exception& e) {
+      t.skip = std::string("setup failed: ") + e.what();
+      return t;
     }
     t.model = t.dir + "/model/model.sieve";
     return t;

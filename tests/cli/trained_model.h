@@ -1,6 +1,7 @@
 #pragma once
-// A bag model trained once per test process on the corpus with `sieve train` (tokenizer, shards, three
-// epochs), shared by every test that scores or serves with a real model.
+// A bag model trained on the corpus with `sieve train` (tokenizer, shards, three epochs), shared by every
+// test that scores or serves with a real model. It is kept in the test cache (disk_cache.h) until sieve,
+// sieve-train or the corpus change.
 
 #include <gtest/gtest.h>
 
@@ -14,7 +15,7 @@ struct TrainedModel {
   std::string skip;   // why the tests cannot run ("setup failed: ..." when training broke), or ""
 };
 
-// Trains on first use (about 40 s); later calls return the same model.
+// Trains on first use when the cache has no current model (about 40 s); later calls return the same model.
 const TrainedModel& trained_model();
 
 // The base of the fixtures that need the model: a test fails when training broke and is skipped, with the

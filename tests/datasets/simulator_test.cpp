@@ -1,4 +1,4 @@
-#include "sieve/datasets/simulator.h"
+#include "sieve/simulator/simulator.h"
 
 #include <gtest/gtest.h>
 

@@ -13,7 +13,7 @@
 #include "error_text.h"
 #include "planted_text.h"
 #include "sieve/datasets/record_reader.h"
-#include "sieve/datasets/simulator.h"
+#include "sieve/simulator/simulator.h"
 
 namespace sieve::datasets {
 namespace {

@@ -1,6 +1,6 @@
 // AccountEvaluation: posts gathered into accounts, probabilities averaged, labels by majority.
 
-#include "sieve/infer/account_evaluation.h"
+#include "sieve/report/account_evaluation.h"
 
 #include <gtest/gtest.h>
 

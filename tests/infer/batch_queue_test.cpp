@@ -1,6 +1,6 @@
 // The batching queue: batches by size, by delay, in arrival order, bounded, and drained on close.
 
-#include "sieve/infer/batch_queue.h"
+#include "sieve/serve/batch_queue.h"
 
 #include <gtest/gtest.h>
 

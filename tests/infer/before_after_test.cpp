@@ -1,4 +1,4 @@
-#include "sieve/infer/before_after.h"
+#include "sieve/report/before_after.h"
 
 #include <gtest/gtest.h>
 

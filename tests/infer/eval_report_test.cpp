@@ -1,4 +1,4 @@
-#include "sieve/infer/eval_report.h"
+#include "sieve/report/eval_report.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

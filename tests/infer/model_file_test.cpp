@@ -1,4 +1,4 @@
-#include "sieve/infer/model_file.h"
+#include "sieve/format/model_file.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

@@ -1,4 +1,4 @@
-#include "sieve/infer/model_metadata.h"
+#include "sieve/format/model_metadata.h"
 
 #include <gtest/gtest.h>
 

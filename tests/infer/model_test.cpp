@@ -1,7 +1,7 @@
 // infer::Model: a model file with a real tokenizer inside, scored from raw text. The network's own math is
 // checked against LibTorch elsewhere (runtime_parity_test); here, what the runtime adds around it.
 
-#include "sieve/infer/model.h"
+#include "sieve/runtime/model.h"
 
 #include <gtest/gtest.h>
 #include <tbb/task_arena.h>
@@ -11,7 +11,7 @@
 #include "error_text.h"
 #include "network_fixtures.h"
 #include "sieve/core/json_writer.h"
-#include "sieve/infer/score_json.h"
+#include "sieve/runtime/score_json.h"
 #include "test_models.h"
 
 namespace sieve::infer {

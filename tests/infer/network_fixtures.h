@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "random_network.h"
-#include "sieve/infer/model_config.h"
+#include "sieve/format/model_config.h"
 
 namespace sieve::infer::testing {
 

@@ -1,7 +1,7 @@
 // The Torch-free network on hostile files and hostile posts. That its numbers are LibTorch's is checked
 // by tests/models/runtime_parity_test.cpp, on the LibTorch side.
 
-#include "sieve/infer/network.h"
+#include "sieve/network/network.h"
 
 #include <gtest/gtest.h>
 

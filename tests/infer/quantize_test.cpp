@@ -1,4 +1,4 @@
-#include "sieve/infer/quantize.h"
+#include "sieve/network/quantize.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 
 #include "error_text.h"
 #include "network_fixtures.h"
-#include "sieve/infer/network.h"
+#include "sieve/network/network.h"
 
 namespace sieve::infer {
 namespace {

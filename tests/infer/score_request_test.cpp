@@ -1,11 +1,11 @@
 // Parsing and checking the body of POST /v1/score: what is accepted and what each refusal says.
 
-#include "sieve/infer/score_request.h"
+#include "sieve/serve/score_request.h"
 
 #include <gtest/gtest.h>
 
 #include "error_text.h"
-#include "sieve/infer/server_options.h"
+#include "sieve/serve/server_options.h"
 
 namespace sieve::infer {
 namespace {

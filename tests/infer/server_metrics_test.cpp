@@ -1,6 +1,6 @@
 // The Prometheus text of the server's metrics.
 
-#include "sieve/infer/server_metrics.h"
+#include "sieve/serve/server_metrics.h"
 
 #include <gtest/gtest.h>
 

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "sieve/infer/model_file.h"
-#include "sieve/infer/network.h"
-#include "sieve/infer/quantize.h"
+#include "sieve/format/model_file.h"
 #include "sieve/models/model_factory.h"
 #include "sieve/models/parameter_export.h"
+#include "sieve/network/network.h"
+#include "sieve/network/quantize.h"
 
 namespace sieve::models {
 namespace {
@@ -146,7 +146,8 @@ std::string case_name(const ::testing::TestParamInfo<ParityCase>& info) {
 class RuntimeParityTest : public ::testing::TestWithParam<ParityCase> {};
 
 TEST_P(RuntimeParityTest, RuntimeLogitsEqualLibTorchEvalForward) {
-  const ModelConfig config = config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass, GetParam().dense);
+  const ModelConfig config =
+      config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass, GetParam().dense);
   Classifier model = perturbed_model(config, 5);
   const std::vector<Post> posts = random_posts(config);
   const infer::ModelFile file = infer::ModelFile::open(write_model(model, "parity.sieve"));
@@ -173,7 +174,8 @@ TEST_P(RuntimeParityTest, RuntimeLogitsEqualLibTorchEvalForward) {
 }
 
 TEST_P(RuntimeParityTest, RuntimePooledVectorEqualsLibTorchEmbed) {
-  const ModelConfig config = config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass, GetParam().dense);
+  const ModelConfig config =
+      config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass, GetParam().dense);
   Classifier model = perturbed_model(config, 6);
   const std::vector<Post> posts = random_posts(config);
   const infer::ModelFile file = infer::ModelFile::open(write_model(model, "embed.sieve"));
@@ -183,9 +185,7 @@ TEST_P(RuntimeParityTest, RuntimePooledVectorEqualsLibTorchEmbed) {
   torch::NoGradGuard no_grad;
   for (std::size_t i = 0; i < posts.size(); ++i) {
     const torch::Tensor expected =
-        model
-            ->pooled(make_feature_batch({posts[i].features()}, config))[0]
-            .contiguous();
+        model->pooled(make_feature_batch({posts[i].features()}, config))[0].contiguous();
     std::vector<float> actual(network.pooled_dim());
     network.embed(posts[i].runtime(), workspace, actual.data());
     for (std::size_t k = 0; k < actual.size(); ++k) {
@@ -198,7 +198,8 @@ TEST_P(RuntimeParityTest, RuntimePooledVectorEqualsLibTorchEmbed) {
 // int8 weights: within 2% of the largest logit magnitude (0.02 for small logits), the bound argued in
 // tests/infer/quantize_test.cpp.
 TEST_P(RuntimeParityTest, Int8RuntimeStaysCloseToLibTorch) {
-  const ModelConfig config = config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass, GetParam().dense);
+  const ModelConfig config =
+      config_of(GetParam().architecture, GetParam().hidden, GetParam().multiclass, GetParam().dense);
   Classifier model = perturbed_model(config, 7);
   const std::vector<Post> posts = random_posts(config);
   const infer::ModelFile file = infer::ModelFile::open(quantize(write_model(model, "int8.sieve"), "q.sieve"));

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "sieve/infer/model_config.h"
-#include "sieve/infer/model_file.h"
+#include "sieve/format/model_config.h"
+#include "sieve/format/model_file.h"
 
 namespace sieve::infer::testing {
 

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "corpus.h"
+#include "disk_cache.h"
 #include "sieve/tokenizer/normalizer.h"
 
 namespace sieve::tokenizer::testing {
@@ -54,12 +55,19 @@ const std::vector<std::string>& normalized_corpus(const std::string& file) {
 
 const SubwordModel* corpus_model() {
   static const std::unique_ptr<SubwordModel> model = []() -> std::unique_ptr<SubwordModel> {
-    const auto& texts = normalized_corpus("train.jsonl");
-    if (texts.empty()) return nullptr;
+    if (!sieve::testing::corpus_missing_message("train.jsonl").empty()) return nullptr;
     SubwordTrainerOptions options;
     options.vocab_size = 8000;
     options.max_sentences = 40000;
-    return std::make_unique<SubwordModel>(SubwordModel::train(texts, options));
+    // Kept on disk: ctest runs each test case in a process of its own.
+    const std::string key = sieve::testing::file_identity("/proc/self/exe") + " " +
+                            sieve::testing::file_identity(sieve::testing::corpus_dir() + "/train.jsonl") +
+                            " vocab 8000, 40000 sentences";
+    const std::string dir =
+        sieve::testing::cached_dir("corpus_subword_model", key, [&](const std::string& d) {
+          SubwordModel::train(normalized_corpus("train.jsonl"), options).save(d + "/spm.model");
+        });
+    return std::make_unique<SubwordModel>(SubwordModel::load(dir + "/spm.model"));
   }();
   return model.get();
 }

@@ -19,7 +19,7 @@
 #include "prepared_shards.h"
 #include "sieve/core/error.h"
 #include "sieve/core/free_port.h"
-#include "sieve/infer/model_file.h"
+#include "sieve/format/model_file.h"
 #include "sieve/train/trainer.h"
 
 namespace sieve::train {

@@ -10,7 +10,7 @@
 
 #include "error_text.h"
 #include "prepared_shards.h"
-#include "sieve/infer/model_file.h"
+#include "sieve/format/model_file.h"
 
 namespace sieve::train {
 namespace {

@@ -43,6 +43,11 @@ struct Record {
   std::string source;               // dataset, platform or campaign the row came from
   std::int64_t time = 0;            // seconds since 1970 when the input has a time column, else 0
   std::vector<std::int8_t> labels;  // one per schema head; kMissingLabel when unknown
+
+  // Who the post belongs to: its group, or its own id when it has none (a post alone is its own account).
+  std::string_view group_or_id() const {
+    return group.empty() ? std::string_view(id) : std::string_view(group);
+  }
 };
 
 // Appends the record as one JSON line (no newline) in the corpus format: id, text, lang, source, group,

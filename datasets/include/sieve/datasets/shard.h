@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sieve/core/mapped_file.h"
 #include "sieve/datasets/record.h"
 
 namespace sieve::datasets {
@@ -53,7 +54,7 @@ class ShardWriter {
   std::vector<std::uint16_t> sources_;
   std::vector<std::uint8_t> langs_;
   std::vector<std::int8_t> labels_;  // records × heads, kMissingLabel when unknown
-  std::vector<float> dense_;          // records × dense_width
+  std::vector<float> dense_;         // records × dense_width
 };
 
 // A shard mapped read-only. Opening checks everything (size, magic, version, checksum, offsets, id and
@@ -61,9 +62,8 @@ class ShardWriter {
 class ShardReader {
  public:
   explicit ShardReader(const std::string& path);
-  ~ShardReader();
-  ShardReader(ShardReader&&) noexcept;
-  ShardReader& operator=(ShardReader&&) noexcept;
+  ShardReader(ShardReader&&) noexcept = default;
+  ShardReader& operator=(ShardReader&&) noexcept = default;
   ShardReader(const ShardReader&) = delete;
   ShardReader& operator=(const ShardReader&) = delete;
 
@@ -87,10 +87,10 @@ class ShardReader {
 
  private:
   void validate(const std::string& path);
+  void check_records(const std::string& path, std::uint64_t ids) const;
 
   ShardInfo info_;
-  void* map_ = nullptr;
-  std::size_t map_size_ = 0;
+  MappedFile file_;  // the views below point into it
   std::size_t records_ = 0;
   std::size_t heads_ = 0;
   std::uint32_t crc32_ = 0;

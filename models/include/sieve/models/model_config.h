@@ -1,7 +1,7 @@
 #pragma once
 // The network description belongs to the model file format, so the Torch-free runtime reads it too.
 
-#include "sieve/infer/model_config.h"
+#include "sieve/format/model_config.h"
 
 namespace sieve::models {
 

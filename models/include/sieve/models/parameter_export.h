@@ -3,7 +3,7 @@
 // name ("bag.weight", "heads.0.weight", ...), which is exactly what the Torch-free infer::Network binds.
 // The one place that maps LibTorch parameters to the file, for the exporter and the parity tests alike.
 
-#include "sieve/infer/model_file.h"
+#include "sieve/format/model_file.h"
 #include "sieve/models/classifier.h"
 
 namespace sieve::models {
