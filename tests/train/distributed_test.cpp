@@ -103,7 +103,10 @@ void expect_same_weights_on_two_ranks(bool sparse) {
   EXPECT_EQ(single.steps, 30);
   const std::vector<std::string> errors = train_on_ranks(equality_run(two, sparse), 2);
   EXPECT_EQ(errors, std::vector<std::string>(2));
-  EXPECT_LE(max_difference(one + "/model.sieve", two + "/model.sieve"), 1e-5);
+  // Equal up to the order of float sums: two ranks add their gradients in another order than one
+  // process, and the BLAS kernels OpenBLAS picks for the CPU change that order again (measured: 1.0e-5
+  // with its generic kernels, less with Haswell's, after 30 steps that move weights by more than 1e-3).
+  EXPECT_LE(max_difference(one + "/model.sieve", two + "/model.sieve"), 3e-5);
   // Training moved the weights: the comparison is not between two untouched initialisations.
   EXPECT_GT(max_difference(one + "/model.sieve", one + "/../sieve_dist_init/model.sieve"), 1e-3);
 }
@@ -318,7 +321,10 @@ TEST_F(Distributed, TheLauncherRunsRanksThatEqualOneProcess) {
   args.insert(args.begin() + 1, {"--nproc", "2"});
   Process launcher(with_binary(SIEVE_BINARY, with_out(args, two)), {}, two + ".log");
   EXPECT_EQ(launcher.wait(120), 0) << file_text(two + ".log");
-  EXPECT_LE(max_difference(one + "/model.sieve", two + "/model.sieve"), 1e-5);
+  // Equal up to the order of float sums: two ranks add their gradients in another order than one
+  // process, and the BLAS kernels OpenBLAS picks for the CPU change that order again (measured: 1.0e-5
+  // with its generic kernels, less with Haswell's, after 30 steps that move weights by more than 1e-3).
+  EXPECT_LE(max_difference(one + "/model.sieve", two + "/model.sieve"), 3e-5);
 }
 
 TEST_F(Distributed, TheLauncherStopsTheOtherRanksWhenOneIsKilled) {
