@@ -10,6 +10,7 @@
 
 #include "model_scoring.h"
 #include "sieve/core/error.h"
+#include "sieve/core/file_bytes.h"
 #include "sieve/core/hash.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/models/model_factory.h"
@@ -19,11 +20,6 @@
 
 namespace sieve::train {
 namespace {
-
-std::string file_bytes_or_empty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return in ? std::string(std::istreambuf_iterator<char>(in), {}) : std::string();
-}
 
 void append_line(const std::string& path, const std::string& line) {
   std::ofstream out(path, std::ios::app);
@@ -155,7 +151,8 @@ void TrainingSession::start_or_resume() {
   }
   // Only rank 0's host needs the checkpoints: it sends last.ckpt to the others. Nothing in it depends on
   // the number of ranks, so a run may resume on more or fewer of them.
-  std::string bytes = lead_ ? file_bytes_or_empty(last_path_) : std::string();
+  std::string bytes =
+      lead_ && std::filesystem::exists(last_path_) ? read_file(last_path_, "checkpoint") : std::string();
   comm_->broadcast(bytes);
   if (bytes.empty()) throw Error(ErrorKind::kIo, last_path_, "no checkpoint to resume from");
   at_ = load_checkpoint(last_path_, model_, optimizer_, &bytes);

@@ -6,7 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+
+#include "file_text.h"
 
 namespace sieve::testing {
 namespace {
@@ -27,13 +28,6 @@ const std::filesystem::path& process_root() {
 }
 
 }  // namespace
-
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string scratch_dir(const std::string& name) {
   const auto dir = process_root() / name;

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "file_text.h"
+
 namespace sieve::testing {
 
 struct RunResult {
@@ -13,9 +15,6 @@ struct RunResult {
 
 // args is appended to the binary path as is (shell words); stdin_text is fed on standard input.
 RunResult run_sieve(const std::string& args, const std::string& stdin_text = "");
-
-// The whole file; "" when it cannot be read.
-std::string file_text(const std::string& path);
 
 // A fresh scratch directory for one test.
 std::string scratch_dir(const std::string& name);

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "error_text.h"
+#include "file_text.h"
 #include "sieve/core/hash.h"
 
 namespace sieve::datasets {
@@ -35,10 +36,7 @@ class ShardTest : public ::testing::Test {
     return writer.write(path_);
   }
 
-  std::string bytes() const {
-    std::ifstream in(path_, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string bytes() const { return testing::file_text(path_); }
   void overwrite(const std::string& content) const {
     std::ofstream(path_, std::ios::binary | std::ios::trunc) << content;
   }
@@ -54,9 +52,13 @@ TEST_F(ShardTest, RoundTripsDenseValuesAndRejectsNonFiniteOnes) {
   writer.add({"a", "t", "en", "u1", "x", 0, {1, 0, 0, 0}}, ids.data(), 1, 1, first);
   writer.add({"b", "t", "fr", "u2", "x", 0, {0, 0, 0, 0}}, ids.data(), 1, 1, second);
   const float broken[3] = {0.0f, std::numeric_limits<float>::quiet_NaN(), 0.0f};
-  EXPECT_EQ(error_text([&] { writer.add({"c", "t", "en", "u3", "x", 0, {}}, ids.data(), 1, 1, broken); }),
+  EXPECT_EQ(error_text([&] {
+              writer.add({"c", "t", "en", "u3", "x", 0, {}}, ids.data(), 1, 1, broken);
+            }),
             "invalid input: record c: dense value 1 is not finite");
-  EXPECT_EQ(error_text([&] { writer.add({"d", "t", "en", "u3", "x", 0, {}}, ids.data(), 1, 1); }),
+  EXPECT_EQ(error_text([&] {
+              writer.add({"d", "t", "en", "u3", "x", 0, {}}, ids.data(), 1, 1);
+            }),
             "invalid input: record d: no dense values for a shard of them");
   writer.write(path_);
   const ShardReader shard(path_);

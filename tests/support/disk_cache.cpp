@@ -11,6 +11,8 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "file_text.h"
+
 namespace sieve::testing {
 namespace {
 
@@ -36,11 +38,6 @@ class FileLock {
   int fd_;
 };
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return in ? std::string(std::istreambuf_iterator<char>(in), {}) : std::string();
-}
-
 }  // namespace
 
 std::string file_identity(const std::string& path) {
@@ -57,7 +54,7 @@ std::string cached_dir(const std::string& name, const std::string& key,
   const std::string dir = (root / name).string();
   const std::string stamp = dir + ".key";  // written last: a build that died leaves no stamp
   const FileLock lock(dir + ".lock");
-  if (std::filesystem::is_directory(dir) && read_text(stamp) == key) return dir;
+  if (std::filesystem::is_directory(dir) && file_text(stamp) == key) return dir;
   std::filesystem::remove(stamp);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <thread>
 
+#include "file_text.h"
 #include "prepared_shards.h"
 #include "sieve/core/error.h"
 #include "sieve/core/free_port.h"
@@ -206,15 +207,11 @@ class Process {
   bool exited_ = false;
 };
 
-std::string file_text(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Waits until rank 0 has logged a step: both ranks are inside the training loop.
 bool training_started(const std::string& out) {
   for (int i = 0; i < 3000; ++i) {
-    if (file_text(out + "/metrics.jsonl").find("\"event\":\"step\"") != std::string::npos) return true;
+    if (testing::file_text(out + "/metrics.jsonl").find("\"event\":\"step\"") != std::string::npos)
+      return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
@@ -270,7 +267,7 @@ TEST_F(Distributed, KillingOneRankEndsTheOtherWithAnError) {
   ASSERT_TRUE(training_started(run.out));
   run.rank1.signal(SIGKILL);
   EXPECT_EQ(run.rank0.wait(60), 2);
-  const std::string log = file_text(run.out + ".rank0.log");
+  const std::string log = testing::file_text(run.out + ".rank0.log");
   EXPECT_NE(log.find("sieve-train: rank 0 of 2: lost the other ranks (one failed, was killed, or did not "
                      "answer within 3 s): "),
             std::string::npos)
@@ -282,7 +279,7 @@ TEST_F(Distributed, ARankThatStopsAnsweringEndsTheOtherAfterTheTimeout) {
   ASSERT_TRUE(training_started(run.out));
   run.rank1.signal(SIGSTOP);  // alive, connected, silent
   EXPECT_EQ(run.rank0.wait(60), 2);
-  EXPECT_NE(file_text(run.out + ".rank0.log").find("sieve-train: rank 0 of 2: lost the other ranks"),
+  EXPECT_NE(testing::file_text(run.out + ".rank0.log").find("sieve-train: rank 0 of 2: lost the other ranks"),
             std::string::npos);
 }
 
@@ -320,7 +317,7 @@ TEST_F(Distributed, TheLauncherRunsRanksThatEqualOneProcess) {
   EXPECT_EQ(single.wait(120), 0);
   args.insert(args.begin() + 1, {"--nproc", "2"});
   Process launcher(with_binary(SIEVE_BINARY, with_out(args, two)), {}, two + ".log");
-  EXPECT_EQ(launcher.wait(120), 0) << file_text(two + ".log");
+  EXPECT_EQ(launcher.wait(120), 0) << testing::file_text(two + ".log");
   // Equal up to the order of float sums: two ranks add their gradients in another order than one
   // process, and the BLAS kernels OpenBLAS picks for the CPU change that order again (measured: 1.0e-5
   // with its generic kernels, less with Haswell's, after 30 steps that move weights by more than 1e-3).
@@ -337,7 +334,7 @@ TEST_F(Distributed, TheLauncherStopsTheOtherRanksWhenOneIsKilled) {
   ASSERT_GT(rank1, 0);
   ::kill(rank1, SIGKILL);
   EXPECT_EQ(launcher.wait(60), 1);
-  const std::string log = file_text(out + ".log");
+  const std::string log = testing::file_text(out + ".log");
   EXPECT_NE(log.find("sieve: train: rank 1 of 2 was killed by signal 9 (Killed); stopped the other ranks"),
             std::string::npos)
       << log;

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "error_text.h"
+#include "file_text.h"
 #include "prepared_shards.h"
 #include "sieve/format/model_file.h"
 
@@ -34,11 +34,6 @@ TrainRun small_run(const std::string& out) {
   run.train.patience = 0;
   run.train.threads = 1;
   return run;
-}
-
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 TEST(Trainer, LearnsTheHeadsAndExportsAModelFile) {
@@ -70,7 +65,7 @@ TEST(Trainer, LearnsTheHeadsAndExportsAModelFile) {
   for (const infer::Tensor& t : file.tensors()) parameters += t.dtype == infer::DType::kF32;
   EXPECT_EQ(parameters + 1, file.tensors().size());
   EXPECT_TRUE(fs::exists(out + "/best.ckpt"));
-  EXPECT_NE(file_bytes(out + "/metrics.jsonl").find("\"event\":\"eval\""), std::string::npos);
+  EXPECT_NE(testing::file_text(out + "/metrics.jsonl").find("\"event\":\"eval\""), std::string::npos);
 }
 
 TEST(Trainer, ResumingAfterAnInterruptionGivesTheSameModel) {
