@@ -1,0 +1,274 @@
+// sieve.Model: a model.sieve loaded (and self-tested) as `sieve score` loads it; scores as numpy arrays with
+// the GIL released, decisions, the records `sieve score` writes, explanations.
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <optional>
+
+#include "bindings.h"
+#include "sieve/core/json_writer.h"
+#include "sieve/runtime/checked_model.h"
+#include "sieve/runtime/score_json.h"
+#include "sieve/tokenizer/script_hint.h"
+
+namespace py = pybind11;
+
+namespace sieve::python {
+namespace {
+
+using Scores = py::array_t<float, py::array::c_style | py::array::forcecast>;
+
+int arena_threads(int threads) {
+  if (threads < 0) throw py::value_error("threads: 0 (all cores) or more, not " + std::to_string(threads));
+  return threads > 0 ? threads : tbb::info::default_concurrency();
+}
+
+// Column names of a row of scores: a binary head's name, "head:label" for each class of another head.
+std::vector<std::string> output_names(const infer::Model& model) {
+  std::vector<std::string> names;
+  for (const infer::HeadInfo& head : model.heads()) {
+    if (head.binary) {
+      names.push_back(head.name);
+    } else {
+      for (const std::string& label : head.labels) names.push_back(head.name + ":" + label);
+    }
+  }
+  return names;
+}
+
+std::size_t head_index(const infer::Model& model, const std::string& name) {
+  std::string known;
+  for (std::size_t h = 0; h < model.heads().size(); ++h) {
+    if (model.heads()[h].name == name) return h;
+    known += (h ? ", " : "") + model.heads()[h].name;
+  }
+  throw py::value_error("no head '" + name + "' (the model has " + known + ")");
+}
+
+// One value per post, or the default for every post when none are given.
+std::vector<std::string> per_post(const std::optional<py::object>& given,
+                                  const std::vector<std::string>& posts, const char* what,
+                                  std::string (*fallback)(std::size_t, const std::string&)) {
+  if (!given || given->is_none()) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < posts.size(); ++i) out.push_back(fallback(i, posts[i]));
+    return out;
+  }
+  std::vector<std::string> out = posts_of(*given);
+  if (out.size() != posts.size()) {
+    throw py::value_error(std::string(what) + ": " + std::to_string(out.size()) + " for " +
+                          std::to_string(posts.size()) + " posts");
+  }
+  return out;
+}
+
+std::string index_id(std::size_t i, const std::string&) { return std::to_string(i); }
+std::string guessed_lang(std::size_t, const std::string& post) {
+  return std::string(tokenizer::guess_language(post));
+}
+
+py::array_t<float> score(const ModelHandle& m, const py::handle& texts, int threads) {
+  const std::vector<std::string> posts = posts_of(texts);
+  const int workers = arena_threads(threads);
+  const auto rows = static_cast<py::ssize_t>(posts.size());
+  py::array_t<float> out({rows, static_cast<py::ssize_t>(m.model->output_count())});
+  float* data = out.mutable_data();
+  {
+    py::gil_scoped_release release;
+    const std::vector<std::string_view> views(posts.begin(), posts.end());
+    tbb::task_arena arena(workers);
+    arena.execute([&] { m.model->score_batch(views, data); });
+  }
+  return out;
+}
+
+// Per head: a bool array (binary heads, at the threshold of each post's language) or the chosen labels.
+py::dict decide(const ModelHandle& m, const Scores& scores, const std::optional<py::object>& langs) {
+  const infer::Model& model = *m.model;
+  if (scores.ndim() != 2 || static_cast<std::size_t>(scores.shape(1)) != model.output_count()) {
+    throw py::value_error("scores: expected an array of [posts x " + std::to_string(model.output_count()) +
+                          "], as Model.score returns");
+  }
+  const auto rows = static_cast<std::size_t>(scores.shape(0));
+  const std::vector<std::string> lang_of =
+      per_post(langs, std::vector<std::string>(rows), "langs",
+               [](std::size_t, const std::string&) { return std::string(); });
+  py::dict out;
+  for (std::size_t h = 0; h < model.heads().size(); ++h) {
+    const infer::HeadInfo& head = model.heads()[h];
+    const std::size_t offset = model.output_offset(h);
+    if (head.binary) {
+      py::array_t<bool> decided(static_cast<py::ssize_t>(rows));
+      bool* d = decided.mutable_data();
+      for (std::size_t i = 0; i < rows; ++i) d[i] = *scores.data(i, offset) >= head.threshold_for(lang_of[i]);
+      out[py::str(head.name)] = decided;
+    } else {
+      py::list chosen;
+      for (std::size_t i = 0; i < rows; ++i) {
+        const float* p = scores.data(i, offset);
+        chosen.append(head.labels[static_cast<std::size_t>(std::max_element(p, p + head.labels.size()) - p)]);
+      }
+      out[py::str(head.name)] = chosen;
+    }
+  }
+  return out;
+}
+
+// The records `sieve score` writes, as dicts: id, lang, scores, ood and abstain (when the model has the
+// statistics), decisions, and with explain > 0 the spans and the normalized text.
+py::list score_records(const ModelHandle& m, const py::handle& texts, const std::optional<py::object>& ids,
+                       const std::optional<py::object>& langs, std::size_t explain, bool abstain,
+                       std::optional<double> ood_limit, int threads) {
+  const infer::Model& model = *m.model;
+  const std::vector<std::string> posts = posts_of(texts);
+  const std::vector<std::string> id_of = per_post(ids, posts, "ids", index_id);
+  const std::vector<std::string> lang_of = per_post(langs, posts, "langs", guessed_lang);
+  const int workers = arena_threads(threads);
+  std::vector<std::string> lines(posts.size());
+  {
+    py::gil_scoped_release release;
+    const std::size_t width = model.output_count();
+    std::vector<float> probabilities(posts.size() * width);
+    std::vector<infer::PostFamiliarity> familiarity(posts.size());
+    const bool has_ood = model.out_of_domain() != nullptr;
+    const infer::AbstainPolicy policy{abstain, ood_limit};
+    tbb::task_arena arena(workers);
+    arena.execute([&] {
+      const std::vector<std::string_view> views(posts.begin(), posts.end());
+      model.score_batch(views, probabilities.data(), has_ood ? familiarity.data() : nullptr);
+      tbb::enumerable_thread_specific<infer::ScoreWorkspace> workspaces;
+      tbb::parallel_for(std::size_t{0}, posts.size(), [&](std::size_t i) {
+        JsonWriter w;
+        w.begin_object().key("id").value(id_of[i]).key("lang").value(lang_of[i]);
+        infer::write_scores(w, model, &probabilities[i * width], lang_of[i],
+                            has_ood ? &familiarity[i] : nullptr, policy);
+        if (explain > 0) infer::write_explanation(w, model, posts[i], explain, workspaces.local());
+        w.end_object();
+        lines[i] = w.take();
+      });
+    });
+  }
+  const py::object loads = py::module_::import("json").attr("loads");
+  py::list records;
+  for (const std::string& line : lines) records.append(loads(line));
+  return records;
+}
+
+py::list explain(const ModelHandle& m, const py::str& post, const std::string& head, std::size_t k) {
+  const std::string text = utf8_of(post);
+  infer::ScoreWorkspace workspace;
+  std::vector<infer::SpanContribution> spans;
+  {
+    py::gil_scoped_release release;
+    spans = m.model->explain(text, head_index(*m.model, head), k, workspace);
+  }
+  py::list out;
+  for (const infer::SpanContribution& s : spans) {
+    out.append(py::dict(py::arg("span") = s.text, py::arg("begin") = s.begin, py::arg("end") = s.end,
+                        py::arg("logit_change") = s.logit_change));
+  }
+  return out;
+}
+
+py::dict self_test(const ModelHandle& m) {
+  infer::SelfTestResult r;
+  {
+    py::gil_scoped_release release;
+    r = m.model->self_test();
+  }
+  return py::dict(py::arg("samples") = r.samples, py::arg("max_difference") = r.max_difference,
+                  py::arg("tolerance") = r.tolerance, py::arg("passed") = r.passed());
+}
+
+py::dict thresholds(const ModelHandle& m, bool per_language) {
+  py::dict out;
+  for (const infer::HeadInfo& head : m.model->heads()) {
+    if (!head.binary) continue;
+    if (!per_language) {
+      out[py::str(head.name)] = head.threshold;
+      continue;
+    }
+    py::dict langs;
+    for (const auto& [lang, rate] : head.language_thresholds) langs[py::str(lang)] = rate.threshold;
+    out[py::str(head.name)] = langs;
+  }
+  return out;
+}
+
+}  // namespace
+
+void bind_model(py::module_& m) {
+  py::class_<ModelHandle>(m, "Model", "A model.sieve loaded for scoring raw posts (Torch-free).")
+      .def(py::init([](const std::string& path, bool self_test) {
+             py::gil_scoped_release release;
+             return ModelHandle{self_test ? infer::load_checked_model(path) : infer::Model::load(path), path};
+           }),
+           py::arg("path"), py::arg("self_test") = true,
+           "Loads and checks the file, then (self_test) scores the sample posts the trainer stored in it and "
+           "refuses a model that does not compute what was trained, as `sieve score` does.")
+      .def_property_readonly("path", [](const ModelHandle& h) { return h.path; })
+      .def_property_readonly(
+          "heads",
+          [](const ModelHandle& h) {
+            std::vector<std::string> names;
+            for (const infer::HeadInfo& head : h.model->heads()) names.push_back(head.name);
+            return names;
+          },
+          "head names, in the order of the score columns")
+      .def_property_readonly(
+          "labels",
+          [](const ModelHandle& h) {
+            py::dict out;
+            for (const infer::HeadInfo& head : h.model->heads()) out[py::str(head.name)] = head.labels;
+            return out;
+          },
+          "head -> class labels ([\"0\", \"1\"] for a binary head)")
+      .def_property_readonly(
+          "outputs", [](const ModelHandle& h) { return output_names(*h.model); },
+          "the column names of Model.score's array: a binary head's name, head:label for other heads")
+      .def_property_readonly(
+          "thresholds", [](const ModelHandle& h) { return thresholds(h, false); },
+          "binary head -> the probability at or above which it decides positive")
+      .def_property_readonly(
+          "language_thresholds", [](const ModelHandle& h) { return thresholds(h, true); },
+          "binary head -> language -> threshold, from `sieve calibrate --organic --per-language`")
+      .def_property_readonly(
+          "normalizer",
+          [](const ModelHandle& h) {
+            return NormalizerHandle{{h.model, &h.model->featurizer().normalizer()}};
+          },
+          "the normalizer the model reads posts through")
+      .def_property_readonly(
+          "tokenizer",
+          [](const ModelHandle& h) {
+            return TokenizerHandle{{h.model, &h.model->featurizer()}};
+          },
+          "the tokenizer and featurizer inside the model")
+      .def("score", &score, py::arg("texts"), py::arg("threads") = 0,
+           "Probabilities of each post: a float32 array [posts x len(outputs)]. Runs on `threads` cores (0: "
+           "all) with the GIL released.")
+      .def("decide", &decide, py::arg("scores"), py::arg("langs") = py::none(),
+           "Decisions from Model.score's array: head -> bool array (binary heads, at the threshold of each "
+           "post's language when langs is given) or list of chosen labels.")
+      .def("score_records", &score_records, py::arg("texts"), py::arg("ids") = py::none(),
+           py::arg("langs") = py::none(), py::arg("explain") = 0, py::arg("abstain") = true,
+           py::arg("ood_limit") = py::none(), py::arg("threads") = 0,
+           "The records `sieve score` writes, as dicts (id: the index unless ids are given; lang: guessed "
+           "from the text unless langs are given).")
+      .def("explain", &explain, py::arg("text"), py::arg("head"), py::arg("k") = 3,
+           "The k spans of the normalized post that moved the head's logit most, either way.")
+      .def("self_test", &self_test,
+           "Scores the stored sample posts again: samples, max_difference, "
+           "tolerance, passed.")
+      .def("__repr__", [](const ModelHandle& h) {
+        return "<sieve.Model " + h.path + ": " + std::to_string(h.model->heads().size()) + " heads>";
+      });
+}
+
+}  // namespace sieve::python
