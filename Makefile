@@ -2,11 +2,12 @@
 #   make demo    the main job on the project's own sample
 #   make test    build and run all tests
 #   make bench   text and data pipeline benchmarks, side by side with SentencePiece and ICU
+#   make install-python   builds the Python module and installs it for /usr/bin/python3 (docs/python.md)
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo bench format clean
+.PHONY: all deps configure build test demo bench install-python format clean
 
 all: build
 
@@ -21,6 +22,10 @@ build: configure
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+install-python: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target sieve_python
+	cmake --install $(BUILD_DIR) --component python
 
 demo: build
 	scripts/demo $(BUILD_DIR)
