@@ -35,7 +35,7 @@ void bind_metrics(pybind11::module_& m);  // sieve.metrics
 std::string utf8_of(const pybind11::handle& text);
 
 // The posts of any iterable of str (a list, a tuple, a pandas Series), as UTF-8. Raises TypeError naming
-// the first element that is not a str.
-std::vector<std::string> posts_of(const pybind11::handle& texts);
+// the first element that is not a str ("<what> 3: expected str, got int").
+std::vector<std::string> posts_of(const pybind11::handle& texts, const char* what = "post");
 
 }  // namespace sieve::python

@@ -60,7 +60,7 @@ std::vector<std::string> per_post(const std::optional<py::object>& given,
     for (std::size_t i = 0; i < posts.size(); ++i) out.push_back(fallback(i, posts[i]));
     return out;
   }
-  std::vector<std::string> out = posts_of(*given);
+  std::vector<std::string> out = posts_of(*given, what);
   if (out.size() != posts.size()) {
     throw py::value_error(std::string(what) + ": " + std::to_string(out.size()) + " for " +
                           std::to_string(posts.size()) + " posts");

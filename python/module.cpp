@@ -16,13 +16,14 @@ std::string utf8_of(const py::handle& text) {
   return text.attr("encode")("utf-8", "surrogatepass").cast<std::string>();
 }
 
-std::vector<std::string> posts_of(const py::handle& texts) {
-  if (py::isinstance<py::str>(texts)) throw py::type_error("expected posts (a list of str), got one str");
+std::vector<std::string> posts_of(const py::handle& texts, const char* what) {
+  if (py::isinstance<py::str>(texts))
+    throw py::type_error(std::string("expected a list of str, got one str"));
   std::vector<std::string> posts;
   if (py::hasattr(texts, "__len__")) posts.reserve(py::len(texts));
   for (const py::handle item : py::iter(texts)) {
     if (!py::isinstance<py::str>(item)) {
-      throw py::type_error("post " + std::to_string(posts.size()) + ": expected str, got " +
+      throw py::type_error(std::string(what) + " " + std::to_string(posts.size()) + ": expected str, got " +
                            std::string(py::str(item.get_type().attr("__name__"))));
     }
     posts.push_back(utf8_of(item));

@@ -120,6 +120,8 @@ def test_bad_input_raises(model):
         model.score(["fine", 2])
     with pytest.raises(TypeError, match="one str"):
         model.score("a post, not a list")
+    with pytest.raises(TypeError, match="ids 0: expected str, got int"):
+        model.score_records(["a"], ids=[7])
     with pytest.raises(ValueError, match="threads"):
         model.score(["x"], threads=-1)
     with pytest.raises(ValueError, match="ids: 1 for 2 posts"):
