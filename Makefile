@@ -3,11 +3,12 @@
 #   make test    build and run all tests
 #   make bench   text and data pipeline benchmarks, side by side with SentencePiece and ICU
 #   make install-python   builds the Python module and installs it for /usr/bin/python3 (docs/python.md)
+#   make fuzz    every fuzz target for FUZZ_SECONDS (default 60) under ASan and UBSan (docs/fuzzing.md)
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo bench install-python format clean
+.PHONY: all deps configure build test demo bench install-python fuzz format clean
 
 all: build
 
@@ -26,6 +27,9 @@ test: build
 install-python: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target sieve_python
 	cmake --install $(BUILD_DIR) --component python
+
+fuzz:
+	scripts/fuzz
 
 demo: build
 	scripts/demo $(BUILD_DIR)
