@@ -40,7 +40,8 @@ void fold_bag_heads(NetworkWeights& weights) {
     for (std::size_t o = 0; o < weights.heads[k].weight.rows; ++o) {
       std::fill(row.begin(), row.end(), 0.0f);
       add_row(weights.heads[k].weight, o, row.data());
-      std::copy_n(row.data() + dim, dense, &weights.folded_dense[(weights.offsets[k] + o) * dense]);
+      // data() +: with no dense inputs the table is empty and must not be indexed.
+      std::copy_n(row.data() + dim, dense, weights.folded_dense.data() + (weights.offsets[k] + o) * dense);
     }
   }
   for (std::size_t f = 0; f < rows; ++f) {
@@ -48,7 +49,7 @@ void fold_bag_heads(NetworkWeights& weights) {
     add_row(weights.bag, f, row.data());
     for (std::size_t k = 0; k < weights.heads.size(); ++k) {
       matvec(weights.heads[k].weight, row.data(), nullptr,
-             &weights.folded_heads[f * width + weights.offsets[k]]);
+             weights.folded_heads.data() + f * width + weights.offsets[k]);
     }
   }
 }
@@ -68,7 +69,7 @@ void folded_bag_logits(const NetworkWeights& weights, const PostIds& post, Netwo
     for (std::size_t o = 0; o < head.weight.rows; ++o) {
       const std::size_t at = weights.offsets[k] + o;
       float logit = sums[at] * inverse + head.bias[o];
-      const float* w = &weights.folded_dense[at * dense];
+      const float* w = weights.folded_dense.data() + at * dense;  // empty without dense inputs
       for (std::size_t j = 0; j < dense; ++j) logit += w[j] * standardized[j];
       logits[at] = logit;
     }

@@ -1,6 +1,7 @@
 #include "network_weights.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "sieve/core/error.h"
 
@@ -8,6 +9,17 @@ namespace sieve::infer::detail {
 namespace {
 
 std::string quoted(const std::string& name) { return "'" + name + "'"; }
+
+// A corrupt or hostile file can hold NaN or infinite weights; they would turn every score into NaN.
+const float* finite(const ModelFile& file, const std::string& name, const float* values, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(values[i])) {
+      throw Error(ErrorKind::kFormat, file.path(),
+                  "tensor " + quoted(name) + " holds a non-finite value at index " + std::to_string(i));
+    }
+  }
+  return values;
+}
 
 }  // namespace
 
@@ -40,7 +52,7 @@ Matrix NetworkWeights::matrix(const ModelFile& file, const std::string& name, co
   m.cols = 1;
   for (std::size_t i = 1; i < shape.size(); ++i) m.cols *= static_cast<std::size_t>(shape[i]);
   if (tensor.dtype == DType::kF32) {
-    m.f32 = file.f32(name, shape);
+    m.f32 = finite(file, name, file.f32(name, shape), m.rows * m.cols);
     return m;
   }
   if (tensor.dtype != DType::kI8) {
@@ -53,13 +65,13 @@ Matrix NetworkWeights::matrix(const ModelFile& file, const std::string& name, co
     throw Error(ErrorKind::kFormat, file.path(),
                 "tensor " + quoted(name) + " is I8 but its scale tensor " + quoted(scale) + " is missing");
   }
-  m.scale = file.f32(scale, {shape[0]});
+  m.scale = finite(file, scale, file.f32(scale, {shape[0]}), m.rows);
   quantized = true;
   return m;
 }
 
 const float* NetworkWeights::vector(const ModelFile& file, const std::string& name, std::int64_t n) {
-  return file.f32(name, {n});
+  return finite(file, name, file.f32(name, {n}), static_cast<std::size_t>(n));
 }
 
 Dense NetworkWeights::dense(const ModelFile& file, const std::string& prefix, std::int64_t rows,

@@ -77,5 +77,28 @@ TEST(ConfigFile, WrongTypesSyntaxAndBadOverridesNameTheKey) {
             "config: --set a.b=2: 'a' is not a table");
 }
 
+// Found by run_config_fuzzer: toml++ 3.3 reaches undefined behaviour (__builtin_unreachable) on U+0487 in
+// a bare key, so such characters are refused before it reads the file.
+TEST(ConfigFile, NonAsciiOutsideStringsAndCommentsIsRefusedByLine) {
+  const std::string bad = write_toml("[data]\nchar\322\207gra_min= [\n");
+  EXPECT_EQ(error_text([&] { ConfigFile::load(bad); }),
+            "format: " + bad +
+                ":2: a non-ASCII character outside a quoted string or a comment (quote keys "
+                "that need one)");
+  const ConfigFile fine = ConfigFile::load(
+      write_toml("# colonne été\n[data]\ntext = \"tweet_texte_é\"\n\"clé\" = 'valeur \\ é'\n"));
+  ConfigFile::Table data = fine.table("data");
+  std::string text, key;
+  data.read("text", text);
+  data.read("clé", key);
+  EXPECT_EQ(text, "tweet_texte_é");
+  EXPECT_EQ(key, "valeur \\ é");
+  // An override with such a character is taken as the string it is.
+  const ConfigFile with_override = ConfigFile::load("", {"data.text=texte_é"});
+  ConfigFile::Table overridden = with_override.table("data");
+  overridden.read("text", text);
+  EXPECT_EQ(text, "texte_é");
+}
+
 }  // namespace
 }  // namespace sieve

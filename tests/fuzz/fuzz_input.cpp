@@ -10,7 +10,8 @@ namespace sieve::fuzz {
 
 std::string input_file(const std::uint8_t* data, std::size_t size, std::string_view suffix) {
   namespace fs = std::filesystem;
-  static const fs::path folder = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
+  static const fs::path folder =
+      fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
   const std::string path =
       (folder / ("sieve_fuzz_" + std::to_string(::getpid()))).string() + std::string(suffix);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

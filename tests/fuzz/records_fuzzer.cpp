@@ -13,7 +13,7 @@
 
 namespace {
 
-constexpr std::array<std::string_view, 8> kSuffixes = {".jsonl", ".csv",    ".tsv",     ".jsonl.gz",
+constexpr std::array<std::string_view, 8> kSuffixes = {".jsonl",  ".csv",     ".tsv",       ".jsonl.gz",
                                                        ".csv.gz", ".tsv.zst", ".jsonl.zst", ".json"};
 
 sieve::datasets::ReaderConfig mapped_config() {

@@ -13,8 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_posts = 64;
   limits.max_text_bytes = 4096;
   try {
-    const sieve::infer::ScoreRequest request =
-        sieve::infer::parse_score_request(std::string_view(reinterpret_cast<const char*>(data), size), limits);
+    const sieve::infer::ScoreRequest request = sieve::infer::parse_score_request(
+        std::string_view(reinterpret_cast<const char*>(data), size), limits);
     if (request.posts.size() > limits.max_posts) std::abort();
     for (const auto& post : request.posts) {
       if (post.text.size() > limits.max_text_bytes) std::abort();

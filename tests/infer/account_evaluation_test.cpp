@@ -35,7 +35,8 @@ TEST(AccountEvaluation, ATieOfLabelsCountsAsPositive) {
   accounts.add("a", "en", "x", &p, &no);
   accounts.add("b", "en", "x", &p, &no);
   accounts.add("b", "en", "x", &p, &no);
-  const SliceReport& all = accounts.report().compute(ReportOptions()).front().slices.front();
+  const auto report = accounts.report().compute(ReportOptions());  // the slices live in it
+  const SliceReport& all = report.front().slices.front();
   EXPECT_EQ(all.n, 2u);
   EXPECT_DOUBLE_EQ(all.binary.prevalence, 0.5);
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <random>
 #include <thread>
 #include <vector>
@@ -134,6 +135,19 @@ TEST(NetworkTest, WrongDtypeIsNamed) {
       },
       &path);
   EXPECT_EQ(text, "format: " + path + ": tensor 'hidden.bias' is I8, expected F32");
+}
+
+// Found by model_fuzzer: NaN or infinite weights loaded, and every score was NaN.
+TEST(NetworkTest, NonFiniteWeightsAreNamed) {
+  std::string path;
+  const std::string text = bind_error(
+      small_config(Architecture::kBag, 0, false),
+      [](std::vector<TensorSpec>& t) {
+        const float bad = std::numeric_limits<float>::quiet_NaN();
+        std::memcpy(find_spec(t, "heads.0.weight").bytes.data() + 2 * sizeof(float), &bad, sizeof bad);
+      },
+      &path);
+  EXPECT_EQ(text, "format: " + path + ": tensor 'heads.0.weight' holds a non-finite value at index 2");
 }
 
 TEST(NetworkTest, InvalidConfigIsAFormatErrorOfTheFile) {
