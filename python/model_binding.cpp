@@ -9,6 +9,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <functional>
 #include <optional>
 
 #include "bindings.h"
@@ -51,26 +52,20 @@ std::size_t head_index(const infer::Model& model, const std::string& name) {
   throw py::value_error("no head '" + name + "' (the model has " + known + ")");
 }
 
-// One value per post, or the default for every post when none are given.
-std::vector<std::string> per_post(const std::optional<py::object>& given,
-                                  const std::vector<std::string>& posts, const char* what,
-                                  std::string (*fallback)(std::size_t, const std::string&)) {
+// One value per post: the given ones (as many as posts), or fallback(i) for post i when none are given.
+std::vector<std::string> per_post(const std::optional<py::object>& given, std::size_t posts, const char* what,
+                                  const std::function<std::string(std::size_t)>& fallback) {
+  std::vector<std::string> out;
   if (!given || given->is_none()) {
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < posts.size(); ++i) out.push_back(fallback(i, posts[i]));
+    for (std::size_t i = 0; i < posts; ++i) out.push_back(fallback(i));
     return out;
   }
-  std::vector<std::string> out = posts_of(*given, what);
-  if (out.size() != posts.size()) {
+  out = posts_of(*given, what);
+  if (out.size() != posts) {
     throw py::value_error(std::string(what) + ": " + std::to_string(out.size()) + " for " +
-                          std::to_string(posts.size()) + " posts");
+                          std::to_string(posts) + " posts");
   }
   return out;
-}
-
-std::string index_id(std::size_t i, const std::string&) { return std::to_string(i); }
-std::string guessed_lang(std::size_t, const std::string& post) {
-  return std::string(tokenizer::guess_language(post));
 }
 
 py::array_t<float> score(const ModelHandle& m, const py::handle& texts, int threads) {
@@ -97,8 +92,7 @@ py::dict decide(const ModelHandle& m, const Scores& scores, const std::optional<
   }
   const auto rows = static_cast<std::size_t>(scores.shape(0));
   const std::vector<std::string> lang_of =
-      per_post(langs, std::vector<std::string>(rows), "langs",
-               [](std::size_t, const std::string&) { return std::string(); });
+      per_post(langs, rows, "langs", [](std::size_t) { return std::string(); });
   py::dict out;
   for (std::size_t h = 0; h < model.heads().size(); ++h) {
     const infer::HeadInfo& head = model.heads()[h];
@@ -127,8 +121,11 @@ py::list score_records(const ModelHandle& m, const py::handle& texts, const std:
                        std::optional<double> ood_limit, int threads) {
   const infer::Model& model = *m.model;
   const std::vector<std::string> posts = posts_of(texts);
-  const std::vector<std::string> id_of = per_post(ids, posts, "ids", index_id);
-  const std::vector<std::string> lang_of = per_post(langs, posts, "langs", guessed_lang);
+  const std::vector<std::string> id_of =
+      per_post(ids, posts.size(), "ids", [](std::size_t i) { return std::to_string(i); });
+  const std::vector<std::string> lang_of = per_post(langs, posts.size(), "langs", [&](std::size_t i) {
+    return std::string(tokenizer::guess_language(posts[i]));
+  });
   const int workers = arena_threads(threads);
   std::vector<std::string> lines(posts.size());
   {

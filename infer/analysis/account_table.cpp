@@ -34,7 +34,7 @@ class AccountReader {
   }
 
   void add(datasets::Record record, std::uint32_t cluster) {
-    const std::uint32_t account = intern(std::string(record.group_or_id()));
+    const std::uint32_t account = intern(record.group_or_id());
     AccountRow& row = table_.accounts[account];
     row.langs |= language_bit(record.lang);
     if (record.time != 0) {

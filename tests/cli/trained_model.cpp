@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <regex>
 #include <stdexcept>
 #include <vector>
 
@@ -24,23 +23,25 @@ const TrainedModel& trained_model() {
       return t;
     }
     const std::string corpus = corpus_dir();
-    // {dir} stands for the cache folder, filled in when it is known.
-    const std::vector<std::string> steps = {
-        "tokenizer train --jsonl " + corpus +
-            "/train.jsonl --vocab-size 4000 --max-sentences 40000 -o {dir}/spm.model",
-        "data prepare -t {dir}/spm.model " + corpus + "/train.jsonl -o {dir}/train",
-        "data prepare -t {dir}/spm.model " + corpus + "/dev.jsonl -o {dir}/dev",
-        "train --train {dir}/train --dev {dir}/dev -o {dir}/model --set train.epochs=3 --set train.seed=7",
+    // The commands that train it into a folder; with "{dir}" they spell the cache key.
+    const auto steps_into = [&](const std::string& dir) {
+      return std::vector<std::string>{
+          "tokenizer train --jsonl " + corpus + "/train.jsonl --vocab-size 4000 --max-sentences 40000 -o " +
+              dir + "/spm.model",
+          "data prepare -t " + dir + "/spm.model " + corpus + "/train.jsonl -o " + dir + "/train",
+          "data prepare -t " + dir + "/spm.model " + corpus + "/dev.jsonl -o " + dir + "/dev",
+          "train --train " + dir + "/train --dev " + dir + "/dev -o " + dir +
+              "/model --set train.epochs=3 --set train.seed=7",
+      };
     };
     std::string key = file_identity(SIEVE_BINARY) + " " + file_identity(trainer) + " " +
                       file_identity(corpus + "/train.jsonl") + " " + file_identity(corpus + "/dev.jsonl");
-    for (const std::string& step : steps) key += "\n" + step;
+    for (const std::string& step : steps_into("{dir}")) key += "\n" + step;
     try {
       t.dir = cached_dir("trained_model", key, [&](const std::string& dir) {
-        for (const std::string& step : steps) {
-          const std::string command = std::regex_replace(step, std::regex("\\{dir\\}"), dir);
-          const RunResult r = run_sieve(command);
-          if (r.exit_code != 0) throw std::runtime_error("sieve " + command + "\n" + r.err);
+        for (const std::string& step : steps_into(dir)) {
+          const RunResult r = run_sieve(step);
+          if (r.exit_code != 0) throw std::runtime_error("sieve " + step + "\n" + r.err);
         }
       });
     } catch (const std::exception& e) {

@@ -45,9 +45,8 @@ struct Record {
   std::vector<std::int8_t> labels;  // one per schema head; kMissingLabel when unknown
 
   // Who the post belongs to: its group, or its own id when it has none (a post alone is its own account).
-  std::string_view group_or_id() const {
-    return group.empty() ? std::string_view(id) : std::string_view(group);
-  }
+  // A reference to one of the two members, so callers that keep a std::string key copy nothing.
+  const std::string& group_or_id() const { return group.empty() ? id : group; }
 };
 
 // Appends the record as one JSON line (no newline) in the corpus format: id, text, lang, source, group,
