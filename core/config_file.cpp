@@ -4,64 +4,13 @@
 
 #include <algorithm>
 #include <sstream>
-#include <string_view>
 
 #include "sieve/core/error.h"
 #include "sieve/core/file_bytes.h"
+#include "sieve/core/toml_ascii.h"
 
 namespace sieve {
 namespace {
-
-// The line of the first non-ASCII byte outside a one-line string or a comment, or 0 when there is none.
-// TOML allows such characters nowhere else, and toml++ 3.3 reaches undefined behaviour on some of them
-// (U+00A1 to U+03F9 where it looks for white space), so they are refused before it sees the text.
-std::size_t non_ascii_outside_strings(std::string_view text) {
-  enum class In { kCode, kBasic, kLiteral, kComment, kMultiLine } in = In::kCode;
-  std::size_t line = 1;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-      if (in != In::kMultiLine) in = In::kCode;  // one-line strings end here (toml++ reports them)
-      continue;
-    }
-    const bool triple = text.compare(i, 3, "\"\"\"") == 0 || text.compare(i, 3, "'''") == 0;
-    switch (in) {
-      case In::kCode:
-        if (static_cast<unsigned char>(c) >= 0x80) return line;
-        if (triple) {
-          in = In::kMultiLine;
-          i += 2;
-        } else if (c == '"') {
-          in = In::kBasic;
-        } else if (c == '\'') {
-          in = In::kLiteral;
-        } else if (c == '#') {
-          in = In::kComment;
-        }
-        break;
-      case In::kBasic:
-        if (c == '\\')
-          ++i;  // an escape: the next character cannot end the string
-        else if (c == '"')
-          in = In::kCode;
-        break;
-      case In::kLiteral:
-        if (c == '\'') in = In::kCode;
-        break;
-      case In::kMultiLine:  // multi-line strings are held to ASCII too: toml++ trims white space in them
-        if (static_cast<unsigned char>(c) >= 0x80) return line;
-        if (triple) {
-          in = In::kCode;
-          i += 2;
-        }
-        break;
-      case In::kComment:
-        break;
-    }
-  }
-  return 0;
-}
 
 // "a.b.c=value" set into root; the value is read as TOML (3, true, "x", [..]) or else taken as a string.
 void apply_override(toml::table& root, const std::string& assignment) {
@@ -72,15 +21,13 @@ void apply_override(toml::table& root, const std::string& assignment) {
   const std::string key = assignment.substr(0, equals);
   const std::string raw = assignment.substr(equals + 1);
   toml::table parsed;
-  bool as_toml = non_ascii_outside_strings(raw) == 0;
-  if (as_toml) {
-    try {
-      parsed = toml::parse("v = " + raw);
-    } catch (const toml::parse_error&) {
-      as_toml = false;
-    }
+  try {
+    parsed = toml::parse(toml_as_ascii("v = " + raw, "--set " + assignment));
+  } catch (const toml::parse_error&) {
+    parsed = toml::table{{"v", raw}};
+  } catch (const Error&) {
+    parsed = toml::table{{"v", raw}};
   }
-  if (!as_toml) parsed = toml::table{{"v", raw}};
   toml::table* table = &root;
   std::size_t begin = 0;
   for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', begin)) {
@@ -112,11 +59,7 @@ ConfigFile::ConfigFile(ConfigFile&&) noexcept = default;
 ConfigFile ConfigFile::load(const std::string& path, const std::vector<std::string>& overrides) {
   ConfigFile config;
   if (!path.empty()) {
-    const std::string text = read_file(path, "run configuration");
-    if (const std::size_t line = non_ascii_outside_strings(text); line != 0) {
-      throw Error(ErrorKind::kFormat, path + ":" + std::to_string(line),
-                  "a non-ASCII character outside a quoted string or a comment (quote keys that need one)");
-    }
+    const std::string text = toml_as_ascii(read_file(path, "run configuration"), path);
     try {
       config.impl_->root = toml::parse(text, path);
     } catch (const toml::parse_error& e) {

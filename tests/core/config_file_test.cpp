@@ -78,7 +78,7 @@ TEST(ConfigFile, WrongTypesSyntaxAndBadOverridesNameTheKey) {
 }
 
 // Found by run_config_fuzzer: toml++ 3.3 reaches undefined behaviour (__builtin_unreachable) on U+0487 in
-// a bare key, so such characters are refused before it reads the file.
+// a bare key; such characters are refused before it reads the file (see toml_ascii.h).
 TEST(ConfigFile, NonAsciiOutsideStringsAndCommentsIsRefusedByLine) {
   const std::string bad = write_toml("[data]\nchar\322\207gra_min= [\n");
   EXPECT_EQ(error_text([&] { ConfigFile::load(bad); }),
