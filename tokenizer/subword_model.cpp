@@ -3,6 +3,7 @@
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
 
+#include <exception>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -112,7 +113,13 @@ SubwordModel SubwordModel::load(const std::string& path) {
 
 SubwordModel SubwordModel::from_bytes(std::string_view serialized, const std::string& where) {
   auto processor = std::make_shared<sentencepiece::SentencePieceProcessor>();
-  const auto status = processor->LoadFromSerializedProto(serialized);
+  sentencepiece::util::Status status;
+  try {
+    status = processor->LoadFromSerializedProto(serialized);
+  } catch (const std::exception& e) {
+    // Not every bad model is a status: its piece trie (Darts) throws on an empty piece, for one.
+    throw Error(ErrorKind::kFormat, where, std::string("not a usable SentencePiece model: ") + e.what());
+  }
   if (!status.ok()) throw Error(ErrorKind::kFormat, where, "not a SentencePiece model: " + status.ToString());
   if (processor->GetPieceSize() <= 0)
     throw Error(ErrorKind::kFormat, where, "SentencePiece model has no pieces");

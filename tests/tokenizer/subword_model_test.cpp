@@ -4,6 +4,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "corpus.h"
 #include "error_text.h"
@@ -81,6 +84,32 @@ TEST(SubwordModel, ReportsUnreadableAndCorruptModels) {
             }).rfind("format: half: not a SentencePiece model", 0),
             0u);
   std::remove(path.c_str());
+}
+
+// A serialized SentencePiece ModelProto of the given pieces (type 1 normal, 2 unknown), written by hand:
+// field 1 of the model is a piece, whose fields are 1 the text, 2 the score (float) and 3 the type.
+std::string model_proto_of(const std::vector<std::pair<std::string, int>>& pieces) {
+  std::string proto;
+  for (const auto& [text, type] : pieces) {
+    std::string piece = "\x0A" + std::string(1, static_cast<char>(text.size())) + text;
+    piece += std::string("\x15\x00\x00\x80\xBF", 5);  // score -1.0
+    piece += "\x18" + std::string(1, static_cast<char>(type));
+    proto += "\x0A" + std::string(1, static_cast<char>(piece.size())) + piece;
+  }
+  return proto;
+}
+
+// Found by model_fuzzer: a piece that starts with a NUL byte passes SentencePiece's checks but is empty to
+// its trie builder, which reads C strings and throws an exception of its own through the load; that ended
+// the process.
+TEST(SubwordModel, APieceStartingWithNulIsAFormatErrorNotACrash) {
+  const SubwordModel fine = SubwordModel::from_bytes(model_proto_of({{"<unk>", 2}, {"a", 1}}), "fine");
+  EXPECT_EQ(fine.vocab_size(), 2);
+  EXPECT_EQ(
+      error_text([] {
+        SubwordModel::from_bytes(model_proto_of({{"<unk>", 2}, {std::string(1, '\0'), 1}, {"a", 1}}), "m");
+      }).rfind("format: m: not a usable SentencePiece model: ", 0),
+      0u);
 }
 
 TEST(SubwordModel, TrainingRejectsBadOptionsAndEmptyInput) {
