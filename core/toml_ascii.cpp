@@ -1,5 +1,6 @@
 #include "sieve/core/toml_ascii.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "sieve/core/error.h"
@@ -115,9 +116,7 @@ class AsciiWriter {
       return copy(1);
     }
     const std::string_view value = text_.substr(i_ + 1, end - i_ - 1);
-    bool ascii = true;
-    for (const char c : value) ascii = ascii && is_ascii(c);
-    if (ascii) return copy(end + 1 - i_);
+    if (std::all_of(value.begin(), value.end(), is_ascii)) return copy(end + 1 - i_);
     out_ += '"';
     for (++i_; i_ < end;) {
       const char c = text_[i_];
