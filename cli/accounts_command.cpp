@@ -13,6 +13,7 @@
 #include "account_output.h"
 #include "command.h"
 #include "file_io.h"
+#include "flag_names.h"
 #include "reader_options.h"
 #include "sieve/analysis/account_table.h"
 #include "sieve/analysis/cluster_profiles.h"
@@ -107,11 +108,26 @@ void write_outputs(const AccountReport& report, const AccountsOptions& options, 
   }
 }
 
+// Posts without an account each count as an account of their own; when many have none, the account
+// column is most likely mapped wrong, and every result would be about posts, not accounts.
+void warn_of_posts_without_account(const analysis::AccountTable& table,
+                                   const datasets::ReaderConfig& config) {
+  const std::size_t without = table.posts_without_account, posts = table.posts.size();
+  if (without == 0) return;
+  const std::string what = without == posts ? "none of the " + std::to_string(posts) + " posts has an account"
+                                            : std::to_string(without) + " of the " + std::to_string(posts) +
+                                                  " posts have no account";
+  std::fprintf(stderr,
+               "sieve: accounts: warning: %s (column '%s'; map another with --set data.group=<column>): "
+               "each counts as an account of its own\n",
+               what.c_str(), config.columns.group.c_str());
+}
+
 int run_accounts(const AccountsOptions& options) {
   const std::int64_t window = parse_duration(options.window, "--window");
   datasets::NearDuplicateOptions near;
   near.threshold = options.threshold;
-  near.validate();
+  validate_as_flags(near, {{"near_duplicates.threshold", "--threshold"}});
   const auto config = resolve(options.reader);
   const std::unique_ptr<const infer::Model> model =
       options.model.empty() ? nullptr : infer::Model::load(options.model);
@@ -136,6 +152,7 @@ int run_accounts(const AccountsOptions& options) {
       table = analysis::read_accounts(options.inputs, config, clusters, model.get());
     }
   });
+  warn_of_posts_without_account(table, config);
   const datasets::CoordinationResult coordination =
       datasets::analyze_coordination(table.posts, table.accounts.size(), window);
   const std::vector<std::uint32_t> component =
@@ -176,11 +193,12 @@ std::vector<Command> add_accounts_command(CLI::App& app) {
   auto options = std::make_shared<AccountsOptions>();
   CLI::App* command = app.add_subcommand(
       "accounts",
-      "accounts and their coordination network: one row per account, edges between accounts "
+      "Accounts and their coordination network: one row per account, edges between accounts "
       "posting near-copies within a window");
   command
       ->add_option("inputs", options->inputs,
-                   "posts (JSONL, CSV, TSV; .gz/.zst), read three times (twice with --stream); the "
+                   "posts (JSONL, CSV, TSV; .gz/.zst), read three times (with --stream twice, standard input "
+                   "once); the "
                    "account is the group column (--set data.group=...)")
       ->required();
   command->add_option("-o,--out", options->out, "one row per account: .jsonl, or .csv")->required();
@@ -193,12 +211,13 @@ std::vector<Command> add_accounts_command(CLI::App& app) {
   command->add_option("--graph", options->graph, "the coordination network: edges.csv, or a .graphml file");
   command->add_option("--components", options->components, "connected components of the network, JSON lines");
   command->add_flag("--stream", options->stream,
-                    "one pass in bounded memory: templates are near-copies within a rolling window of the "
-                    "posts (standard input works) instead of clusters of the whole input");
+                    "templates are near-copies within a rolling window of the posts instead of clusters of "
+                    "the whole input: one analysis pass in bounded memory (standard input works, read once; "
+                    "a file is read once more for the texts the rows quote)");
   command
       ->add_option("--stream-max-posts", options->stream_max_posts,
                    "--stream: posts the template window holds at most (default 200000)")
-      ->check(CLI::PositiveNumber);
+      ->check(kAtLeastOne);
   command->add_option("--threads", options->threads, "worker threads (0: all cores)")->check(kNotNegative);
   add_reader_options(*command, options->reader);
   return {{command, [options] { return run_accounts(*options); }}};

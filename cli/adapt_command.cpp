@@ -33,6 +33,7 @@
 #include "sieve/datasets/replay_sample.h"
 #include "sieve/report/before_after.h"
 #include "trainer_process.h"
+#include "validators.h"
 
 namespace sieve::cli {
 namespace {
@@ -280,6 +281,25 @@ std::string report_json(const AdaptOptions& options, const std::string& base_set
   return w.take();
 }
 
+// The folder of the training runs: removed when the command ends, done or failed, unless kept.
+class WorkFolder {
+ public:
+  WorkFolder(std::string path, bool keep) : path_(std::move(path)), keep_(keep) {
+    fs::create_directories(path_);
+  }
+  ~WorkFolder() {
+    std::error_code ignored;
+    if (!keep_) fs::remove_all(path_, ignored);
+  }
+  WorkFolder(const WorkFolder&) = delete;
+  WorkFolder& operator=(const WorkFolder&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  bool keep_;
+};
+
 }  // namespace
 
 int run_adapt(const AdaptOptions& options) {
@@ -300,8 +320,8 @@ int run_adapt(const AdaptOptions& options) {
             << " held back by group"
             << (stats.rejected ? ", " + std::to_string(stats.rejected) + " rows rejected" : "") << "\n";
 
-  const std::string work = options.work.empty() ? options.out + ".work" : options.work;
-  fs::create_directories(work);
+  const WorkFolder folder(options.work.empty() ? options.out + ".work" : options.work, options.keep_work);
+  const std::string& work = folder.path();
   write_jsonl(split.train, config.schema, work + "/train.jsonl");
   write_jsonl(split.held_back, config.schema, work + "/held_back.jsonl");
   datasets::ReaderConfig corpus;  // the files just written are in the corpus format
@@ -353,7 +373,6 @@ int run_adapt(const AdaptOptions& options) {
       "\n";
   report.close();
   std::cout << comparison.to_text();
-  if (!options.keep_work) fs::remove_all(work);
   std::cerr << "sieve: adapt: kept run " << chosen + 1 << "; wrote " << options.out << " and " << report_path
             << " in " << static_cast<int>(seconds_since(start)) << " s\n";
   return stats.rejected > 0 ? 2 : 0;
@@ -389,13 +408,12 @@ std::vector<Command> add_adapt_command(CLI::App& app) {
   command->add_flag("--keep-work", options->keep_work, "keep the work folder (shards, runs and their logs)");
   command->add_option("--report", options->report, "the JSON report (default: <out>.json)");
   command->add_option("--seed", options->seed, "held-back groups, replayed posts and training order");
-  command->add_option("--threads", options->threads, "threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  command->add_option("--threads", options->threads, "threads (default: all cores)")->check(kNotNegative);
   command
       ->add_option("--suggest", options->suggest,
                    "instead of adapting, write the N posts to label first (least sure, one per template, "
                    "spread over accounts)")
-      ->check(CLI::PositiveNumber);
+      ->check(kAtLeastOne);
   add_reader_options(*command, options->reader);
   return {{command, [options] {
              if (options->suggest > 0) return run_suggest(*options);

@@ -13,6 +13,7 @@
 
 #include "command.h"
 #include "file_io.h"
+#include "flag_names.h"
 #include "reader_options.h"
 #include "sieve/analysis/cluster_profiles.h"
 #include "sieve/core/error.h"
@@ -190,7 +191,7 @@ void print_links(const Links& links, double threshold) {
 int run_cluster(const ClusterOptions& options) {
   datasets::NearDuplicateOptions near;
   near.threshold = options.threshold;
-  near.validate();
+  validate_as_flags(near, {{"near_duplicates.threshold", "--threshold"}});
   if (options.cross_lingual && options.model.empty())
     throw Error(ErrorKind::kConfig, "--cross-lingual",
                 "needs --model: clusters are linked by its embeddings");
@@ -229,9 +230,9 @@ int run_cluster(const ClusterOptions& options) {
 std::vector<Command> add_cluster_command(CLI::App& app) {
   auto options = std::make_shared<ClusterOptions>();
   CLI::App* command = app.add_subcommand(
-      "cluster", "campaign templates: near-duplicate clusters with accounts, languages, times and scores");
+      "cluster", "Campaign templates: near-duplicate clusters with accounts, languages, times and scores");
   command->add_option("inputs", options->inputs, "posts (JSONL, CSV, TSV; .gz/.zst), read twice")->required();
-  command->add_option("--out", options->out, "one JSON line per cluster")->required();
+  command->add_option("-o,--out", options->out, "one JSON line per cluster")->required();
   command->add_option("--threshold", options->threshold,
                       "estimated Jaccard of 5-character shingles (default 0.7)");
   command->add_option("--min-size", options->min_size, "smallest cluster written (default 2)")

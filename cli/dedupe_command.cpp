@@ -11,6 +11,7 @@
 
 #include "command.h"
 #include "file_io.h"
+#include "flag_names.h"
 #include "reader_options.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
@@ -87,6 +88,7 @@ void print_top_clusters(const std::vector<datasets::Record>& records,
 int run_dedupe(const DedupeOptions& options) {
   datasets::NearDuplicateOptions near;
   near.threshold = options.threshold;
+  validate_as_flags(near, {{"near_duplicates.threshold", "--threshold"}});
   const datasets::MinHasher hasher(near);  // options, config and output are checked before the input is read
   const auto config = resolve(options.reader);
   std::unique_ptr<OutputSink> out = options.out.empty() ? nullptr : std::make_unique<OutputSink>(options.out);
@@ -174,7 +176,10 @@ void print_split_summary(const datasets::SplitReport& report) {
 int run_split(SplitCommandOptions options) {
   options.split.near_duplicates.threshold = options.threshold;
   options.split.keep_near_duplicates_together = !options.ignore_near_duplicates;
-  options.split.validate();
+  validate_as_flags(options.split, {{"split.dev", "--dev"},
+                                    {"split.test", "--test"},
+                                    {"split.dev/test", "--dev/--test"},
+                                    {"near_duplicates.threshold", "--threshold"}});
   const auto config = resolve(options.reader);
   auto files = open_split_files(options.out_dir);
   datasets::ReadStats stats;
@@ -198,7 +203,7 @@ CLI::App* add_dedupe(CLI::App& data, DedupeOptions& options) {
       ->check(kNotNegative);
   command->add_option("--min-size", options.min_size, "smallest cluster reported (default 2)")
       ->check(kNotNegative);
-  command->add_option("--out", options.out, "write each reported cluster as one JSON line to this file");
+  command->add_option("-o,--out", options.out, "write each reported cluster as one JSON line to this file");
   add_reader_options(*command, options.reader);
   return command;
 }
@@ -208,7 +213,7 @@ CLI::App* add_split(CLI::App& data, SplitCommandOptions& options) {
       "split", "Split records into train/dev/test; no group or near-duplicate cluster crosses splits");
   command->add_option("inputs", options.inputs, "record files (JSONL, CSV, TSV; .gz/.zst)")->required();
   command
-      ->add_option("--out", options.out_dir,
+      ->add_option("-o,--out", options.out_dir,
                    "folder for train.jsonl, dev.jsonl, test.jsonl, split_report.json")
       ->required();
   command->add_option("--dev", options.split.dev, "share of records for dev (default 0.1)");

@@ -4,12 +4,14 @@
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
 
 #include "command.h"
+#include "flag_names.h"
 #include "model_labels.h"
 #include "reader_options.h"
 #include "sieve/analysis/cluster_profiles.h"
@@ -95,10 +97,27 @@ void print_summary(const std::vector<infer::HeadReport>& heads) {
   }
 }
 
+// A file of posts without labels gives a report of undefined metrics: say what is missing instead.
+Error no_label_error(const infer::Model& model, const std::string& data, std::size_t posts) {
+  std::string heads;
+  for (const infer::HeadInfo& head : model.heads()) heads += (heads.empty() ? "" : ", ") + head.name;
+  return Error(ErrorKind::kInvalidInput, data,
+               "none of its " + std::to_string(posts) + " posts has a label of the model's heads (" + heads +
+                   "): nothing to evaluate (map a label column with --set data.label.<head>=<column>)");
+}
+
 int run_eval(EvalOptions options) {
   options.report.model_path = options.model;
   options.report.data_path = options.data;
-  options.report.validate();
+  if (!options.by.empty() && options.by != "account")
+    throw Error(ErrorKind::kConfig, "--by", "'" + options.by + "': the one grouping is 'account'");
+  validate_as_flags(options.report, {{"target_precision", "--precision"},
+                                     {"calibration_bins", "--bins"},
+                                     {"prevalence", "--prevalence"},
+                                     {"within_min_per_class", "--within-min"}});
+  datasets::NearDuplicateOptions templates;
+  templates.threshold = options.template_threshold;
+  validate_as_flags(templates, {{"near_duplicates.threshold", "--template-threshold"}});
   datasets::ReaderConfig config = resolve(options.reader);
   auto model = infer::Model::load(options.model);
   config.schema = label_schema_of(*model);
@@ -106,15 +125,15 @@ int run_eval(EvalOptions options) {
   datasets::RejectHandler on_reject = datasets::print_rejected_row;
   if (!sizes.empty()) on_reject = [](const std::string&, const std::string&) {};  // reported above
   datasets::RecordReader reader(options.data, config, on_reject);
-  if (!options.by.empty() && options.by != "account")
-    throw Error(ErrorKind::kConfig, "--by", "'" + options.by + "': the one grouping is 'account'");
   infer::EvalReport report(report_heads(*model));
   infer::AccountEvaluation accounts(report_heads(*model));
-  std::size_t post = 0;
+  std::size_t post = 0, labelled = 0;
   analysis::score_records(*model, reader, options.scoring, nullptr, [&](analysis::ScoredChunk& chunk) {
     const std::size_t width = model->output_count();
     for (std::size_t i = 0; i < chunk.records.size(); ++i, ++post) {
       const datasets::Record& record = chunk.records[i];
+      labelled +=
+          std::any_of(record.labels.begin(), record.labels.end(), [](std::int8_t l) { return l >= 0; });
       const char* slice = "";
       if (post < sizes.size())
         slice = sizes[post] >= options.template_min_size ? "template:clustered" : "template:singleton";
@@ -126,6 +145,7 @@ int run_eval(EvalOptions options) {
       }
     }
   });
+  if (labelled == 0) throw no_label_error(*model, options.data, report.size());
   print_summary(report.write(options.report_dir, options.report));
   std::printf("%zu posts; report written to %s/report.{json,md,html}\n", report.size(),
               options.report_dir.c_str());
@@ -146,7 +166,7 @@ int run_eval(EvalOptions options) {
 std::vector<Command> add_eval_command(CLI::App& app) {
   auto options = std::make_shared<EvalOptions>();
   CLI::App* eval =
-      app.add_subcommand("eval", "evaluate a model on labelled posts: per head, language, source");
+      app.add_subcommand("eval", "Evaluate a model on labelled posts: per head, language, source");
   eval->add_option("model", options->model, "model.sieve")->required();
   eval->add_option("data", options->data, "labelled posts (JSONL, CSV, TSV; .gz/.zst)")->required();
   eval->add_option("--report", options->report_dir, "folder for report.json, report.md, report.html")

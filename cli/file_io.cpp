@@ -1,10 +1,9 @@
 #include "file_io.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "sieve/core/error.h"
 
@@ -13,23 +12,33 @@ namespace {
 
 constexpr std::size_t kFlushBytes = 1u << 16;
 
+// True for a path that exists and is not a regular file: written in place, never renamed over.
+bool is_special_file(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode);
+}
+
 }  // namespace
 
 OutputSink::OutputSink(const std::string& path) : name_(path == "-" ? "<stdout>" : path) {
   if (path == "-") {
-    file_ = stdout;
+    stream_ = stdout;
     return;
   }
-  file_ = std::fopen(path.c_str(), "wb");
-  if (!file_)
+  if (!is_special_file(path)) {
+    atomic_ = std::make_unique<AtomicFile>(path);
+    return;
+  }
+  stream_ = std::fopen(path.c_str(), "wb");
+  if (!stream_)
     throw Error(ErrorKind::kIo, path, std::string("cannot open for writing: ") + std::strerror(errno));
-  owns_file_ = true;
+  owns_stream_ = true;
 }
 
 OutputSink::~OutputSink() {
-  if (!file_) return;
-  std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
-  if (owns_file_) std::fclose(file_);
+  if (!stream_) return;  // an abandoned AtomicFile removes its partial copy
+  std::fwrite(buffer_.data(), 1, buffer_.size(), stream_);
+  if (owns_stream_) std::fclose(stream_);
 }
 
 void OutputSink::maybe_flush() {
@@ -37,8 +46,13 @@ void OutputSink::maybe_flush() {
 }
 
 void OutputSink::write_buffer() {
+  if (atomic_) {
+    atomic_->write(buffer_);
+    buffer_.clear();
+    return;
+  }
   const std::size_t size = buffer_.size();
-  const std::size_t written = size ? std::fwrite(buffer_.data(), 1, size, file_) : 0;
+  const std::size_t written = size ? std::fwrite(buffer_.data(), 1, size, stream_) : 0;
   buffer_.clear();
   if (written != size)
     throw Error(ErrorKind::kIo, name_, std::string("write error: ") + std::strerror(errno));
@@ -46,8 +60,13 @@ void OutputSink::write_buffer() {
 
 void OutputSink::close() {
   write_buffer();
-  const bool failed = owns_file_ ? std::fclose(file_) != 0 : std::fflush(file_) != 0;
-  file_ = nullptr;
+  if (atomic_) {
+    atomic_->commit();
+    atomic_.reset();
+    return;
+  }
+  const bool failed = owns_stream_ ? std::fclose(stream_) != 0 : std::fflush(stream_) != 0;
+  stream_ = nullptr;
   if (failed) throw Error(ErrorKind::kIo, name_, std::string("write error: ") + std::strerror(errno));
 }
 

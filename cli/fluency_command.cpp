@@ -41,17 +41,18 @@ int run_fluency_train(const FluencyTrainOptions& options) {
 }  // namespace
 
 std::vector<Command> add_fluency_commands(CLI::App& app) {
-  CLI::App* fluency = app.add_subcommand("fluency", "language models of native text for the fluency values");
+  CLI::App* fluency = app.add_subcommand("fluency", "Language models of native text for the fluency values");
   fluency->require_subcommand(1);
   auto options = std::make_shared<FluencyTrainOptions>();
   CLI::App* train = fluency->add_subcommand(
-      "train", "learn word and character n-gram models of the native posts of labelled files");
+      "train", "Learn word and character n-gram models of the native posts of labelled files");
   train->add_option("inputs", options->inputs, "labelled posts (JSONL, CSV, TSV; .gz/.zst)")->required();
   train->add_option("-o,--out", options->out, "the fluency model file, for 'sieve data prepare --fluency'")
       ->required();
-  train->add_option("--native-heads", options->training.native_heads,
-                    "a post is native when none of these heads is 1 and one is 0 "
-                    "(default: nonnative machine coordinated)")
+  train
+      ->add_option("--native-heads", options->training.native_heads,
+                   "a post is native when none of these heads is 1 and one is 0 "
+                   "(default: nonnative machine coordinated)")
       ->delimiter(',');
   train->add_option("--word-order", options->training.model.word_order, "word n-gram order (default 3)");
   train->add_option("--char-order", options->training.model.char_order, "character n-gram order (default 5)");

@@ -1,6 +1,8 @@
 // The sieve front end: parses the command line and runs one command. All work is in the libraries.
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "command.h"
 #include "sieve/core/error.h"
@@ -17,6 +19,20 @@ int exit_code_for(sieve::ErrorKind kind) {
       return 2;
   }
   return 1;
+}
+
+// The command-line words a group of subcommands did not know, for the message: CLI11 says only that a
+// subcommand is required when the word typed is none of them.
+std::string unknown_command_message(const CLI::App& app) {
+  const CLI::App* deepest = &app;
+  while (!deepest->get_subcommands().empty()) deepest = deepest->get_subcommands().front();  // those parsed
+  const auto all = deepest->get_subcommands([](const CLI::App*) { return true; });
+  const std::vector<std::string> left = deepest->remaining();
+  if (left.empty() || all.empty()) return "";
+  std::string known;
+  for (const CLI::App* sub : all) known += (known.empty() ? "" : ", ") + sub->get_name();
+  const std::string group = deepest == &app ? "sieve" : "sieve " + deepest->get_name();
+  return "'" + left.front() + "' is not a command of " + group + "; the commands are " + known;
 }
 
 }  // namespace
@@ -40,7 +56,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "sieve: " << e.what() << "\n(run with --help for the options)\n";
+    const std::string unknown = unknown_command_message(app);
+    std::cerr << "sieve: " << (unknown.empty() ? e.what() : unknown)
+              << "\n(run with --help for the options)\n";
     return 2;
   }
   try {

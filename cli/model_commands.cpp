@@ -90,17 +90,43 @@ double binary_calibration_error(const metrics::HeadLogits& head, double temperat
   return metrics::expected_calibration_error(scored);
 }
 
-// Fits each head's temperature on the labelled posts of reader; prints what changed.
-void fit_temperatures(const infer::Model& model, datasets::RecordReader& reader,
+// A temperature says how often a head is right: posts of one class cannot tell. Throws naming the head.
+void require_two_classes(const metrics::HeadLogits& head, const std::string& name, const std::string& data) {
+  if (head.rows() == 0) return;  // the head is left as it is
+  const bool one_class = std::all_of(head.labels.begin(), head.labels.end(),
+                                     [&](std::int8_t label) { return label == head.labels.front(); });
+  if (!one_class) return;
+  throw Error(ErrorKind::kInvalidInput, data,
+              "head '" + name + "' needs posts of at least two classes to fit a temperature, got " +
+                  std::to_string(head.rows()) + " all labelled " + std::to_string(head.labels.front()));
+}
+
+// Fits each head's temperature on the labelled posts of reader; prints what changed. A fit that ends at
+// the range's bound keeps the head's temperature, with a warning.
+void fit_temperatures(const infer::Model& model, datasets::RecordReader& reader, const std::string& data,
                       const analysis::ScoringOptions& scoring, std::vector<infer::HeadInfo>& heads) {
   const std::vector<metrics::HeadLogits> logits = collect_logits(model, reader, scoring);
+  for (std::size_t h = 0; h < heads.size(); ++h) require_two_classes(logits[h], heads[h].name, data);
   std::printf("%-14s %8s %11s %9s %9s %9s %9s\n", "head", "n", "temperature", "NLL", "NLL now", "ECE",
               "ECE now");
   for (std::size_t h = 0; h < heads.size(); ++h) {
     const metrics::TemperatureFit fit = metrics::fit_temperature(logits[h]);
-    if (logits[h].rows() > 0) heads[h].temperature = fit.temperature;
+    if (fit.at_bound) {
+      std::fprintf(stderr,
+                   "sieve: calibrate: warning: head '%s': the fit ended at the bound %g of the range "
+                   "[%g, %g] (%s), so its temperature stays %g\n",
+                   heads[h].name.c_str(), fit.temperature, metrics::kMinTemperature, metrics::kMaxTemperature,
+                   fit.temperature < 1
+                       ? "the posts are separated perfectly: calibrating needs posts it gets wrong"
+                       : "it ranks the posts no better than chance",
+                   heads[h].temperature);
+    } else if (logits[h].rows() > 0) {
+      heads[h].temperature = fit.temperature;
+    }
     std::printf("%-14s %8zu %11.4f %9.4f %9.4f %9.4f %9.4f\n", heads[h].name.c_str(), logits[h].rows(),
-                heads[h].temperature, fit.nll_before, fit.nll_after, binary_calibration_error(logits[h], 1.0),
+                heads[h].temperature, fit.nll_before,
+                metrics::negative_log_likelihood(logits[h], heads[h].temperature),
+                binary_calibration_error(logits[h], 1.0),
                 binary_calibration_error(logits[h], heads[h].temperature));
   }
 }
@@ -178,7 +204,7 @@ int run_calibrate(CalibrateOptions options) {
                 "give labelled posts (temperatures), --organic posts (thresholds) or both");
   }
   if (!(options.max_fpr > 0 && options.max_fpr < 1)) {
-    throw Error(ErrorKind::kConfig, "--max-fpr", "must be between 0 and 1 (a rate: 0.01 is 1 %)");
+    throw Error(ErrorKind::kConfig, "--max-fpr", "must be strictly between 0 and 1 (a rate: 0.01 is 1 %)");
   }
   const std::string output = options.output.empty() ? options.model : options.output;
   options.scoring.keep_logits = true;
@@ -189,7 +215,7 @@ int run_calibrate(CalibrateOptions options) {
   datasets::ReadStats stats;
   if (!options.data.empty()) {
     datasets::RecordReader reader(options.data, config);
-    fit_temperatures(*model, reader, options.scoring, heads);
+    fit_temperatures(*model, reader, options.data, options.scoring, heads);
     stats += reader.stats();
   }
   if (!options.organic.empty()) {
@@ -215,14 +241,14 @@ int run_calibrate(CalibrateOptions options) {
 
 std::vector<Command> add_model_commands(CLI::App& app) {
   auto quantize_options = std::make_shared<QuantizeOptions>();
-  CLI::App* quantize = app.add_subcommand("quantize", "write a copy of a model with int8 weights");
+  CLI::App* quantize = app.add_subcommand("quantize", "Write a copy of a model with int8 weights");
   quantize->add_option("model", quantize_options->model, "model.sieve")->required();
   quantize->add_option("output", quantize_options->output, "the int8 model file")->required();
 
   auto calibrate_options = std::make_shared<CalibrateOptions>();
   CLI::App* calibrate =
       app.add_subcommand("calibrate",
-                         "fit a temperature per head on labelled held-out posts, and/or set thresholds at a "
+                         "Fit a temperature per head on labelled held-out posts, and/or set thresholds at a "
                          "false-positive rate on organic posts (--organic); stored in the model");
   calibrate->add_option("model", calibrate_options->model, "model.sieve")->required();
   calibrate->add_option("data", calibrate_options->data,
@@ -242,8 +268,9 @@ std::vector<Command> add_model_commands(CLI::App& app) {
   calibrate
       ->add_option("--min-posts", calibrate_options->min_posts,
                    "organic posts a language needs for a threshold of its own (default 1000)")
-      ->check(CLI::PositiveNumber);
-  calibrate->add_option("-o,--output", calibrate_options->output, "the calibrated model (default: in place)");
+      ->check(kAtLeastOne);
+  calibrate->add_option("-o,--out,--output", calibrate_options->output,
+                        "the calibrated model (default: in place)");
   calibrate->add_option("--threads", calibrate_options->scoring.threads, "worker threads (0: all cores)")
       ->check(kNotNegative);
   add_reader_options(*calibrate, calibrate_options->reader);

@@ -104,10 +104,10 @@ int run_score(ScoreOptions options) {
 
 std::vector<Command> add_score_command(CLI::App& app) {
   auto options = std::make_shared<ScoreOptions>();
-  CLI::App* score = app.add_subcommand("score", "score posts with a model: JSONL/CSV in, JSON lines out");
+  CLI::App* score = app.add_subcommand("score", "Score posts with a model: JSONL/CSV in, JSON lines out");
   score->add_option("model", options->model, "model.sieve")->required();
   score->add_option("input", options->input, "posts (JSONL, CSV, TSV; .gz/.zst), - for standard input");
-  score->add_option("-o,--output", options->output, "where the JSON lines go (- for standard output)");
+  score->add_option("-o,--out,--output", options->output, "where the JSON lines go (- for standard output)");
   score->add_option("--threads", options->scoring.threads, "worker threads (0: all cores)")
       ->check(kNotNegative);
   score->add_option("--shard", options->shard,

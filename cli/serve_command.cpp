@@ -26,13 +26,21 @@ int run_serve(infer::ServerOptions options, const TemplateWindowCliOptions& temp
 std::vector<Command> add_serve_command(CLI::App& app) {
   auto options = std::make_shared<infer::ServerOptions>();
   auto templates = std::make_shared<TemplateWindowCliOptions>();
-  CLI::App* serve = app.add_subcommand("serve", "serve a model over HTTP/JSON until SIGTERM");
+  CLI::App* serve = app.add_subcommand("serve", "Serve a model over HTTP/JSON until SIGTERM");
   serve->add_option("model", options->model_path, "model.sieve (reloaded from here on SIGHUP)")->required();
   serve->add_option("--host", options->host, "address to listen on")->capture_default_str();
   serve->add_option("--port", options->port, "port (0: any free one, printed at start)")
       ->capture_default_str();
   serve->add_option("--threads", options->threads, "scoring threads (0: all cores)")->check(kNotNegative);
-  serve->add_option("--http-threads", options->http_threads, "connections served at once")
+  serve->add_option("--http-threads", options->http_threads, "threads kept for connections")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-connections", options->max_connections,
+                   "connections served at once (threads are added beyond --http-threads up to it)")
+      ->capture_default_str();
+  serve
+      ->add_option("--read-timeout-ms", options->read_timeout_ms,
+                   "longest wait for the next bytes of a request (408 beyond)")
       ->capture_default_str();
   serve->add_option("--max-batch", options->max_batch, "posts scored as one batch")
       ->check(kNotNegative)

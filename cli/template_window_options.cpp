@@ -4,6 +4,7 @@
 #include <ctime>
 #include <mutex>
 
+#include "flag_names.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
 #include "validators.h"
@@ -60,6 +61,8 @@ std::unique_ptr<datasets::TemplateWindow> make_template_window(const TemplateWin
   window.window_seconds = parse_duration(options.window, "--template-window");
   window.max_posts = options.max_posts;
   window.near_duplicates.threshold = options.threshold;
+  validate_as_flags(window, {{"template_window.max_posts", "--template-max-posts"},
+                             {"near_duplicates.threshold", "--template-threshold"}});
   return std::make_unique<datasets::TemplateWindow>(window);
 }
 

@@ -12,4 +12,14 @@ inline const CLI::Validator kNotNegative(
     },
     "NOT NEGATIVE", "not negative");
 
+// A count that must be at least 1 (CLI::PositiveNumber would answer 0 with the range of a double).
+inline const CLI::Validator kAtLeastOne(
+    [](std::string& value) {
+      const bool whole = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+      return whole && value.find_first_not_of('0') != std::string::npos
+                 ? std::string()
+                 : "must be a whole number of at least 1, got " + value;
+    },
+    "AT LEAST 1", "at least one");
+
 }  // namespace sieve::cli

@@ -40,7 +40,7 @@ TemperatureFit fit_temperature(const HeadLogits& head) {
   if (head.rows() == 0) return fit;
   // Golden-section search on the inverse temperature, where the NLL is convex.
   constexpr double kRatio = 0.6180339887498949;
-  double low = 1.0 / 20, high = 1.0 / 0.05;
+  double low = 1.0 / kMaxTemperature, high = 1.0 / kMinTemperature;
   double a = high - kRatio * (high - low), b = low + kRatio * (high - low);
   double fa = mean_nll_at_inverse(head, a), fb = mean_nll_at_inverse(head, b);
   while (high - low > 1e-6 * high) {
@@ -59,6 +59,7 @@ TemperatureFit fit_temperature(const HeadLogits& head) {
   if (nll < fit.nll_before) {
     fit.temperature = 1.0 / inverse;
     fit.nll_after = nll;
+    fit.at_bound = inverse < (1 + 1e-4) / kMaxTemperature || inverse > (1 - 1e-4) / kMinTemperature;
   }
   return fit;
 }

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+
+#include "sieve/core/error.h"
 
 namespace sieve::metrics {
 
@@ -30,12 +33,21 @@ double just_above(double score) {
 
 }  // namespace
 
+void check_max_fpr(double max_fpr, const std::string& where) {
+  if (max_fpr > 0 && max_fpr < 1) return;
+  char value[32];
+  std::snprintf(value, sizeof value, "%g", max_fpr);
+  throw Error(ErrorKind::kConfig, where,
+              std::string("must be strictly between 0 and 1 (a rate: 0.01 is 1 %), got ") + value);
+}
+
 FprThreshold threshold_for_fpr(const std::vector<double>& organic_scores, double max_fpr) {
   return threshold_for_weighted_fpr(organic_scores, std::vector<double>(organic_scores.size(), 1.0), max_fpr);
 }
 
 FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_scores,
                                         const std::vector<double>& weights, double max_fpr) {
+  check_max_fpr(max_fpr);
   FprThreshold t;
   t.posts = organic_scores.size();
   if (t.posts == 0) {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <memory>
 
+#include "sieve/core/atomic_file.h"
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
 #include "sieve/core/json_writer.h"
@@ -196,10 +197,8 @@ PrepareSummary prepare_shards(const std::vector<std::string>& inputs, const Read
   for (const InputSummary& input : summary.inputs) summary.rejected += input.stats.rejected;
   featurizer.subwords().save(out_dir + "/tokenizer.model");
   if (featurizer.fluency()) {
-    std::ofstream fluency(out_dir + "/fluency.model", std::ios::binary | std::ios::trunc);
     // The model keeps the serving half: cross-fitting is done once the shards are written.
-    fluency << featurizer.fluency()->serialize(/*serving_half=*/true);
-    if (!fluency) throw Error(ErrorKind::kIo, out_dir + "/fluency.model", "cannot write");
+    write_file_atomically(out_dir + "/fluency.model", featurizer.fluency()->serialize(/*serving_half=*/true));
   }
   summary.cross_fit = cross_fit;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -220,10 +219,7 @@ void count_language(const Record& record, const LabelSchema& schema, PrepareSumm
 
 void write_manifest(const PrepareSummary& summary, const ReaderConfig& config,
                     const tokenizer::Featurizer& featurizer, const std::string& out_dir) {
-  const std::string path = out_dir + "/manifest.json";
-  std::ofstream manifest(path, std::ios::trunc);
-  manifest << manifest_json(summary, config, featurizer) << "\n";
-  if (!manifest) throw Error(ErrorKind::kIo, path, "cannot write");
+  write_file_atomically(out_dir + "/manifest.json", manifest_json(summary, config, featurizer) + "\n");
 }
 
 std::string tokenizer_fingerprint(const tokenizer::Featurizer& featurizer) {

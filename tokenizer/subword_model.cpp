@@ -4,10 +4,10 @@
 #include <sentencepiece_trainer.h>
 
 #include <exception>
-#include <fstream>
 #include <sstream>
 #include <unordered_map>
 
+#include "sieve/core/atomic_file.h"
 #include "sieve/core/error.h"
 #include "sieve/core/file_bytes.h"
 #include "sieve/tokenizer/normalizer.h"
@@ -126,12 +126,7 @@ SubwordModel SubwordModel::from_bytes(std::string_view serialized, const std::st
   return SubwordModel(std::move(processor), std::string(serialized));
 }
 
-void SubwordModel::save(const std::string& path) const {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes_.data(), static_cast<std::streamsize>(bytes_.size()));
-  out.close();
-  if (!out) throw Error(ErrorKind::kIo, path, "cannot write tokenizer model");
-}
+void SubwordModel::save(const std::string& path) const { write_file_atomically(path, bytes_); }
 
 int SubwordModel::vocab_size() const { return processor_->GetPieceSize(); }
 

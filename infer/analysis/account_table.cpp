@@ -35,6 +35,7 @@ class AccountReader {
 
   void add(datasets::Record record, std::uint32_t cluster) {
     const std::uint32_t account = intern(record.group_or_id());
+    table_.posts_without_account += record.group == record.id;  // the reader's stand-in for a missing group
     AccountRow& row = table_.accounts[account];
     row.langs |= language_bit(record.lang);
     if (record.time != 0) {

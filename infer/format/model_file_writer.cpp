@@ -1,13 +1,11 @@
 // ModelFileWriter: lays the tensors out with their alignment fillers, then writes the file atomically.
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
 #include "model_file_format.h"
+#include "sieve/core/atomic_file.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/core/utf8.h"
@@ -52,60 +50,11 @@ std::string header_json(const std::map<std::string, std::string>& metadata,
   return json;
 }
 
-// A file written through stdio whose every failure becomes Error(kIo) naming the final path.
-class OutputFile {
- public:
-  OutputFile(std::string temporary, const std::string& path) : temporary_(std::move(temporary)), path_(path) {
-    file_ = std::fopen(temporary_.c_str(), "wb");
-    if (!file_) {
-      const int error = errno;
-      fail("cannot create " + temporary_, error);
-    }
-  }
-  ~OutputFile() {
-    if (file_) {
-      std::fclose(file_);
-      std::remove(temporary_.c_str());
-    }
-  }
-  OutputFile(const OutputFile&) = delete;
-  OutputFile& operator=(const OutputFile&) = delete;
-
-  void write(const void* data, std::size_t size) {
-    if (size > 0 && std::fwrite(data, 1, size, file_) != size) {
-      const int error = errno;
-      fail("cannot write " + temporary_, error);
-    }
-  }
-  void zeros(std::size_t size) {
-    static const unsigned char kZeros[kModelFileAlignment] = {};
-    for (; size > 0; size -= std::min(size, sizeof kZeros)) write(kZeros, std::min(size, sizeof kZeros));
-  }
-  // Flushes to disk before the rename, so a crash cannot leave a complete name over incomplete bytes.
-  void commit() {
-    int error = 0;
-    if (std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0) error = errno;
-    if (std::fclose(file_) != 0 && error == 0) error = errno;
-    file_ = nullptr;
-    const char* what = "cannot write ";
-    if (error == 0) {
-      if (std::rename(temporary_.c_str(), path_.c_str()) == 0) return;
-      error = errno;
-      what = "cannot rename ";
-    }
-    std::remove(temporary_.c_str());
-    fail(what + temporary_, error);
-  }
-
- private:
-  [[noreturn]] void fail(const std::string& what, int error) const {
-    throw Error(ErrorKind::kIo, path_, what + ": " + std::strerror(error));
-  }
-
-  std::string temporary_;
-  std::string path_;
-  std::FILE* file_ = nullptr;
-};
+// Zero bytes of padding between tensors.
+void write_zeros(AtomicFile& file, std::size_t size) {
+  static const unsigned char kZeros[kModelFileAlignment] = {};
+  for (; size > 0; size -= std::min(size, sizeof kZeros)) file.write(kZeros, std::min(size, sizeof kZeros));
+}
 
 }  // namespace
 
@@ -182,7 +131,7 @@ void ModelFileWriter::write(const std::string& path) const {
                     std::to_string(detail::kMaxHeaderBytes) + " (store large values as U8 tensors)");
   }
 
-  OutputFile file(path + ".partial", path);
+  AtomicFile file(path);
   unsigned char length[kLengthBytes];
   for (std::size_t i = 0; i < kLengthBytes; ++i)
     length[i] = static_cast<unsigned char>(json.size() >> (8 * i));
@@ -192,7 +141,7 @@ void ModelFileWriter::write(const std::string& path) const {
     if (p.data) {
       file.write(p.data, p.end - p.begin);
     } else {
-      file.zeros(p.end - p.begin);
+      write_zeros(file, p.end - p.begin);
     }
   }
   file.commit();

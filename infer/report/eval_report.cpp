@@ -1,16 +1,12 @@
 #include "sieve/report/eval_report.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <sstream>
 
 #include "report_render.h"
+#include "sieve/core/atomic_file.h"
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
 #include "sieve/core/utf8.h"
@@ -52,28 +48,6 @@ void validate_head(std::vector<ReportHead>& heads, std::size_t k) {
     throw Error(ErrorKind::kConfig, where,
                 "a multi-class head has 2 to 127 labels, got " + std::to_string(head.labels.size()));
   }
-}
-
-// Writes text to path through path + ".partial", flushed to disk before the rename, so that a crash
-// never leaves a complete name over an incomplete file.
-void write_file(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".partial";
-  auto fail = [&](const std::string& what, int error) {
-    throw Error(ErrorKind::kIo, path, what + temporary + ": " + std::strerror(error));
-  };
-  std::FILE* file = std::fopen(temporary.c_str(), "wb");
-  if (!file) fail("cannot create ", errno);
-  int error = 0;
-  if (std::fwrite(text.data(), 1, text.size(), file) != text.size() || std::fflush(file) != 0 ||
-      ::fsync(::fileno(file)) != 0) {
-    error = errno;
-  }
-  if (std::fclose(file) != 0 && error == 0) error = errno;
-  if (error == 0 && std::rename(temporary.c_str(), path.c_str()) == 0) return;
-  const bool renaming = error == 0;
-  if (renaming) error = errno;
-  std::remove(temporary.c_str());
-  fail(renaming ? "cannot rename " : "cannot write ", error);
 }
 
 }  // namespace
@@ -187,9 +161,9 @@ std::vector<HeadReport> EvalReport::write(const std::string& dir, const ReportOp
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error(ErrorKind::kIo, dir, "cannot create the report folder: " + ec.message());
   const std::filesystem::path base(dir);
-  write_file((base / "report.json").string(), json);
-  write_file((base / "report.md").string(), markdown);
-  write_file((base / "report.html").string(), html);
+  write_file_atomically((base / "report.json").string(), json);
+  write_file_atomically((base / "report.md").string(), markdown);
+  write_file_atomically((base / "report.html").string(), html);
   return heads;
 }
 

@@ -145,15 +145,16 @@ float Model::binary_probability(float logit, double temperature) {
   return sigmoid(logit * static_cast<float>(1.0 / temperature));
 }
 
-void Model::probabilities(const float* logits, float* out) const {
+void Model::probabilities(const float* logits, float* out, bool calibrated) const {
   for (std::size_t h = 0; h < metadata_.heads.size(); ++h) {
     const HeadInfo& head = metadata_.heads[h];
+    const double temperature = calibrated ? head.temperature : 1.0;
     const std::size_t offset = output_offset(h);
     if (head.binary) {
-      out[offset] = binary_probability(logits[offset], head.temperature);
+      out[offset] = binary_probability(logits[offset], temperature);
       continue;
     }
-    const auto inverse_temperature = static_cast<float>(1.0 / head.temperature);
+    const auto inverse_temperature = static_cast<float>(1.0 / temperature);
     const int n = head.outputs();
     float top = logits[offset];
     for (int c = 1; c < n; ++c) top = std::max(top, logits[offset + c]);
@@ -233,10 +234,11 @@ SelfTestResult Model::self_test() const {
   SelfTestResult result;
   result.tolerance = network_->quantized() ? kInt8Tolerance : kFp32Tolerance;
   ScoreWorkspace workspace;
-  std::vector<float> probabilities(output_count());
+  std::vector<float> raw(output_count()), probabilities(output_count());
   for (std::size_t s = 0; s < metadata_.self_test.size(); ++s) {
     const SelfTestSample& sample = metadata_.self_test[s];
-    score(sample.text, workspace, probabilities.data());
+    logits(sample.text, workspace, raw.data());
+    this->probabilities(raw.data(), probabilities.data(), /*calibrated=*/false);
     for (std::size_t i = 0; i < probabilities.size(); ++i) {
       const double difference = std::fabs(probabilities[i] - sample.probabilities[i]);
       if (difference > result.max_difference) {

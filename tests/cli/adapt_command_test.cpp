@@ -126,6 +126,16 @@ TEST_F(AdaptCommand, RefusesPostsThatCannotBeHeldBackOrLackAClass) {
             std::string::npos)
       << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir + "/a.sieve"));
+
+  // A replay folder that is not one fails after the work folder was made: it is removed all the same.
+  const std::string both =
+      write(dir, "both.jsonl", campaign_posts({{"ira", true}, {"tweeteval", false}}, 60));
+  r = run_sieve("adapt " + model_ + " " + both + " --head campaign --replay " + dir + "/no-shards -o " + dir +
+                "/b.sieve");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(dir + "/no-shards"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/b.sieve.work"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/b.sieve"));
 }
 
 TEST_F(AdaptCommand, SuggestsTheLeastSurePostsOneTemplateEach) {

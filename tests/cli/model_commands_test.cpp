@@ -82,6 +82,14 @@ TEST_F(ModelCommands, ScoreWritesOneLinePerGoodRowAndReportsTheBadOnes) {
           << lines[i];
     }
   }
+  // Written to a file, the scores replace the previous results only once complete: a missing input
+  // leaves them as they were.
+  const std::string results = dir_ + "/kept-score-results.jsonl";
+  ASSERT_EQ(run_sieve("score " + model_ + " - -o " + results, input).exit_code, 2);
+  EXPECT_EQ(file_text(results), r.out);
+  const RunResult missing = run_sieve("score " + model_ + " " + dir_ + "/missing.jsonl -o " + results);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(file_text(results), r.out);
 }
 
 TEST_F(ModelCommands, ScoreAbstainsOnShortAndUnfamiliarPostsUnlessTold) {
@@ -225,7 +233,11 @@ TEST_F(ModelCommands, CalibrateStoresTemperaturesThatLowerTheDevLoss) {
   const auto before = report_roc_aucs(dir_ + "/uncalibrated"), after = report_roc_aucs(dir_ + "/calibrated");
   for (const auto& [head, auc] : before) EXPECT_NEAR(after.at(head), auc, 1e-4) << head;
   const std::string post = R"({"id":"a","text":"Trudeau hid the scandal, share before they delete it!"})";
-  EXPECT_NE(run_sieve("score " + model_ + " -", post).out, run_sieve("score " + calibrated + " -", post).out);
+  // Every loader self-tests the calibrated file (at the trainer's temperature 1) and scores with it.
+  const RunResult calibrated_scores = run_sieve("score " + calibrated + " -", post);
+  ASSERT_EQ(calibrated_scores.exit_code, 0) << calibrated_scores.err;
+  EXPECT_NE(run_sieve("score " + model_ + " -", post).out, calibrated_scores.out);
+  EXPECT_EQ(run_sieve("score " + calibrated + " --self-test").exit_code, 0);
 }
 
 // The dev posts labelled coordinated = 0 (ordinary users' posts of every language), as JSON lines.
@@ -293,6 +305,70 @@ TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithP
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_EQ(none.err, "sieve: " + positives +
                           ": no organic post (a post counts for each head it is not labelled 1 for)\n");
+}
+
+// Posts of one class cannot calibrate a head; two posts the head ranks right separate perfectly, so the
+// fit runs to the end of its range, which is said and not stored.
+TEST_F(ModelCommands, CalibrateRefusesOneClassAndSaysWhenAFitEndsAtItsBound) {
+  const std::string one_class = dir_ + "/one-class.jsonl";
+  std::ofstream(one_class) << R"({"id":"p","text":"a campaign post","coordinated":1})"
+                              "\n"
+                           << R"({"id":"q","text":"another campaign post","coordinated":1})"
+                              "\n";
+  RunResult r = run_sieve("calibrate " + model_ + " " + one_class + " -o " + dir_ + "/one-class.sieve");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "sieve: " + one_class +
+                       ": head 'coordinated' needs posts of at least two classes to fit a temperature, got 2 "
+                       "all labelled 1\n");
+  EXPECT_FALSE(std::ifstream(dir_ + "/one-class.sieve").good());
+
+  const std::string campaign = "Trudeau hid the scandal, share before they delete it! #corruption";
+  const std::string ordinary = "Lovely walk by the lake this morning with the kids";
+  const RunResult scores =
+      run_sieve("score " + model_ + " -",
+                R"({"id":"c","text":")" + campaign + "\"}\n" + R"({"id":"o","text":")" + ordinary + "\"}\n");
+  const auto lines = lines_of(scores.out);
+  ASSERT_EQ(lines.size(), 2u) << scores.err;
+  simdjson::dom::parser parser;
+  const double campaign_score = parser.parse(lines[0])["scores"]["coordinated"];
+  const double ordinary_score = parser.parse(lines[1])["scores"]["coordinated"];
+  ASSERT_GT(campaign_score, ordinary_score);
+  const std::string separable = dir_ + "/separable.jsonl";
+  std::ofstream(separable) << R"({"id":"c","text":")" + campaign +
+                                  R"(","coordinated":1})"
+                                  "\n"
+                           << R"({"id":"o","text":")" + ordinary +
+                                  R"(","coordinated":0})"
+                                  "\n";
+  r = run_sieve("calibrate " + model_ + " " + separable + " -o " + dir_ + "/separable.sieve");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: head 'coordinated': the fit ended at the bound 0.05 of the range [0.05, 20] "
+                       "(the posts are separated perfectly"),
+            std::string::npos)
+      << r.err;
+  const std::size_t at = r.out.find("\ncoordinated ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::istringstream fields(r.out.substr(at + 1));
+  std::string name;
+  double n = 0, temperature = 0;
+  fields >> name >> n >> temperature;
+  EXPECT_EQ(temperature, 1.0) << r.out;
+}
+
+// Posts without a label of any head have nothing to evaluate: a report of undefined metrics is refused.
+TEST_F(ModelCommands, EvalOfPostsWithoutLabelsIsAnError) {
+  const std::string unlabelled = dir_ + "/unlabelled.jsonl";
+  std::ofstream(unlabelled) << R"({"id":"p","text":"a post"})"
+                               "\n"
+                            << R"({"id":"q","text":"another"})"
+                               "\n";
+  const RunResult r = run_sieve("eval " + model_ + " " + unlabelled + " --report " + dir_ + "/unlabelled");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "sieve: " + unlabelled +
+                ": none of its 2 posts has a label of the model's heads (coordinated, machine, nonnative, "
+                "abusive): nothing to evaluate (map a label column with --set data.label.<head>=<column>)\n");
+  EXPECT_FALSE(std::ifstream(dir_ + "/unlabelled/report.json").good());
 }
 
 TEST_F(ModelCommands, ATruncatedModelIsAClearErrorNotACrash) {

@@ -73,6 +73,73 @@ TEST(Commands, ReportErrorsAsSieveWhereWhatWithExitCode2) {
   EXPECT_EQ(r.err.rfind("sieve: --format: xml not in {text,jsonl}", 0), 0u) << r.err;
 }
 
+// Outputs are written under a partial name and renamed when complete: a run that fails keeps what the
+// file held before, and leaves no partial file behind.
+TEST(Commands, AFailedRunKeepsThePreviousOutputWhole) {
+  const std::string dir = scratch_dir("kept-output");
+  const std::string missing = dir + "/missing.jsonl";
+  for (const std::string& command : {"cluster " + missing + " --out " + dir + "/out.jsonl",
+                                     "accounts " + missing + " -o " + dir + "/out.jsonl",
+                                     "data dedupe " + missing + " --out " + dir + "/out.jsonl"}) {
+    std::ofstream(dir + "/out.jsonl") << "the previous results\n";
+    const RunResult r = run_sieve(command);
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_NE(r.err.find(missing), std::string::npos) << r.err;
+    EXPECT_EQ(file_text(dir + "/out.jsonl"), "the previous results\n") << command;
+    EXPECT_FALSE(std::ifstream(dir + "/out.jsonl.partial").good()) << command;
+  }
+  // A run that succeeds replaces the file whole; /dev/null and other non-regular files are written in place.
+  ASSERT_EQ(run_sieve("cluster " + kSample + " --out " + dir + "/out.jsonl").exit_code, 0);
+  EXPECT_EQ(file_text(dir + "/out.jsonl").find("the previous results"), std::string::npos);
+  EXPECT_FALSE(std::ifstream(dir + "/out.jsonl.partial").good());
+  EXPECT_EQ(run_sieve("cluster " + kSample + " --out /dev/null").exit_code, 0);
+}
+
+// Messages name what the user typed: the unknown word, the flag (not the settings key behind it).
+TEST(Commands, MistakesAreNamedAsTyped) {
+  RunResult r = run_sieve("frobnicate posts.jsonl");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("sieve: 'frobnicate' is not a command of sieve; the commands are normalize, ", 0), 0u)
+      << r.err;
+  r = run_sieve("data frobnicate");
+  EXPECT_EQ(r.err.rfind("sieve: 'frobnicate' is not a command of sieve data; the commands are simulate,", 0),
+            0u)
+      << r.err;
+  r = run_sieve("adapt model.sieve posts.jsonl --suggest 0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("must be a whole number of at least 1, got 0"), std::string::npos) << r.err;
+  EXPECT_LT(r.err.size(), 200u) << r.err;
+  r = run_sieve("calibrate model.sieve --organic posts.jsonl --max-fpr 0");
+  EXPECT_EQ(r.err, "sieve: --max-fpr: must be strictly between 0 and 1 (a rate: 0.01 is 1 %)\n");
+  r = run_sieve("cluster " + kSample + " -o /dev/null --threshold 2");
+  EXPECT_EQ(r.err, "sieve: --threshold: must be in (0, 1], got 2.000000\n");
+  r = run_sieve("eval model.sieve posts.jsonl --report out --bins 0");
+  EXPECT_EQ(r.err, "sieve: --bins: must be between 1 and 1000, got 0\n");
+  r = run_sieve("eval model.sieve posts.jsonl --report out --precision 2");
+  EXPECT_EQ(r.err.rfind("sieve: --precision: must be above 0 and at most 1", 0), 0u) << r.err;
+  r = run_sieve("data split " + kSample + " -o out --dev 0.6 --test 0.6");
+  EXPECT_EQ(r.err.rfind("sieve: --dev/--test: dev + test must leave records for train", 0), 0u) << r.err;
+}
+
+// Posts without an account column each count as an account: almost always a mapping mistake, so said.
+TEST(Commands, AccountsWarnsWhenPostsHaveNoAccount) {
+  const std::string dir = scratch_dir("no-accounts");
+  std::ofstream(dir + "/posts.jsonl") << R"({"id":"1","text":"the minister hid the report"})"
+                                         "\n"
+                                         R"({"id":"2","text":"a walk in the park today"})"
+                                         "\n";
+  RunResult r = run_sieve("accounts " + dir + "/posts.jsonl -o " + dir + "/accounts.jsonl");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: none of the 2 posts has an account (column 'group'; map another with "
+                       "--set data.group=<column>)"),
+            std::string::npos)
+      << r.err;
+  std::ofstream(dir + "/posts.jsonl") << R"({"id":"1","text":"the minister hid the report","group":"a"})"
+                                         "\n";
+  r = run_sieve("accounts " + dir + "/posts.jsonl -o " + dir + "/accounts.jsonl");
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+}
+
 TEST(Commands, EveryCommandHasHelp) {
   for (const char* command : {"", "normalize", "tokenizer", "tokenizer train", "tokenizer encode"}) {
     const RunResult r = run_sieve(std::string(command) + " --help");

@@ -48,5 +48,34 @@ TEST(Calibration, AWellCalibratedHeadKeepsTemperatureOne) {
   EXPECT_NEAR(negative_log_likelihood(head, 1.0), std::log(2.0), 1e-12);
 }
 
+TEST(Calibration, AFitThatEndsAtTheRangeSaysSo) {
+  // Perfectly separated posts: the loss keeps falling as the logits grow, so the fit runs to the
+  // smallest temperature of the range.
+  HeadLogits separable;
+  for (int i = 0; i < 100; ++i) {
+    separable.logits.push_back(i % 2 ? 1.5f : -1.5f);
+    separable.labels.push_back(static_cast<std::int8_t>(i % 2));
+  }
+  TemperatureFit fit = fit_temperature(separable);
+  EXPECT_TRUE(fit.at_bound);
+  EXPECT_NEAR(fit.temperature, kMinTemperature, 1e-4);
+  // Logits that say nothing of the labels: the best probability is 1/2, reached at the largest.
+  HeadLogits noise;
+  for (int i = 0; i < 100; ++i) {
+    noise.logits.push_back(i % 4 < 2 ? 3.0f : -3.0f);
+    noise.labels.push_back(static_cast<std::int8_t>(i % 2));
+  }
+  fit = fit_temperature(noise);
+  EXPECT_TRUE(fit.at_bound);
+  EXPECT_NEAR(fit.temperature, kMaxTemperature, 1e-2);
+  // An optimum inside the range is not at a bound.
+  HeadLogits head;
+  for (int i = 0; i < 400; ++i) {
+    head.logits.push_back(2.0f);
+    head.labels.push_back(i % 4 != 0);
+  }
+  EXPECT_FALSE(fit_temperature(head).at_bound);
+}
+
 }  // namespace
 }  // namespace sieve::metrics

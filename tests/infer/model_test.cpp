@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "error_text.h"
@@ -169,17 +170,25 @@ TEST(Model, MalformedOodStatisticsAreRefusedByName) {
   EXPECT_NE(error_text([&] { Model::load(path); }).find("ood.rarity"), std::string::npos);
 }
 
+// The trainer stores its probabilities at temperature 1; the file's binary head has temperature 2, as
+// after `sieve calibrate`, which must not make the model fail its self-test.
 TEST(Model, SelfTestPassesOnTheStoredProbabilitiesAndCatchesADrift) {
   ModelParts parts = bag_parts();
+  ASSERT_NE(parts.temperature, 1.0);
+  double calibrated_difference = 0;
   {
     const auto model = Model::load(write(parts, "reference.sieve"));
     ScoreWorkspace workspace;
     for (const std::string& post : kPosts) {
-      float p[4];
-      model->score(post, workspace, p);
+      float z[4], p[4], scored[4];
+      model->logits(post, workspace, z);
+      model->probabilities(z, p, /*calibrated=*/false);
+      model->score(post, workspace, scored);
+      calibrated_difference = std::max(calibrated_difference, std::fabs(double(scored[0]) - p[0]));
       parts.self_test.push_back({post, std::vector<double>(p, p + 4)});
     }
   }
+  EXPECT_GT(calibrated_difference, 0.01) << "the temperature should move the binary head's scores";
   const SelfTestResult good = Model::load(write(parts, "good.sieve"))->self_test();
   EXPECT_EQ(good.samples, kPosts.size());
   EXPECT_TRUE(good.passed());

@@ -21,14 +21,22 @@ struct HeadLogits {
 // Mean negative log-likelihood of the labels under softmax(logits / t) (sigmoid for a binary head).
 double negative_log_likelihood(const HeadLogits& head, double temperature);
 
+// The range a temperature is searched in.
+constexpr double kMinTemperature = 0.05;
+constexpr double kMaxTemperature = 20;
+
 struct TemperatureFit {
   double temperature = 1;
   double nll_before = 0;  // at temperature 1
   double nll_after = 0;
+  // The least NLL lies at an end of the range, not inside it: at kMinTemperature when the head separates
+  // the posts perfectly (the loss falls for ever as its logits are scaled up), at kMaxTemperature when it
+  // ranks them no better than chance. Such a temperature is an artefact of the range, not a calibration.
+  bool at_bound = false;
 };
 
-// The temperature in [0.05, 20] of least mean NLL (the NLL is convex in 1/t; golden-section search to
-// 1e-6 relative). Returns temperature 1 when there are no rows.
+// The temperature in [kMinTemperature, kMaxTemperature] of least mean NLL (the NLL is convex in 1/t;
+// golden-section search to 1e-6 relative). Returns temperature 1 when there are no rows.
 TemperatureFit fit_temperature(const HeadLogits& head);
 
 }  // namespace sieve::metrics

@@ -4,6 +4,7 @@
 // threshold that keeps the false-positive rate at a chosen level.
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace sieve::metrics {
@@ -25,9 +26,14 @@ struct FprThreshold {
   double fpr_upper = 0;     // the Wilson 95 % upper bound of the rate
 };
 
+// The rule for a false-positive rate to set a threshold at, for every caller (`sieve calibrate
+// --max-fpr`, the Python metrics): 0 would flag nothing, 1 everything. Throws Error(kConfig, where,
+// "must be strictly between 0 and 1 ...") for any other value, NaN included.
+void check_max_fpr(double max_fpr, const std::string& where = "max_fpr");
+
 // The lowest threshold in [0, 1] at which no more than max_fpr of the organic scores are at or above it
 // (ties enter together, so the rate can be below max_fpr). Scores are probabilities. With no posts the
-// threshold is 1 and the rates NaN.
+// threshold is 1 and the rates NaN. max_fpr must pass check_max_fpr.
 FprThreshold threshold_for_fpr(const std::vector<double>& organic_scores, double max_fpr);
 
 // The same with a weight per post (say 1 / the posts of its source, so that every source of the organic

@@ -36,6 +36,8 @@ struct AccountTable {
   std::vector<std::uint8_t> flagged;         // posts × heads: above the head's threshold for the language
   std::vector<std::vector<HeadSummary>> summaries;  // accounts × heads, filled by summarize_heads
   int coordinated_head = -1;                        // index in heads, or -1
+  std::size_t posts_without_account = 0;            // posts with no group: each an account of its own
+                                                    // (the reader gives such a post its id as group)
 
   // The mean coordinated probability of an account's posts (NaN without such a head).
   double mean_coordinated(std::size_t account) const;

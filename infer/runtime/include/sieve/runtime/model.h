@@ -69,8 +69,9 @@ class Model {
   // The probabilities of one raw post into probabilities[0, output_count()): each head's logits divided
   // by its temperature, then sigmoid (binary) or softmax (multi-class).
   void score(std::string_view text, ScoreWorkspace& workspace, float* probabilities) const;
-  // probabilities from logits, head by head, as score() does.
-  void probabilities(const float* logits, float* probabilities) const;
+  // probabilities from logits, head by head, as score() does. With calibrated = false every head's
+  // temperature is taken as 1: the probabilities the trainer computed (and stored for the self-test).
+  void probabilities(const float* logits, float* probabilities, bool calibrated = true) const;
   // A binary head's probability of a logit at a temperature, bit for bit as score() computes it (a
   // threshold set on these values decides the same posts at serving time).
   static float binary_probability(float logit, double temperature);
@@ -90,7 +91,9 @@ class Model {
   std::vector<SpanContribution> explain(std::string_view text, std::size_t head, std::size_t top_k,
                                         ScoreWorkspace& workspace) const;
 
-  // Scores the self-test samples stored in the file and compares with the trainer's probabilities.
+  // Scores the self-test samples stored in the file and compares with the trainer's probabilities, at
+  // temperature 1 as the trainer computed them: `sieve calibrate` changes the temperatures, never what
+  // the network computes.
   SelfTestResult self_test() const;
 
  private:
