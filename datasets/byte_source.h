@@ -1,6 +1,8 @@
 #pragma once
-// Private to datasets/: the bytes of an input file, with gzip and zstd decompressed on the fly. The kind
-// is recognised by the file's first bytes, not its name, so a mis-named dump still reads.
+// Private to datasets/: the text of an input file, with gzip and zstd decompressed on the fly and a UTF-8
+// byte order mark at its start dropped, so that every format reads the same text. The kind is recognised
+// by the file's first bytes, so a compressed dump named .jsonl still reads; a file named .gz or .zst whose
+// first bytes say otherwise is refused rather than read as text.
 
 #include <cstddef>
 #include <cstdint>
@@ -11,22 +13,36 @@ namespace sieve::datasets::detail {
 
 class ByteSource {
  public:
-  // "-" is standard input. Throws Error(kIo) when the file cannot be opened.
+  // "-" is standard input. Throws Error(kIo) when the file cannot be opened, Error(kFormat) when its name
+  // ends in .gz, .zst or .zstd and its first bytes are not that compression's magic number.
   explicit ByteSource(const std::string& path);
   ~ByteSource();
 
-  // Fills up to size bytes and returns how many; 0 only at the end of the data. Throws Error(kFormat)
-  // for a corrupt or truncated compressed stream and Error(kIo) for a read error.
+  // Fills up to size bytes and returns how many; 0 at the end of the data. A truncated or corrupt
+  // compressed stream ends the data where it stops making sense, after every byte decoded before it, and
+  // failure() then says why: the readers deliver the complete rows first, then report the rest. Throws
+  // Error(kIo) for a read error.
   std::size_t read(char* buffer, std::size_t size);
+
+  // Why the data ended early ("the gzip stream is truncated: ..."); "" when it ended where the file does.
+  const std::string& failure() const { return failure_; }
 
   const std::string& path() const { return path_; }
 
  private:
+  std::size_t read_decoded(char* buffer, std::size_t size);
+  std::size_t read_plain(char* buffer, std::size_t size);
+  void skip_byte_order_mark();
+
   struct Decoder;
   std::string path_;
   std::FILE* file_ = nullptr;
   bool owns_file_ = false;
-  std::unique_ptr<Decoder> decoder_;  // null for plain bytes
+  std::unique_ptr<Decoder> decoder_;
+  std::string failure_;
+  std::string head_;  // decoded bytes read ahead to look for the byte order mark, served first
+  std::size_t head_pos_ = 0;
+  bool at_start_ = true;
 };
 
 // Lines of a ByteSource, each without its "\n" (and "\r\n"), numbered from 1.

@@ -1,6 +1,7 @@
 #include "sieve/datasets/reader_config.h"
 
 #include "sieve/core/error.h"
+#include "sieve/core/utf8.h"
 
 namespace sieve::datasets {
 namespace {
@@ -77,6 +78,16 @@ FileFormat format_from_name(std::string_view name) {
   if (name == "tsv") return FileFormat::kTsv;
   throw Error(ErrorKind::kConfig, "data.format",
               "'" + std::string(name) + "' is not one of auto, jsonl, csv, tsv");
+}
+
+std::string text_problem(std::string_view text, std::size_t max_text_bytes) {
+  if (text.size() > max_text_bytes) {
+    return "text of " + std::to_string(text.size()) + " bytes is longer than the limit of " +
+           std::to_string(max_text_bytes);
+  }
+  if (const std::size_t invalid = utf8::count_invalid(text))
+    return "invalid UTF-8 in the text (" + std::to_string(invalid) + " bytes)";
+  return {};
 }
 
 }  // namespace sieve::datasets

@@ -100,7 +100,11 @@ void append_jsonl(const Record& record, const LabelSchema& schema, std::string& 
   if (!record.lang.empty()) w.key("lang").value(record.lang);
   if (!record.source.empty()) w.key("source").value(record.source);
   if (!record.group.empty()) w.key("group").value(record.group);
-  if (record.time != 0) w.key("time").value(static_cast<std::int64_t>(record.time));
+  if (!record.unreadable_time.empty()) {
+    w.key("time").value(record.unreadable_time);
+  } else if (record.time != 0) {
+    w.key("time").value(static_cast<std::int64_t>(record.time));
+  }
   for (std::size_t i = 0; i < schema.heads.size() && i < record.labels.size(); ++i) {
     const std::int8_t value = record.labels[i];
     if (value == kMissingLabel) continue;

@@ -70,12 +70,39 @@ struct RecordReader::Impl {
     mapper.set_header(header);
   }
 
-  // Reports a bad row; under OnError::kFail, stops the read.
-  void reject(std::size_t line, const std::string& reason) {
-    ++stats.rejected;
+  // Reports a bad row (rows: the lines a malformed CSV record swallowed, each counted as the row it
+  // probably was); under OnError::kFail, stops the read.
+  void reject(std::size_t line, const std::string& reason, std::size_t rows = 1) {
+    stats.rejected += rows;
+    report(line, reason);
+  }
+
+  void report(std::size_t line, const std::string& reason) {
     const std::string where = path + ":" + std::to_string(line);
     if (config.on_error == OnError::kFail) throw Error(ErrorKind::kInvalidInput, where, reason);
     on_reject(where, reason);
+  }
+
+  // The end of the data: a compressed stream that stopped early loses the rest of the file, which counts
+  // as one bad row where it stopped.
+  bool end_of_data(std::size_t line) {
+    if (source.failure().empty() || failure_reported) return false;
+    failure_reported = true;
+    ++stats.rows;
+    reject(line, source.failure() + "; the rows before this line were read");
+    return false;
+  }
+
+  // Time is read only for the commands that use it: elsewhere a time that cannot be read costs nothing.
+  bool accept(std::size_t line, const Record& record) {
+    ++stats.accepted;
+    if (record.unreadable_time.empty()) return true;
+    ++stats.untimed;
+    if (report_times) {
+      report(line, "unreadable time '" + record.unreadable_time.substr(0, 40) +
+                       "': the post is read without a time");
+    }
+    return true;
   }
 
   bool next_jsonl(Record& record) {
@@ -103,10 +130,11 @@ struct RecordReader::Impl {
         continue;
       }
       std::string reason;
-      if (mapper.map_json(doc.get_object().value_unsafe(), number, record, reason)) return accept();
+      if (mapper.map_json(doc.get_object().value_unsafe(), number, record, reason))
+        return accept(number, record);
       reject(number, reason);
     }
-    return false;
+    return end_of_data(lines->line_number() + 1);
   }
 
   bool next_csv(Record& record) {
@@ -114,22 +142,17 @@ struct RecordReader::Impl {
     std::size_t line = 0;
     std::string error;
     while (csv->next(fields, line, error)) {
-      ++stats.rows;
       std::string reason;
       if (!error.empty()) {
-        reject(line, error);
-      } else if (mapper.map_csv(fields, line, record, reason)) {
-        return accept();
-      } else {
-        reject(line, reason);
+        stats.rows += csv->lines();
+        reject(line, error, csv->lines());
+        continue;
       }
+      ++stats.rows;
+      if (mapper.map_csv(fields, line, record, reason)) return accept(line, record);
+      reject(line, reason);
     }
-    return false;
-  }
-
-  bool accept() {
-    ++stats.accepted;
-    return true;
+    return end_of_data(line);
   }
 
   std::string path;
@@ -142,6 +165,8 @@ struct RecordReader::Impl {
   std::optional<detail::CsvParser> csv;
   simdjson::dom::parser parser;
   ReadStats stats;
+  bool report_times = false;
+  bool failure_reported = false;
 };
 
 RecordReader::RecordReader(const std::string& path, const ReaderConfig& config, RejectHandler on_reject) {
@@ -155,6 +180,8 @@ RecordReader::RecordReader(RecordReader&&) noexcept = default;
 bool RecordReader::next(Record& record) {
   return impl_->format == FileFormat::kJsonl ? impl_->next_jsonl(record) : impl_->next_csv(record);
 }
+
+void RecordReader::report_unreadable_times() { impl_->report_times = true; }
 
 const ReadStats& RecordReader::stats() const { return impl_->stats; }
 const std::string& RecordReader::path() const { return impl_->path; }

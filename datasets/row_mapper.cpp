@@ -159,15 +159,8 @@ bool RowMapper::map(const Get& get, std::size_t line, Record& out, std::string& 
     reason = "missing text ('" + config_.columns.text + "')";
     return false;
   }
-  if (text->size() > config_.max_text_bytes) {
-    reason = "text of " + std::to_string(text->size()) + " bytes is longer than the limit of " +
-             std::to_string(config_.max_text_bytes);
-    return false;
-  }
-  if (const std::size_t invalid = utf8::count_invalid(*text)) {
-    reason = "invalid UTF-8 in the text (" + std::to_string(invalid) + " bytes)";
-    return false;
-  }
+  reason = text_problem(*text, config_.max_text_bytes);
+  if (!reason.empty()) return false;
   out.text.assign(*text);
   const auto id = get(Field::kId, 0);
   out.id = id ? utf8::sanitize(*id) : path_ + ":" + std::to_string(line);
@@ -179,13 +172,14 @@ bool RowMapper::map(const Get& get, std::size_t line, Record& out, std::string& 
   const auto source = get(Field::kSource, 0);
   out.source = source ? utf8::sanitize(*source) : default_source_;
   out.time = 0;
-  if (const auto time = get(Field::kTime, 0)) {
+  out.unreadable_time.clear();
+  if (const auto time = get(Field::kTime, 0)) {  // not a reason to reject: most commands never use time
     const auto seconds = parse_time(*time);
-    if (!seconds) {
-      reason = "unreadable time '" + std::string(time->substr(0, 40)) + "'";
-      return false;
+    if (seconds) {
+      out.time = *seconds;
+    } else {
+      out.unreadable_time = utf8::sanitize(*time);
     }
-    out.time = *seconds;
   }
   const auto& heads = config_.schema.heads;
   out.labels.assign(heads.size(), kMissingLabel);

@@ -66,6 +66,7 @@ void TemplateClusterer::add(const std::vector<Record>& records) {
 
 void TemplateClusterer::add_all(RecordReader& reader, std::size_t chunk_records) {
   chunk_records = std::max<std::size_t>(chunk_records, 1);
+  reader.report_unreadable_times();
   bool done = false;
   const auto read = [&](tbb::flow_control& control) -> std::shared_ptr<Chunk> {
     auto chunk = std::make_shared<Chunk>();

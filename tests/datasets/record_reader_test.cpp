@@ -16,6 +16,26 @@ namespace {
 
 using sieve::testing::error_text;
 
+std::string gzip(const std::string& bytes) {
+  std::string out(compressBound(bytes.size()) + 64, '\0');
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string zstd(const std::string& bytes) {
+  std::string out(ZSTD_compressBound(bytes.size()), '\0');
+  out.resize(ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), 3));
+  return out;
+}
+
 class RecordReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -140,7 +160,69 @@ TEST_F(RecordReaderTest, ReadsTsvAndReportsAnUnclosedQuote) {
   const auto records = read(path);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].lang, "fr");
-  EXPECT_EQ(rejected_, std::vector<std::string>{path + ":3: unclosed quote at the end of the file"});
+  EXPECT_EQ(rejected_,
+            std::vector<std::string>{
+                path + ":3: unclosed quote: the field opened by the quote on this line runs to the "
+                       "end of the file"});
+}
+
+// A quote left open takes every following line into its field, up to a quote that closes it (or the end):
+// the report names the line of that quote, says how many lines went, and the count has every one of them.
+TEST_F(RecordReaderTest, AnOpenQuoteIsReportedWhereItOpensWithTheLinesItSwallowed) {
+  const std::string path = write("open.csv",
+                                 "id,text,group\n"
+                                 "1,first,u1\n"
+                                 "2,\"opens here,u2\n"
+                                 "3,swallowed,u3\n"
+                                 "4,\"also swallowed\",u4\n"
+                                 "5,after,u5\n");
+  const auto records = read(path);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].text, "after");
+  EXPECT_EQ(rejected_,
+            std::vector<std::string>{path + ":3: unclosed quote? the field opened by the quote on this line "
+                                            "only closes on line 5, where another character follows the "
+                                            "closing quote; it swallowed 3 lines (3 to 5)"});
+  EXPECT_EQ(stats_.rows, 5u);
+  EXPECT_EQ(stats_.rejected, 3u);
+
+  // A record that starts with a good multi-line field and then opens a quote that never closes: the quote's
+  // line is named, and the whole record counts, its first line too.
+  const std::string late = write("late.csv",
+                                 "id,text,group\n"
+                                 "1,\"two\nlines\",\"open\n"
+                                 "2,x,u2\n"
+                                 "3,y,u3\n");
+  EXPECT_TRUE(read(late).empty());
+  EXPECT_EQ(rejected_,
+            std::vector<std::string>{late + ":3: unclosed quote: the field opened by the quote on this line "
+                                            "runs to the end of the file; it swallowed 3 lines (3 to 5)"});
+  EXPECT_EQ(stats_.rows, 4u);
+  EXPECT_EQ(stats_.rejected, 4u);
+}
+
+// The CSV reader always dropped a UTF-8 byte order mark; JSON lines and TSV read the same text, compressed
+// or not.
+TEST_F(RecordReaderTest, AByteOrderMarkStartsNoRowInAnyFormat) {
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string jsonl = "{\"text\":\"first\"}\n{\"text\":\"second\"}\n";
+  for (const auto& [name, bytes] :
+       {std::pair{std::string("bom.jsonl"), bom + jsonl},
+        std::pair{std::string("bom.jsonl.gz"), gzip(bom + jsonl)},
+        std::pair{std::string("bom.jsonl.zst"), zstd(bom + jsonl)},
+        std::pair{std::string("bom.tsv"), bom + "text\tlang\nfirst\ten\nsecond\tfr\n"},
+        std::pair{std::string("bom.csv"), bom + "text,lang\nfirst,en\nsecond,fr\n"}}) {
+    const auto records = read(write(name, bytes));
+    EXPECT_TRUE(rejected_.empty()) << name << ": " << rejected_.front();
+    ASSERT_EQ(records.size(), 2u) << name;
+    EXPECT_EQ(records[0].text, "first") << name;
+  }
+  // Only at the start: elsewhere it is text, and a lone one is an empty file.
+  const auto inside = read(write("inside.jsonl", "{\"text\":\"a\"}\n" + bom + "{\"text\":\"b\"}\n"));
+  EXPECT_EQ(inside.size(), 1u);
+  EXPECT_EQ(rejected_.size(), 1u);
+  EXPECT_TRUE(read(write("only.jsonl", bom)).empty());
+  EXPECT_TRUE(rejected_.empty());
 }
 
 TEST_F(RecordReaderTest, CsvWithoutTheTextColumnIsAFormatError) {
@@ -179,7 +261,7 @@ TEST_F(RecordReaderTest, TwitterArchivePresetReadsTakedownCsv) {
             "112,u9,Maple Truth,zh,部长隐瞒报告,2019-08-20T14:32:05Z\n"
             "113,u9,Maple Truth,en,bad time,yesterday\n");
   const auto records = read(path, ReaderConfig::preset("twitter-io"));
-  ASSERT_EQ(records.size(), 2u);
+  ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[0].id, "111");
   EXPECT_EQ(records[0].group, "u9");
   EXPECT_EQ(records[0].source, "twitter-io");
@@ -187,29 +269,56 @@ TEST_F(RecordReaderTest, TwitterArchivePresetReadsTakedownCsv) {
   EXPECT_EQ(records[1].time, 1566311525);
   EXPECT_EQ(records[1].lang, "zh");
   EXPECT_EQ(records[0].labels[0], 1);  // every row of a takedown archive is coordinated
-  EXPECT_EQ(rejected_, std::vector<std::string>{path + ":4: unreadable time 'yesterday'"});
+  EXPECT_EQ(records[2].time, 0);       // unknown: a time that cannot be read rejects nothing here
+  EXPECT_EQ(records[2].unreadable_time, "yesterday");
+  EXPECT_TRUE(rejected_.empty());
   EXPECT_EQ(error_text([] { ReaderConfig::preset("facebook"); }),
             "config: preset 'facebook': unknown; the presets are: twitter-io");
 }
 
-std::string gzip(const std::string& bytes) {
-  std::string out(compressBound(bytes.size()) + 64, '\0');
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-  z.avail_in = static_cast<uInt>(bytes.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+// Most commands never use time (score, eval, prepare): a time they cannot read must not cost them the row.
+// A caller that uses time asks for the report, with the row's place; the row still comes, untimed, so that
+// each pass over a file sees the same rows.
+TEST_F(RecordReaderTest, AnUnreadableTimeIsReportedOnlyWhereTimeIsUsed) {
+  const std::string path = write("times.jsonl",
+                                 "{\"text\":\"a\",\"time\":1700000000}\n"
+                                 "{\"text\":\"b\",\"time\":\"yesterday\"}\n"
+                                 "{\"text\":\"c\",\"time\":\"2024-02-30 25:00\"}\n");
+  ReaderConfig fail;
+  fail.on_error = OnError::kFail;
+  const auto records = read(path, fail);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_TRUE(rejected_.empty());
+  EXPECT_EQ(records[0].time, 1700000000);
+  EXPECT_EQ(records[1].time, 0);
+  EXPECT_EQ(records[1].unreadable_time, "yesterday");
+  EXPECT_EQ(stats_.untimed, 2u);
+  EXPECT_EQ(stats_.rejected, 0u);
 
-std::string zstd(const std::string& bytes) {
-  std::string out(ZSTD_compressBound(bytes.size()), '\0');
-  out.resize(ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), 3));
-  return out;
+  std::vector<std::string> reported;
+  RecordReader timed(path, ReaderConfig{}, [&](const std::string& where, const std::string& reason) {
+    reported.push_back(where + ": " + reason);
+  });
+  timed.report_unreadable_times();
+  std::size_t read_back = 0;
+  for (Record r; timed.next(r);) ++read_back;
+  EXPECT_EQ(read_back, 3u);
+  EXPECT_EQ(reported, (std::vector<std::string>{
+                          path + ":2: unreadable time 'yesterday': the post is read without a time",
+                          path + ":3: unreadable time '2024-02-30 25:00': the post is read without a time"}));
+  EXPECT_EQ(timed.stats().rejected, 0u);
+
+  RecordReader strict(path, fail);
+  strict.report_unreadable_times();
+  Record record;
+  EXPECT_TRUE(strict.next(record));
+  EXPECT_EQ(error_text([&] { strict.next(record); }),
+            "invalid input: " + path + ":2: unreadable time 'yesterday': the post is read without a time");
+
+  // Written back as it was read, so that a later command that uses time still sees it.
+  std::string line;
+  append_jsonl(records[1], LabelSchema::defaults(), line);
+  EXPECT_NE(line.find("\"time\":\"yesterday\""), std::string::npos) << line;
 }
 
 TEST_F(RecordReaderTest, DecompressesGzipAndZstdTransparently) {
@@ -225,26 +334,107 @@ TEST_F(RecordReaderTest, DecompressesGzipAndZstdTransparently) {
   }
 }
 
-TEST_F(RecordReaderTest, TruncatedCompressedFilesAreFormatErrorsAfterTheGoodRows) {
+// Rows 0..n-1 as JSON lines.
+std::string numbered_rows(int n) {
   std::string jsonl;
-  for (int i = 0; i < 20000; ++i) jsonl += "{\"text\":\"post " + std::to_string(i) + " with some words\"}\n";
-  for (const auto& [name, bytes] : {std::pair{std::string("cut.jsonl.gz"), gzip(jsonl)},
-                                    std::pair{std::string("cut.jsonl.zst"), zstd(jsonl)}}) {
-    const std::string path = write(name, bytes.substr(0, bytes.size() / 2));
-    RecordReader reader(path, ReaderConfig{}, [](const std::string&, const std::string&) {});
-    std::size_t good = 0;
-    Record record;
-    const std::string error = error_text([&] {
-      while (reader.next(record)) ++good;
-    });
-    EXPECT_EQ(error, "format: " + path + ": truncated compressed stream") << name;
-    EXPECT_GT(good, 1000u) << name;
+  for (int i = 0; i < n; ++i) jsonl += "{\"text\":\"post " + std::to_string(i) + " with some words\"}\n";
+  return jsonl;
+}
+
+// A gzip stream of first, flushed so that everything before the cut decodes, then the start of second.
+std::string gzip_cut_after(const std::string& first, const std::string& second) {
+  std::string out(compressBound(first.size() + second.size()) + 64, '\0');
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(first.data()));
+  z.avail_in = static_cast<uInt>(first.size());
+  deflate(&z, Z_FULL_FLUSH);
+  const std::size_t cut = z.total_out;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(second.data()));
+  z.avail_in = static_cast<uInt>(second.size());
+  deflate(&z, Z_FINISH);
+  deflateEnd(&z);
+  return out.substr(0, cut);
+}
+
+// The same for zstd: a flushed block ends where the cut is.
+std::string zstd_cut_after(const std::string& first) {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  std::string out(ZSTD_compressBound(first.size()) + 64, '\0');
+  ZSTD_inBuffer in{first.data(), first.size(), 0};
+  ZSTD_outBuffer to{out.data(), out.size(), 0};
+  while (ZSTD_compressStream2(cctx, &to, &in, ZSTD_e_flush) != 0) {
+  }
+  ZSTD_freeCCtx(cctx);
+  return out.substr(0, to.pos);
+}
+
+// Every complete row before the cut is delivered, in order; then the rest of the file is one bad row,
+// reported where the stream stopped, so that `sieve score` scores the good rows and exits with 2.
+TEST_F(RecordReaderTest, ATruncatedCompressedFileGivesEveryRowBeforeTheCutThenSaysSo) {
+  const std::string before = numbered_rows(300);
+  std::string csv_before = "text\n";
+  for (int i = 0; i < 300; ++i) csv_before += "post " + std::to_string(i) + " with some words\n";
+  for (const auto& [name, bytes] :
+       {std::pair{std::string("cut.jsonl.gz"), gzip_cut_after(before, "more\n")},
+        std::pair{std::string("cut.jsonl.zst"), zstd_cut_after(before)},
+        std::pair{std::string("cut.csv.gz"), gzip_cut_after(csv_before, "more\n")}}) {
+    const std::string path = write(name, bytes);
+    const auto records = read(path);
+    ASSERT_EQ(records.size(), 300u) << name;
+    EXPECT_EQ(records.back().text, "post 299 with some words") << name;
+    const std::string codec = name.substr(name.rfind('.') + 1) == "gz" ? "gzip" : "zstd";
+    const std::string line = name.find(".csv") != std::string::npos ? "302" : "301";
+    EXPECT_EQ(rejected_, std::vector<std::string>{path + ":" + line + ": the " + codec +
+                                                  " stream is truncated: the file ends inside its compressed "
+                                                  "data; the rows before this line were read"})
+        << name;
+    EXPECT_EQ(stats_.accepted, 300u);
+    EXPECT_EQ(stats_.rejected, 1u);
+  }
+  // Cut anywhere, in the middle of a row too: the rows read are the first ones, whole.
+  const std::string jsonl = numbered_rows(20000);
+  for (const auto& [name, bytes] : {std::pair{std::string("half.jsonl.gz"), gzip(jsonl)},
+                                    std::pair{std::string("half.jsonl.zst"), zstd(jsonl)}}) {
+    const auto records = read(write(name, bytes.substr(0, bytes.size() / 2)));
+    ASSERT_GT(records.size(), 1000u) << name;
+    EXPECT_EQ(records.back().text, "post " + std::to_string(records.size() - 1) + " with some words");
+    EXPECT_EQ(rejected_.size(), 1u) << name;
   }
   std::string header_then_garbage = "\x1F\x8B\x08";
   header_then_garbage += '\0';
   header_then_garbage += "garbage garbage garbage";
   const std::string garbage = write("garbage.jsonl.gz", header_then_garbage);
-  EXPECT_EQ(error_text([&] { read(garbage); }).rfind("format: " + garbage + ": corrupt gzip data", 0), 0u);
+  EXPECT_TRUE(read(garbage).empty());
+  ASSERT_EQ(rejected_.size(), 1u);
+  EXPECT_EQ(rejected_[0].rfind(garbage + ":1: corrupt gzip data (", 0), 0u) << rejected_[0];
+  ReaderConfig fail;
+  fail.on_error = OnError::kFail;
+  EXPECT_EQ(
+      error_text([&] { read(garbage, fail); }).rfind("invalid input: " + garbage + ":1: corrupt gzip", 0),
+      0u);
+}
+
+// Read as text, a .gz file that is not gzip would be rows of garbage, or rows that someone decompressed in
+// place and forgot to rename: either way, the name and the bytes disagree.
+TEST_F(RecordReaderTest, AFileNamedGzOrZstThatIsNotIsRefused) {
+  const std::string plain = numbered_rows(3);
+  const std::string gz = write("posts.jsonl.gz", plain);
+  EXPECT_EQ(error_text([&] { read(gz); }),
+            "format: " + gz +
+                ": not a gzip file: it does not start with gzip's magic bytes 1f 8b (the name ends "
+                "in .gz)");
+  const std::string zst = write("posts.csv.zst", zstd("text\na\n").substr(1));
+  EXPECT_EQ(error_text([&] { read(zst); }),
+            "format: " + zst +
+                ": not a zstd file: it does not start with zstd's magic bytes 28 b5 2f fd (the "
+                "name ends in .zst)");
+  const std::string empty = write("empty.jsonl.gz", "");
+  EXPECT_NE(error_text([&] { read(empty); }).find("not a gzip file"), std::string::npos);
+  // The other way round is fine: the bytes say what they are.
+  EXPECT_EQ(read(write("zstd-inside.jsonl", zstd(plain))).size(), 3u);
 }
 
 TEST_F(RecordReaderTest, NamesTheFormatItCannotGuessAndTheFileItCannotOpen) {

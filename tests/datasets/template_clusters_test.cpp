@@ -181,5 +181,30 @@ TEST(ClusterLinks, LinkCloseClustersOfDifferentLanguagesIntoFamilies) {
   }
 }
 
+// Clusters keep time ranges: a time that cannot be read is reported with its place, and the post is still
+// clustered, untimed, so that a second pass over the file (profiles, accounts) sees the same posts.
+TEST(TemplateClusterer, ReportsAnUnreadableTimeAndKeepsThePost) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("sieve_template_times_" + std::to_string(::getpid()) + ".jsonl"))
+                               .string();
+  std::ofstream(path, std::ios::binary)
+      << "{\"text\":\"the minister hid the report from us all\",\"time\":100}\n"
+         "{\"text\":\"the minister hid the report from us all\",\"time\":\"soon\"}\n";
+  std::vector<std::string> reported;
+  RecordReader reader(path, ReaderConfig{}, [&](const std::string& where, const std::string& reason) {
+    reported.push_back(where + ": " + reason);
+  });
+  TemplateClusterer clusterer;
+  clusterer.add_all(reader);
+  const TemplateClusters result = clusterer.finish(2);
+  std::filesystem::remove(path);
+  EXPECT_EQ(reported,
+            std::vector<std::string>{path + ":2: unreadable time 'soon': the post is read without a time"});
+  ASSERT_EQ(result.summaries.size(), 1u);
+  EXPECT_EQ(result.summaries[0].size, 2u);
+  EXPECT_EQ(result.summaries[0].first_time, 100);
+  EXPECT_EQ(result.summaries[0].last_time, 100);
+}
+
 }  // namespace
 }  // namespace sieve::datasets

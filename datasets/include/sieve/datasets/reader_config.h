@@ -51,4 +51,9 @@ struct ReaderConfig {
 
 FileFormat format_from_name(std::string_view name);  // "jsonl", "csv", "tsv", "auto"; throws Error(kConfig)
 
+// Why a post's text cannot be read, as a rejected row says it ("text of 2000000 bytes is longer than the
+// limit of 100000", "invalid UTF-8 in the text (3 bytes)"); "" when it can. The one rule of the readers of
+// posts: the records of a file (max_text_bytes of the ReaderConfig) and the Python module's Model.
+std::string text_problem(std::string_view text, std::size_t max_text_bytes);
+
 }  // namespace sieve::datasets

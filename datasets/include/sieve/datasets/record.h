@@ -38,11 +38,12 @@ struct LabelSchema {
 struct Record {
   std::string id;
   std::string text;
-  std::string lang;                 // "en", "fr", "zh"...; "" when unknown
-  std::string group;                // author, thread or document: a split never separates a group
-  std::string source;               // dataset, platform or campaign the row came from
-  std::int64_t time = 0;            // seconds since 1970 when the input has a time column, else 0
-  std::vector<std::int8_t> labels;  // one per schema head; kMissingLabel when unknown
+  std::string lang;                  // "en", "fr", "zh"...; "" when unknown
+  std::string group;                 // author, thread or document: a split never separates a group
+  std::string source;                // dataset, platform or campaign the row came from
+  std::int64_t time = 0;             // seconds since 1970 when the input has a time column, else 0
+  std::vector<std::int8_t> labels;   // one per schema head; kMissingLabel when unknown
+  std::string unreadable_time = {};  // the input's time as written when it is not one (time is then 0)
 
   // Who the post belongs to: its group, or its own id when it has none (a post alone is its own account).
   // A reference to one of the two members, so callers that keep a std::string key copy nothing.
@@ -50,7 +51,8 @@ struct Record {
 };
 
 // Appends the record as one JSON line (no newline) in the corpus format: id, text, lang, source, group,
-// time when set, then each known label by head name (binary as 0/1, multi-class as the class name).
+// time when set (an unreadable one as it was written), then each known label by head name (binary as 0/1,
+// multi-class as the class name).
 void append_jsonl(const Record& record, const LabelSchema& schema, std::string& out);
 
 }  // namespace sieve::datasets

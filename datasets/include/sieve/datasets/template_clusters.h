@@ -61,6 +61,7 @@ class TemplateClusterer {
   void add(const std::vector<Record>& records);
   // Reads reader to the end in chunks of chunk_records, signing chunks on the worker threads while the
   // next is read and the previous indexed (a oneTBB pipeline); same result as add() on every record.
+  // Clusters keep time ranges, so it asks the reader to report each unreadable time.
   void add_all(RecordReader& reader, std::size_t chunk_records = 4096);
 
   std::size_t size() const { return posts_.size(); }
