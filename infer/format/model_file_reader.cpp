@@ -144,10 +144,7 @@ Entry read_entry(std::string_view name, simdjson::dom::element value, const Data
 
   const std::string offsets = "data_offsets " + offsets_text(entry.begin, entry.end);
   if (entry.end < entry.begin) check.fail(where + offsets + " end before they begin");
-  if (entry.end > area.size) {
-    check.fail(where + offsets + " reach past the end of the " + std::to_string(area.size) +
-               "-byte data area");
-  }
+  // check_complete has made sure that entry.end is within the data area.
   const std::string typed_shape = "shape " + shape_text(entry.shape) + " of " + dtype_name(entry.dtype);
   std::uint64_t bytes = 0;
   if (!detail::byte_size(entry.dtype, entry.shape, &bytes))
@@ -204,6 +201,51 @@ std::string expected_shape_text(const Shape& shape) {
   return out + "]";
 }
 
+// The header length, once the file's first bytes show that it is a model file at all: the length
+// (below kMaxHeaderBytes, so its high bytes are zero) and the '{' that opens the JSON header are what a
+// model file has in place of a magic number. Anything else is "not a sieve model file", said without
+// echoing a byte of it: a JSONL file read as a length would be a number in the quintillions.
+std::uint64_t header_length(const unsigned char* bytes, std::size_t size, const Checker& check) {
+  const std::string not_a_model = "not a sieve model file: ";
+  if (size <= kLengthBytes) {
+    check.fail(not_a_model + std::to_string(size) + " bytes, too short for a model's header (" +
+               std::to_string(kLengthBytes) + " bytes of length, then JSON)");
+  }
+  std::uint64_t header_bytes = 0;
+  for (std::size_t i = 0; i < kLengthBytes; ++i) header_bytes |= std::uint64_t{bytes[i]} << (8 * i);
+  if (header_bytes > detail::kMaxHeaderBytes || bytes[kLengthBytes] != '{') {
+    check.fail(not_a_model + "it does not start with a model header (an 8-byte little-endian length up to " +
+               std::to_string(detail::kMaxHeaderBytes) + ", then a JSON object)");
+  }
+  if (header_bytes > size - kLengthBytes) {
+    check.fail("truncated: expected at least " + std::to_string(kLengthBytes + header_bytes) +
+               " bytes (the header alone), has " + std::to_string(size));
+  }
+  return header_bytes;
+}
+
+// The size the header says the file has: the data area ends where the last tensor does. Only entries whose
+// data_offsets read as a pair count here; read_entry checks the rest.
+void check_complete(simdjson::dom::object root, const DataArea& area, const Checker& check) {
+  std::uint64_t end = 0;
+  for (const auto field : root) {
+    simdjson::dom::array pair;
+    std::uint64_t begin = 0, last = 0;
+    if (field.key == detail::kMetadataKey || field.value["data_offsets"].get_array().get(pair) ||
+        pair.size() != 2 || pair.at(0).get_uint64().get(begin) || pair.at(1).get_uint64().get(last)) {
+      continue;
+    }
+    end = std::max(end, last);
+  }
+  if (end > area.size) {
+    const std::uint64_t expected = end > std::numeric_limits<std::uint64_t>::max() - area.start
+                                       ? std::numeric_limits<std::uint64_t>::max()
+                                       : area.start + end;
+    check.fail("truncated: expected " + std::to_string(expected) + " bytes, has " +
+               std::to_string(area.start + area.size));
+  }
+}
+
 }  // namespace
 
 ModelFile ModelFile::open(const std::string& path) {
@@ -217,20 +259,7 @@ ModelFile ModelFile::open(const std::string& path) {
 void ModelFile::validate() {
   const Checker check{path_};
   const unsigned char* bytes = file_.data();
-  if (file_.size() < kLengthBytes) {
-    check.fail("truncated: " + std::to_string(file_.size()) + " bytes, too short for the " +
-               std::to_string(kLengthBytes) + "-byte header length");
-  }
-  std::uint64_t header_bytes = 0;
-  for (std::size_t i = 0; i < kLengthBytes; ++i) header_bytes |= std::uint64_t{bytes[i]} << (8 * i);
-  if (header_bytes > detail::kMaxHeaderBytes) {
-    check.fail("header length " + std::to_string(header_bytes) + " is above the limit of " +
-               std::to_string(detail::kMaxHeaderBytes) + " bytes");
-  }
-  if (header_bytes > file_.size() - kLengthBytes) {
-    check.fail("truncated: the header length is " + std::to_string(header_bytes) + " bytes, only " +
-               std::to_string(file_.size() - kLengthBytes) + " follow it");
-  }
+  const std::uint64_t header_bytes = header_length(bytes, file_.size(), check);
   const DataArea area{kLengthBytes + header_bytes, file_.size() - kLengthBytes - header_bytes};
 
   // A padded copy: simdjson reads a little past the end of its input, which must not be the mapping.
@@ -241,6 +270,7 @@ void ModelFile::validate() {
     check.fail(std::string("header: malformed JSON: ") + simdjson::error_message(error));
   simdjson::dom::object root;
   if (doc.get_object().get(root)) check.fail("header: not a JSON object");
+  check_complete(root, area, check);
 
   std::vector<Entry> entries;
   std::set<std::string_view> keys;

@@ -394,38 +394,64 @@ TEST_F(ModelFileTest, DetectsTruncationAtEveryLength) {
     EXPECT_NE(safetensors_verdict(whole.substr(0, size)), "") << size;
   }
   overwrite(whole.substr(0, 5));
-  EXPECT_EQ(open_error(), format_error("truncated: 5 bytes, too short for the 8-byte header length"));
+  EXPECT_EQ(open_error(), format_error("not a sieve model file: 5 bytes, too short for a model's header (8 "
+                                       "bytes of length, then JSON)"));
   const RawHeader header = parse_by_hand(whole);
   overwrite(whole.substr(0, 30));
-  EXPECT_EQ(open_error(), format_error("truncated: the header length is " + std::to_string(header.length) +
-                                       " bytes, only 22 follow it"));
-  overwrite(whole.substr(0, whole.size() - 1));
-  const RawEntry& last = header.entries.back();
-  ASSERT_EQ(last.name, "counts");
-  EXPECT_EQ(open_error(), format_error("tensor 'counts': data_offsets [" + std::to_string(last.begin) + "," +
-                                       std::to_string(last.end) + "] reach past the end of the " +
-                                       std::to_string(last.end - 1) + "-byte data area"));
+  EXPECT_EQ(open_error(), format_error("truncated: expected at least " + std::to_string(8 + header.length) +
+                                       " bytes (the header alone), has 30"));
+}
+
+// A file cut anywhere in its data says so in one message with both sizes, never by a tensor's offsets.
+TEST_F(ModelFileTest, ATruncatedFileSaysTruncatedWithTheSizeItShouldHave) {
+  const std::string whole = write_sample();
+  const std::size_t data_start = 8 + parse_by_hand(whole).length;
+  for (const std::size_t cut : {whole.size() - 1, whole.size() - 20, data_start + 1, data_start}) {
+    overwrite(whole.substr(0, cut));
+    EXPECT_EQ(open_error(), format_error("truncated: expected " + std::to_string(whole.size()) +
+                                         " bytes, has " + std::to_string(cut)))
+        << cut;
+  }
+}
+
+// A JSON-lines file read as a model would have a header length of 8296257382957785723: the first bytes
+// decide that it is no model, and the message shows none of them.
+TEST_F(ModelFileTest, AFileThatIsNotAModelIsSaidToBeNoneWithoutItsBytes) {
+  const std::string not_a_model = format_error(
+      "not a sieve model file: it does not start with a model header (an 8-byte little-endian "
+      "length up to 100000000, then a JSON object)");
+  const std::string gzip_header("\x1F\x8B\x08\0\0\0\0\0\0\x03", 10);
+  for (const std::string& content :
+       {std::string("{\"id\":\"s1\",\"text\":\"a post, not a model\"}\n"), std::string("id,text\n1,hello\n"),
+        gzip_header + "garbage", std::string(64, '\0')}) {
+    overwrite(content);
+    const std::string error = open_error();
+    EXPECT_EQ(error, not_a_model) << content;
+    EXPECT_EQ(error.find("8296257382957785723"), std::string::npos);
+  }
 }
 
 TEST_F(ModelFileTest, RejectsAbsurdHeaderLengths) {
   const std::string whole = write_sample();
+  const std::string not_a_model = format_error(
+      "not a sieve model file: it does not start with a model header (an 8-byte little-endian "
+      "length up to 100000000, then a JSON object)");
   std::string huge = whole;
   std::fill(huge.begin(), huge.begin() + 8, '\xFF');
   overwrite(huge);
-  EXPECT_EQ(open_error(),
-            format_error("header length 18446744073709551615 is above the limit of 100000000 bytes"));
+  EXPECT_EQ(open_error(), not_a_model);
   EXPECT_EQ(safetensors_verdict(huge), "HeaderTooLarge");
   std::string just_above = whole;
   const std::uint64_t limit = 100'000'001;
   std::memcpy(just_above.data(), &limit, 8);
   overwrite(just_above);
-  EXPECT_EQ(open_error(), format_error("header length 100000001 is above the limit of 100000000 bytes"));
+  EXPECT_EQ(open_error(), not_a_model);
   std::string past_end = whole;
   const std::uint64_t length = whole.size() - 7;
   std::memcpy(past_end.data(), &length, 8);
   overwrite(past_end);
-  EXPECT_EQ(open_error(), format_error("truncated: the header length is " + std::to_string(length) +
-                                       " bytes, only " + std::to_string(whole.size() - 8) + " follow it"));
+  EXPECT_EQ(open_error(), format_error("truncated: expected at least " + std::to_string(whole.size() + 1) +
+                                       " bytes (the header alone), has " + std::to_string(whole.size())));
   EXPECT_EQ(safetensors_verdict(past_end), "InvalidHeaderLength");
 }
 
@@ -436,26 +462,23 @@ TEST_F(ModelFileTest, RejectsMalformedJson) {
         << json << ": " << open_error();
     EXPECT_NE(safetensors_verdict(bytes()), "") << json;
   };
-  expect_malformed("");
   expect_malformed(R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[0,0]})");
   expect_malformed("{\"\xFF\":{}}");                               // not UTF-8
   overwrite(std::string("\x08\0\0\0\0\0\0\0{}\0\0\0\0\0\0", 16));  // NUL padding instead of spaces
   EXPECT_EQ(open_error().rfind(format_error("header: malformed JSON: "), 0), 0u) << open_error();
   EXPECT_NE(safetensors_verdict(bytes()), "");
-  write_raw("[1,2]", 0);
-  EXPECT_EQ(open_error(), format_error("header: not a JSON object"));
+  write_raw("[1,2]", 0);  // JSON, but not the object that opens a model's header
+  EXPECT_EQ(open_error().rfind(format_error("not a sieve model file: "), 0), 0u) << open_error();
   EXPECT_EQ(safetensors_verdict(bytes()), "InvalidHeaderDeserialization");
 }
 
 TEST_F(ModelFileTest, RejectsOffsetsOutsideTheDataArea) {
   write_raw(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", 4);
-  EXPECT_EQ(open_error(),
-            format_error("tensor 'w': data_offsets [0,8] reach past the end of the 4-byte data area"));
+  EXPECT_EQ(open_error(), format_error("truncated: expected 72 bytes, has 68"));
   EXPECT_NE(safetensors_verdict(bytes()), "");
   write_raw(R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[18446744073709551615,18446744073709551615]}})",
             0);
-  EXPECT_EQ(open_error(), format_error("tensor 'w': data_offsets [18446744073709551615,18446744073709551615] "
-                                       "reach past the end of the 0-byte data area"));
+  EXPECT_EQ(open_error(), format_error("truncated: expected 18446744073709551615 bytes, has 104"));
   write_raw(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}})", 8);
   EXPECT_EQ(open_error(), format_error("tensor 'w': data_offsets [8,4] end before they begin"));
   EXPECT_EQ(safetensors_verdict(bytes()), "InvalidOffset");
@@ -699,7 +722,7 @@ TEST_F(ModelFileTest, WriterRejectsBadTensorsAndKeepsTheGoodOnes) {
 TEST_F(ModelFileTest, WriterReportsIoFailuresAndLeavesNoPartialFile) {
   const std::string path = (dir_ / "missing" / "model.sieve").string();
   EXPECT_EQ(error_text([&] { sample_writer().write(path); }),
-            "i/o: " + path + ": cannot create " + path + ".partial: No such file or directory");
+            "i/o: " + path + ": cannot open for writing: No such file or directory");
   // A directory in the way of the rename.
   std::filesystem::create_directories(dir_ / "taken" / "model.sieve" / "inside");
   const std::string taken = (dir_ / "taken" / "model.sieve").string();
