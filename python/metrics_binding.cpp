@@ -49,7 +49,7 @@ py::dict confusion_dict(const metrics::Confusion& c) {
 }
 
 py::dict fpr_threshold(const Values& organic_scores, double max_fpr, const std::optional<Values>& weights) {
-  if (!(max_fpr >= 0 && max_fpr <= 1)) throw py::value_error("max_fpr: a rate in [0, 1]");
+  metrics::check_max_fpr(max_fpr);  // the rule of `sieve calibrate --max-fpr`, before any work
   const std::vector<double> scores = values_of(organic_scores);
   metrics::FprThreshold t;
   if (weights) {

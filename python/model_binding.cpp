@@ -14,6 +14,7 @@
 
 #include "bindings.h"
 #include "sieve/core/json_writer.h"
+#include "sieve/datasets/reader_config.h"
 #include "sieve/runtime/checked_model.h"
 #include "sieve/runtime/score_json.h"
 #include "sieve/tokenizer/script_hint.h"
@@ -68,8 +69,29 @@ std::vector<std::string> per_post(const std::optional<py::object>& given, std::s
   return out;
 }
 
-py::array_t<float> score(const ModelHandle& m, const py::handle& texts, int threads) {
-  const std::vector<std::string> posts = posts_of(texts);
+// The default of max_text_bytes: the one of `sieve score`'s reader (the server's requests have the same).
+const std::size_t kMaxTextBytes = datasets::ReaderConfig().max_text_bytes;
+
+// What `sieve score` and the server refuse, the module refuses too: a post longer than max_text_bytes, or
+// one that is not valid UTF-8, which from Python means a str holding a lone surrogate ("\ud800").
+void check_post(const std::string& post, std::size_t max_text_bytes, const std::string& what) {
+  std::string problem = datasets::text_problem(post, max_text_bytes);
+  if (problem.empty()) return;
+  if (problem.rfind("invalid UTF-8", 0) == 0)
+    problem += ": the str holds a lone surrogate (U+D800 to U+DFFF), which UTF-8 cannot encode";
+  throw py::value_error(what + ": " + problem);
+}
+
+std::vector<std::string> checked_posts(const py::handle& texts, std::size_t max_text_bytes) {
+  std::vector<std::string> posts = posts_of(texts);
+  for (std::size_t i = 0; i < posts.size(); ++i)
+    check_post(posts[i], max_text_bytes, "post " + std::to_string(i));
+  return posts;
+}
+
+py::array_t<float> score(const ModelHandle& m, const py::handle& texts, int threads,
+                         std::size_t max_text_bytes) {
+  const std::vector<std::string> posts = checked_posts(texts, max_text_bytes);
   const int workers = arena_threads(threads);
   const auto rows = static_cast<py::ssize_t>(posts.size());
   py::array_t<float> out({rows, static_cast<py::ssize_t>(m.model->output_count())});
@@ -118,9 +140,9 @@ py::dict decide(const ModelHandle& m, const Scores& scores, const std::optional<
 // statistics), decisions, and with explain > 0 the spans and the normalized text.
 py::list score_records(const ModelHandle& m, const py::handle& texts, const std::optional<py::object>& ids,
                        const std::optional<py::object>& langs, std::size_t explain, bool abstain,
-                       std::optional<double> ood_limit, int threads) {
+                       std::optional<double> ood_limit, int threads, std::size_t max_text_bytes) {
   const infer::Model& model = *m.model;
-  const std::vector<std::string> posts = posts_of(texts);
+  const std::vector<std::string> posts = checked_posts(texts, max_text_bytes);
   const std::vector<std::string> id_of =
       per_post(ids, posts.size(), "ids", [](std::size_t i) { return std::to_string(i); });
   const std::vector<std::string> lang_of = per_post(langs, posts.size(), "langs", [&](std::size_t i) {
@@ -157,8 +179,10 @@ py::list score_records(const ModelHandle& m, const py::handle& texts, const std:
   return records;
 }
 
-py::list explain(const ModelHandle& m, const py::str& post, const std::string& head, std::size_t k) {
+py::list explain(const ModelHandle& m, const py::str& post, const std::string& head, std::size_t k,
+                 std::size_t max_text_bytes) {
   const std::string text = utf8_of(post);
+  check_post(text, max_text_bytes, "text");
   infer::ScoreWorkspace workspace;
   std::vector<infer::SpanContribution> spans;
   {
@@ -247,18 +271,23 @@ void bind_model(py::module_& m) {
             return TokenizerHandle{{h.model, &h.model->featurizer()}};
           },
           "the tokenizer and featurizer inside the model")
-      .def("score", &score, py::arg("texts"), py::arg("threads") = 0,
-           "Probabilities of each post: a float32 array [posts x len(outputs)]. Runs on `threads` cores (0: "
-           "all) with the GIL released.")
+      .def(
+          "score", &score, py::arg("texts"), py::arg("threads") = 0,
+          py::arg("max_text_bytes") = kMaxTextBytes,
+          "Probabilities of each post: a float32 array [posts x len(outputs)]. Runs on `threads` cores (0: "
+          "all) with the GIL released. A post that `sieve score` would reject (over max_text_bytes of UTF-8, "
+          "or holding a lone surrogate) raises ValueError naming it.")
       .def("decide", &decide, py::arg("scores"), py::arg("langs") = py::none(),
            "Decisions from Model.score's array: head -> bool array (binary heads, at the threshold of each "
            "post's language when langs is given) or list of chosen labels.")
       .def("score_records", &score_records, py::arg("texts"), py::arg("ids") = py::none(),
            py::arg("langs") = py::none(), py::arg("explain") = 0, py::arg("abstain") = true,
            py::arg("ood_limit") = py::none(), py::arg("threads") = 0,
+           py::arg("max_text_bytes") = kMaxTextBytes,
            "The records `sieve score` writes, as dicts (id: the index unless ids are given; lang: guessed "
-           "from the text unless langs are given).")
+           "from the text unless langs are given); posts are checked as Model.score checks them.")
       .def("explain", &explain, py::arg("text"), py::arg("head"), py::arg("k") = 3,
+           py::arg("max_text_bytes") = kMaxTextBytes,
            "The k spans of the normalized post that moved the head's logit most, either way.")
       .def("self_test", &self_test,
            "Scores the stored sample posts again: samples, max_difference, "

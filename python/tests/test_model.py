@@ -127,8 +127,10 @@ def test_bad_input_raises(model):
     with pytest.raises(ValueError, match="ids: 1 for 2 posts"):
         model.score_records(["a", "b"], ids=["only one"])
     assert model.score([]).shape == (0, len(model.outputs))
-    empty_and_huge = model.score(["", "x" * 1_000_000])
-    assert np.all(np.isfinite(empty_and_huge))
+    empty_and_long = model.score(["", "x" * 100_000])
+    assert np.all(np.isfinite(empty_and_long))
+    with pytest.raises(ValueError, match="post 1: text of 1000000 bytes is longer than the limit of 100000"):
+        model.score(["", "x" * 1_000_000])
 
 
 def test_bad_model_files_raise_with_where(tmp_path):

@@ -89,5 +89,8 @@ def test_bad_metric_input_raises():
         sieve.metrics.roc_auc([0, 2], [0.1, 0.2])
     with pytest.raises(ValueError, match="finite"):
         sieve.metrics.roc_auc([0, 1], [0.1, float("nan")])
-    with pytest.raises(ValueError, match="max_fpr"):
-        sieve.metrics.threshold_for_fpr([0.1], 2)
+    for rate in (0, 1, 2, -0.1, float("nan")):
+        with pytest.raises(ValueError, match="max_fpr: must be strictly between 0 and 1"):
+            sieve.metrics.threshold_for_fpr([0.1, 0.2], rate)
+    with pytest.raises(sieve.Error, match="max_fpr: must be strictly between 0 and 1"):
+        sieve.metrics.threshold_for_fpr([0.1, 0.2], 1, weights=[1.0, 1.0])

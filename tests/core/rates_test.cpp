@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "error_text.h"
+
 namespace sieve::metrics {
 namespace {
 
@@ -33,6 +35,22 @@ TEST(ThresholdForFpr, FlagsAtMostTheAskedShareOfOrganicPosts) {
   EXPECT_LE(t.threshold, 0.990);
   EXPECT_DOUBLE_EQ(t.fpr, 0.01);
   EXPECT_NEAR(t.fpr_upper, wilson_interval(10, 1000).high, 1e-12);
+}
+
+// 0 would flag no organic post and 1 every one: neither is a rate to set a threshold at, whoever asks.
+TEST(ThresholdForFpr, RefusesRatesThatAreNotStrictlyBetweenZeroAndOne) {
+  using sieve::testing::error_text;
+  for (const double bad : {0.0, 1.0, -0.5, 2.0, std::nan("")}) {
+    EXPECT_EQ(error_text([&] {
+                threshold_for_fpr({0.1, 0.9}, bad);
+              }).rfind("config: max_fpr: must be strictly between 0 and 1 (a rate: 0.01 is 1 %), got ", 0),
+              0u)
+        << bad;
+    EXPECT_NE(error_text([&] { threshold_for_weighted_fpr({0.1}, {1.0}, bad); }), "no error") << bad;
+  }
+  EXPECT_EQ(error_text([] { check_max_fpr(1, "--max-fpr"); }),
+            "config: --max-fpr: must be strictly between 0 and 1 (a rate: 0.01 is 1 %), got 1");
+  EXPECT_EQ(error_text([] { check_max_fpr(0.01, "--max-fpr"); }), "no error");
 }
 
 TEST(ThresholdForFpr, ThresholdsSitBetweenFloatsSoPrintingThemChangesNoDecision) {
