@@ -203,9 +203,7 @@ int run_calibrate(CalibrateOptions options) {
     throw Error(ErrorKind::kConfig, "calibrate",
                 "give labelled posts (temperatures), --organic posts (thresholds) or both");
   }
-  if (!(options.max_fpr > 0 && options.max_fpr < 1)) {
-    throw Error(ErrorKind::kConfig, "--max-fpr", "must be strictly between 0 and 1 (a rate: 0.01 is 1 %)");
-  }
+  metrics::check_max_fpr(options.max_fpr, "--max-fpr");
   const std::string output = options.output.empty() ? options.model : options.output;
   options.scoring.keep_logits = true;
   datasets::ReaderConfig config = resolve(options.reader);

@@ -66,6 +66,7 @@ int run_score(ScoreOptions options) {
   const auto window = make_template_window(options.templates);
   OutputSink out(options.output);
   datasets::RecordReader reader(options.input, config);
+  if (window) reader.report_unreadable_times();  // the template window counts posts by their time
   const auto format = [&](analysis::ScoredChunk& chunk, infer::ScoreWorkspace& workspace) {
     const std::size_t width = model->output_count();
     for (std::size_t i = 0; i < chunk.records.size(); ++i) {

@@ -131,6 +131,7 @@ AccountTable read_accounts_streaming(const std::vector<std::string>& inputs,
   const auto start = std::chrono::steady_clock::now();
   for (const std::string& input : inputs) {
     datasets::RecordReader reader(input, config);
+    reader.report_unreadable_times();  // the window and the account's times use them
     for (datasets::Record record; reader.next(record);) {
       const std::string_view account = record.group_or_id();
       const std::uint64_t id = window.observe(record.text, account, record.time).template_id;

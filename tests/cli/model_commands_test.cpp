@@ -12,6 +12,7 @@
 
 #include "corpus.h"
 #include "run_sieve.h"
+#include "sieve/core/json_writer.h"
 #include "sieve/core/metrics.h"
 #include "trained_model.h"
 
@@ -322,24 +323,36 @@ TEST_F(ModelCommands, CalibrateRefusesOneClassAndSaysWhenAFitEndsAtItsBound) {
                        "all labelled 1\n");
   EXPECT_FALSE(std::ifstream(dir_ + "/one-class.sieve").good());
 
-  const std::string campaign = "Trudeau hid the scandal, share before they delete it! #corruption";
-  const std::string ordinary = "Lovely walk by the lake this morning with the kids";
-  const RunResult scores =
-      run_sieve("score " + model_ + " -",
-                R"({"id":"c","text":")" + campaign + "\"}\n" + R"({"id":"o","text":")" + ordinary + "\"}\n");
-  const auto lines = lines_of(scores.out);
-  ASSERT_EQ(lines.size(), 2u) << scores.err;
-  simdjson::dom::parser parser;
-  const double campaign_score = parser.parse(lines[0])["scores"]["coordinated"];
-  const double ordinary_score = parser.parse(lines[1])["scores"]["coordinated"];
-  ASSERT_GT(campaign_score, ordinary_score);
+  // The dev post labelled 1 that the head scores highest and the one labelled 0 it scores lowest: each on
+  // its side of logit 0, which no temperature can move.
+  std::string dev_posts;
+  {
+    std::ifstream in(corpus_dir() + "/dev.jsonl");
+    std::string line;
+    for (int i = 0; i < 300 && std::getline(in, line); ++i) dev_posts += line + "\n";  // campaign posts
+    const std::vector<std::string> organic = lines_of(organic_dev_posts());
+    for (std::size_t i = 0; i < 300 && i < organic.size(); ++i) dev_posts += organic[i] + "\n";
+  }
+  const RunResult scores = run_sieve("score " + model_ + " - --no-abstain", dev_posts);
+  simdjson::dom::parser parser, scored_parser;
+  const auto posts = lines_of(dev_posts), scored = lines_of(scores.out);
+  ASSERT_EQ(posts.size(), scored.size()) << scores.err;
+  std::string best_positive, best_negative;  // as posts labelled for this head alone
+  double top = 0.5, bottom = 0.5;
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    std::int64_t label = -1;
+    const simdjson::dom::element post = parser.parse(posts[i]);
+    if (post["coordinated"].get(label)) continue;
+    const double p = scored_parser.parse(scored[i])["scores"]["coordinated"];
+    JsonWriter w;
+    w.begin_object().key("id").value(std::string_view(post["id"]));
+    w.key("text").value(std::string_view(post["text"])).key("coordinated").value(label).end_object();
+    if (label == 1 && p > top) top = p, best_positive = w.str();
+    if (label == 0 && p < bottom) bottom = p, best_negative = w.str();
+  }
+  ASSERT_FALSE(best_positive.empty() || best_negative.empty());
   const std::string separable = dir_ + "/separable.jsonl";
-  std::ofstream(separable) << R"({"id":"c","text":")" + campaign +
-                                  R"(","coordinated":1})"
-                                  "\n"
-                           << R"({"id":"o","text":")" + ordinary +
-                                  R"(","coordinated":0})"
-                                  "\n";
+  std::ofstream(separable) << best_positive << "\n" << best_negative << "\n";
   r = run_sieve("calibrate " + model_ + " " + separable + " -o " + dir_ + "/separable.sieve");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("warning: head 'coordinated': the fit ended at the bound 0.05 of the range [0.05, 20] "

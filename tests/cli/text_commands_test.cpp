@@ -110,7 +110,7 @@ TEST(Commands, MistakesAreNamedAsTyped) {
   EXPECT_NE(r.err.find("must be a whole number of at least 1, got 0"), std::string::npos) << r.err;
   EXPECT_LT(r.err.size(), 200u) << r.err;
   r = run_sieve("calibrate model.sieve --organic posts.jsonl --max-fpr 0");
-  EXPECT_EQ(r.err, "sieve: --max-fpr: must be strictly between 0 and 1 (a rate: 0.01 is 1 %)\n");
+  EXPECT_EQ(r.err, "sieve: --max-fpr: must be strictly between 0 and 1 (a rate: 0.01 is 1 %), got 0\n");
   r = run_sieve("cluster " + kSample + " -o /dev/null --threshold 2");
   EXPECT_EQ(r.err, "sieve: --threshold: must be in (0, 1], got 2.000000\n");
   r = run_sieve("eval model.sieve posts.jsonl --report out --bins 0");
