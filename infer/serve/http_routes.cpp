@@ -4,7 +4,11 @@
 
 #include <chrono>
 #include <ctime>
+#include <functional>
 
+#include "http_answers.h"
+#include "http_connection.h"
+#include "request_body.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/runtime/score_json.h"
@@ -18,49 +22,26 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kJson = "application/json";
 
-// Arrival of the request being served on this thread (a connection is served by one thread).
-thread_local Clock::time_point request_start;
+// The request being served on this thread (a connection is served by one thread).
+struct RequestTrace {
+  Clock::time_point start;     // arrival: its line and headers read; zero for one the library refused
+  std::size_t body_bytes = 0;  // read of its body
+};
+thread_local RequestTrace request;
 
-const char* code_for(int status) {
-  switch (status) {
-    case 400:
-      return "invalid_request";
-    case 401:
-      return "unauthorized";
-    case 403:
-      return "forbidden";
-    case 404:
-      return "not_found";
-    case 405:
-      return "method_not_allowed";
-    case 413:
-      return "payload_too_large";
-    case 422:
-      return "reload_failed";
-    case 429:
-      return "overloaded";
-    case 503:
-      return "unavailable";
-    case 504:
-      return "deadline_exceeded";
-    default:
-      return status >= 500 ? "internal" : "error";
+// The endpoints: a POST endpoint reads a body, a GET endpoint answers HEAD too.
+struct Endpoint {
+  const char* path;
+  bool post;
+};
+constexpr Endpoint kEndpoints[] = {{"/v1/score", true}, {"/v1/model", false}, {"/healthz", false},
+                                   {"/readyz", false},  {"/metrics", false},  {"/admin/reload", true}};
+
+const Endpoint* find_endpoint(const std::string& path) {
+  for (const Endpoint& endpoint : kEndpoints) {
+    if (path == endpoint.path) return &endpoint;
   }
-}
-
-void send_error(httplib::Response& res, int status, const std::string& message, long post_index = -1) {
-  JsonWriter w;
-  w.begin_object().key("error").begin_object();
-  w.key("status").value(status).key("code").value(code_for(status)).key("message").value(message);
-  if (post_index >= 0) w.key("post_index").value(static_cast<std::int64_t>(post_index));
-  w.end_object().end_object();
-  res.status = status;
-  res.set_content(w.take(), kJson);
-}
-
-void send_json(httplib::Response& res, JsonWriter& w) {
-  res.status = 200;
-  res.set_content(w.take(), kJson);
+  return nullptr;
 }
 
 std::string iso_time(std::chrono::system_clock::time_point when) {
@@ -73,10 +54,43 @@ std::string iso_time(std::chrono::system_clock::time_point when) {
 }
 
 std::string_view route_of(const std::string& path) {
-  for (const char* route : {"/v1/score", "/v1/model", "/healthz", "/readyz", "/metrics", "/admin/reload"}) {
-    if (path == route) return route;
+  const Endpoint* endpoint = find_endpoint(path);
+  return endpoint ? endpoint->path : "other";
+}
+
+// Answers what can be refused from the request line and headers alone, before any body byte is read:
+// no such endpoint (404), a method it does not take (405 with Allow), a body framed in a way the server
+// does not read or announced over the limit. A body left unread closes the connection after the answer.
+bool refuse_before_body(const ServerState& state, const httplib::Request& req, httplib::Response& res) {
+  const Endpoint* endpoint = find_endpoint(req.path);
+  Refusal refusal;
+  std::string allow;
+  if (!endpoint) {
+    refusal = {404, "no endpoint " + req.method + " " + req.path};
+  } else if (endpoint->post ? req.method != "POST" : req.method != "GET" && req.method != "HEAD") {
+    allow = endpoint->post ? "POST" : "GET, HEAD";
+    refusal = {405, req.method + " is not allowed on " + req.path + "; it takes " + allow};
+  } else {
+    refusal = check_body_head(req, endpoint->post, state.options.max_body_bytes);
   }
-  return "other";
+  if (announces_body(req) && (refusal.status != 0 || !endpoint->post)) close_after_answer(req);
+  if (refusal.status == 0) return false;
+  if (!allow.empty()) res.set_header("Allow", allow);
+  send_error(res, refusal.status, refusal.message);
+  return true;
+}
+
+// A POST endpoint's handler, called with the body once it is read within the limit.
+using BodyHandler = std::function<void(const httplib::Request&, const std::string&, httplib::Response&)>;
+
+httplib::Server::HandlerWithContentReader with_body(const ServerState& state, BodyHandler handle) {
+  return [&state, handle = std::move(handle)](const httplib::Request& req, httplib::Response& res,
+                                              const httplib::ContentReader& reader) {
+    std::string body;
+    const bool complete = read_body(req, res, reader, state.options.max_body_bytes, body);
+    request.body_bytes = body.size();
+    if (complete) handle(req, body, res);
+  };
 }
 
 bool wants_explanation(const httplib::Request& req) {
@@ -97,18 +111,19 @@ void write_post(JsonWriter& w, const LoadedModel& model, const ScorePost& post, 
   w.key("model_version").value(model.version).end_object();
 }
 
-void handle_score(ServerState& state, const httplib::Request& req, httplib::Response& res) {
-  const auto arrived = request_start;
-  ScoreRequest request;
+void handle_score(ServerState& state, const httplib::Request& req, const std::string& body,
+                  httplib::Response& res) {
+  const auto arrived = request.start;
+  ScoreRequest posts;
   try {
-    request = parse_score_request(req.body, {state.options.max_posts, state.options.max_text_bytes});
+    posts = parse_score_request(body, {state.options.max_posts, state.options.max_text_bytes});
   } catch (const RequestError& e) {
     send_error(res, 400, e.what(), e.post_index());
     return;
   }
   auto job = std::make_shared<ScoreJob>();
-  job->texts.reserve(request.posts.size());
-  for (const ScorePost& post : request.posts) job->texts.push_back(post.text);
+  job->texts.reserve(posts.posts.size());
+  for (const ScorePost& post : posts.posts) job->texts.push_back(post.text);
   job->enqueued = Clock::now();
   job->deadline = arrived + std::chrono::milliseconds(state.options.deadline_ms);
   std::future<void> done = job->done.get_future();
@@ -145,8 +160,8 @@ void handle_score(ServerState& state, const httplib::Request& req, httplib::Resp
   const bool explain = wants_explanation(req);
   JsonWriter w;
   w.begin_object().key("posts").begin_array();
-  for (std::size_t i = 0; i < request.posts.size(); ++i)
-    write_post(w, model, request.posts[i], &job->probabilities[i * width],
+  for (std::size_t i = 0; i < posts.posts.size(); ++i)
+    write_post(w, model, posts.posts[i], &job->probabilities[i * width],
                job->familiarity.empty() ? nullptr : &job->familiarity[i], explain, state.options);
   w.end_array().end_object();
   send_json(res, w);
@@ -210,7 +225,8 @@ bool same_secret(const std::string& a, const std::string& b) {
   return difference == 0;
 }
 
-void handle_reload(ServerState& state, const httplib::Request& req, httplib::Response& res) {
+void handle_reload(ServerState& state, const httplib::Request& req, const std::string& request_body,
+                   httplib::Response& res) {
   if (state.admin_token.empty()) {
     send_error(res, 403, "admin endpoints are off: start the server with --admin-token-file");
     return;
@@ -224,11 +240,11 @@ void handle_reload(ServerState& state, const httplib::Request& req, httplib::Res
     return;
   }
   std::string path;
-  if (!req.body.empty()) {
+  if (!request_body.empty()) {
     simdjson::dom::parser parser;
     simdjson::dom::element body;
     std::string_view path_view;
-    if (parser.parse(req.body).get(body) || !body.is_object()) {
+    if (parser.parse(request_body).get(body) || !body.is_object()) {
       send_error(res, 400, "body: must be empty or a JSON object {\"path\": \"model.sieve\"}");
       return;
     }
@@ -256,11 +272,12 @@ void handle_reload(ServerState& state, const httplib::Request& req, httplib::Res
 }
 
 void log_request(ServerState& state, const httplib::Request& req, const httplib::Response& res) {
-  // A request the library refused before routing (a malformed request line) never set request_start.
-  const double seconds = request_start == Clock::time_point{}
+  // A request the library refused before routing (a malformed request line) never set its start.
+  const double seconds = request.start == Clock::time_point{}
                              ? 0.0
-                             : std::chrono::duration<double>(Clock::now() - request_start).count();
-  request_start = Clock::time_point{};
+                             : std::chrono::duration<double>(Clock::now() - request.start).count();
+  const std::size_t body_bytes = request.body_bytes;
+  request = RequestTrace{};
   const std::string_view route = route_of(req.path);
   state.metrics.count_request(route, res.status);
   if (route == "/v1/score") state.metrics.observe_score_latency(seconds);
@@ -271,53 +288,57 @@ void log_request(ServerState& state, const httplib::Request& req, const httplib:
   w.key("duration_ms")
       .value(seconds * 1000)
       .key("request_bytes")
-      .value(static_cast<std::uint64_t>(req.body.size()));
+      .value(static_cast<std::uint64_t>(body_bytes));
   w.key("response_bytes").value(static_cast<std::uint64_t>(res.body.size())).end_object();
   state.access_log.write(w.str());
 }
 
-}  // namespace
+// What the library answers itself: a request line or headers it cannot read, or that stalled (408), a
+// target too long. The connection closes after it: where the next request would start is unknown.
+void answer_library_error(const ServerState& state, const httplib::Request& req, httplib::Response& res) {
+  close_after_answer(req);
+  const HttpConnection* connection = HttpConnection::current();
+  std::string message = "request failed";
+  if (connection && connection->timed_out()) {
+    res.status = 408;
+    message = stalled_message(connection->read_timeout());
+  } else if (res.status == 400) {
+    message = "malformed HTTP request";
+  } else if (res.status == 414) {
+    message = "the request target is too long";
+  } else if (res.status == 416) {
+    message = "Range '" + req.get_header_value("Range") +
+              "' is malformed; answers are whole documents, send no Range";
+  } else if (res.status == 404) {
+    message = "no endpoint " + req.method + " " + req.path;
+  } else if (res.status == 413) {
+    message = too_large_message(state.options.max_body_bytes);
+  }
+  send_error(res, res.status, message);
+}
 
-void install_routes(httplib::Server& http, ServerState& state) {
-  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-    request_start = Clock::now();
-    return httplib::Server::HandlerResponse::Unhandled;
+// What runs around every endpoint: the checks before the body, the JSON bodies of the library's own
+// errors and of exceptions, the metrics and the access log.
+void install_checks(httplib::Server& http, ServerState& state) {
+  // Runs before the body is read: what can be refused from the headers never costs a body byte.
+  http.set_pre_routing_handler([&state](const httplib::Request& req, httplib::Response& res) {
+    request.start = Clock::now();
+    ignore_range(req);
+    return refuse_before_body(state, req, res) ? httplib::Server::HandlerResponse::Handled
+                                               : httplib::Server::HandlerResponse::Unhandled;
   });
-  http.Post("/v1/score",
-            [&state](const httplib::Request& req, httplib::Response& res) { handle_score(state, req, res); });
-  http.Get("/v1/model",
-           [&state](const httplib::Request&, httplib::Response& res) { handle_model(state, res); });
-  http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(R"({"status":"ok"})", kJson);
+  // A client that asks before sending its body gets the refusal instead of 100 Continue.
+  http.set_expect_100_continue_handler([&state](const httplib::Request& req, httplib::Response& res) {
+    request.start = Clock::now();
+    ignore_range(req);
+    return refuse_before_body(state, req, res) ? res.status : 100;
   });
-  http.Get("/readyz",
-           [&state](const httplib::Request&, httplib::Response& res) { handle_ready(state, res); });
-  http.Get("/metrics", [&state](const httplib::Request&, httplib::Response& res) {
-    MetricsSnapshot snapshot;
-    snapshot.queue_posts = state.queue.depth();
-    const std::shared_ptr<const LoadedModel> loaded = state.models.current();
-    snapshot.model_version = loaded->version;
-    snapshot.model_path = loaded->path;
-    snapshot.ready = !state.draining;
-    std::string text = state.metrics.render(snapshot);
-    if (state.options.annotator) state.options.annotator->render_metrics(text);
-    res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
-  });
-  http.Post("/admin/reload", [&state](const httplib::Request& req, httplib::Response& res) {
-    handle_reload(state, req, res);
-  });
-  // Errors the library answers itself (404, 413, a request it cannot parse) get a JSON body too.
   http.set_error_handler(
       httplib::Server::HandlerWithResponse([&state](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        std::string message = "request failed";
-        if (res.status == 404) message = "no endpoint " + req.method + " " + req.path;
-        if (res.status == 413) {
-          message = "the body is larger than the limit of " + std::to_string(state.options.max_body_bytes) +
-                    " bytes";
-        }
-        if (res.status == 400) message = "malformed HTTP request";
-        send_error(res, res.status, message);
+        // An answer of ours is kept; Handled all the same, so the library gives every error body its
+        // Content-Length (it would not for a refusal instead of 100 Continue).
+        ignore_range(req);
+        if (res.body.empty()) answer_library_error(state, req, res);
         return httplib::Server::HandlerResponse::Handled;
       }));
   http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
@@ -334,6 +355,40 @@ void install_routes(httplib::Server& http, ServerState& state) {
   // /metrics once it has its answer finds its request counted.
   http.set_post_routing_handler(
       [&state](const httplib::Request& req, httplib::Response& res) { log_request(state, req, res); });
+}
+
+void handle_metrics(ServerState& state, httplib::Response& res) {
+  MetricsSnapshot snapshot;
+  snapshot.queue_posts = state.queue.depth();
+  const std::shared_ptr<const LoadedModel> loaded = state.models.current();
+  snapshot.model_version = loaded->version;
+  snapshot.model_path = loaded->path;
+  snapshot.ready = !state.draining;
+  std::string text = state.metrics.render(snapshot);
+  if (state.options.annotator) state.options.annotator->render_metrics(text);
+  res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
+}
+
+}  // namespace
+
+void install_routes(httplib::Server& http, ServerState& state) {
+  install_checks(http, state);
+  // The POST endpoints read their bodies themselves (request_body.h), whatever their framing and type.
+  http.Post("/v1/score",
+            with_body(state, [&state](const httplib::Request& req, const std::string& body,
+                                      httplib::Response& res) { handle_score(state, req, body, res); }));
+  http.Post("/admin/reload",
+            with_body(state, [&state](const httplib::Request& req, const std::string& body,
+                                      httplib::Response& res) { handle_reload(state, req, body, res); }));
+  http.Get("/v1/model",
+           [&state](const httplib::Request&, httplib::Response& res) { handle_model(state, res); });
+  http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"status":"ok"})", kJson);
+  });
+  http.Get("/readyz",
+           [&state](const httplib::Request&, httplib::Response& res) { handle_ready(state, res); });
+  http.Get("/metrics",
+           [&state](const httplib::Request&, httplib::Response& res) { handle_metrics(state, res); });
 }
 
 }  // namespace sieve::infer

@@ -6,11 +6,13 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <sstream>
 
 #include "batch_scorer.h"
 #include "http_routes.h"
+#include "http_server.h"
 #include "sieve/core/error.h"
 #include "sieve/core/file_bytes.h"
 #include "sieve/core/json_writer.h"
@@ -29,23 +31,16 @@ std::string read_admin_token(const std::string& path) {
   return token;
 }
 
-// The library listens with a backlog of 5: a burst of new connections would see SYNs dropped and retried
-// a second later. Listening again on the bound socket only widens its queue.
-class HttpServer : public httplib::Server {
- public:
-  void widen_backlog(int backlog) { ::listen(svr_sock_, backlog); }
-};
-
 }  // namespace
 
 struct Server::Impl {
-  explicit Impl(const ServerOptions& options) : state(options) {}
+  explicit Impl(const ServerOptions& options) : state(options), http(options) {}
 
-  void log_event(const std::string& event, const std::string& detail_key = "",
-                 const std::string& detail = "") {
+  // One event line; detail, when given, is written by the caller after the event's name.
+  void log_event(const std::string& event, const std::function<void(JsonWriter&)>& detail = nullptr) {
     JsonWriter w;
     w.begin_object().key("time").value(utc_timestamp()).key("event").value(event);
-    if (!detail_key.empty()) w.key(detail_key).value(detail);
+    if (detail) detail(w);
     const std::shared_ptr<const LoadedModel> loaded = state.models.current();
     if (loaded) w.key("model_version").value(loaded->version);
     w.end_object();
@@ -57,11 +52,11 @@ struct Server::Impl {
     try {
       const std::shared_ptr<const LoadedModel> loaded = state.models.load(target);
       state.metrics.count_reload(true);
-      log_event("reloaded", "path", target);
+      log_event("reloaded", [&](JsonWriter& w) { w.key("path").value(target); });
       return loaded->version;
     } catch (const std::exception& e) {
       state.metrics.count_reload(false);
-      log_event("reload_rejected", "error", e.what());
+      log_event("reload_rejected", [&](JsonWriter& w) { w.key("error").value(e.what()); });
       throw;
     }
   }
@@ -90,12 +85,6 @@ Server::Server(ServerOptions options) {
 
   HttpServer& http = impl_->http;
   install_routes(http, state);
-  const int http_threads = options.http_threads;
-  http.new_task_queue = [http_threads] { return new httplib::ThreadPool(static_cast<size_t>(http_threads)); };
-  http.set_payload_max_length(options.max_body_bytes);
-  http.set_keep_alive_max_count(1000);
-  http.set_keep_alive_timeout(2);  // also bounds how long a drain waits on an idle connection
-  http.set_tcp_nodelay(true);
   if (options.port == 0) {
     impl_->port = http.bind_to_any_port(options.host);
   } else {
@@ -116,6 +105,8 @@ void Server::stop() { impl_->stop(); }
 
 std::string Server::reload(const std::string& path) { return impl_->reload(path); }
 
+std::string Server::serve_bytes(const std::string& bytes) { return impl_->http.serve_bytes(bytes); }
+
 void Server::run() {
   ServerState& state = impl_->state;
   BatchScorer scorer(state, impl_->threads, impl_->threads);
@@ -134,14 +125,17 @@ void Server::run() {
           }
         });
   }
-  impl_->log_event("serving", "address", state.options.host + ":" + std::to_string(impl_->port));
+  impl_->log_event("serving", [&](JsonWriter& w) {
+    w.key("address").value(state.options.host + ":" + std::to_string(impl_->port));
+  });
   // Returns after stop(), once every connection it accepted has been answered and closed.
   impl_->http.listen_after_bind();
   state.draining = true;
   state.queue.close();
   scorer.join();
   signals.reset();
-  impl_->log_event("stopped", "posts_scored", std::to_string(state.metrics.posts_scored()));
+  impl_->log_event("stopped",
+                   [&](JsonWriter& w) { w.key("posts_scored").value(state.metrics.posts_scored()); });
 }
 
 }  // namespace sieve::infer

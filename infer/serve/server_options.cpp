@@ -17,6 +17,9 @@ void ServerOptions::validate() const {
   require(port >= 0 && port <= 65535, "--port", "must be in [0, 65535], not " + std::to_string(port));
   require(threads >= 0, "--threads", "must be 0 (all cores) or more, not " + std::to_string(threads));
   require(http_threads >= 1, "--http-threads", "must be at least 1");
+  require(max_connections >= http_threads, "--max-connections",
+          "must be at least --http-threads (" + std::to_string(http_threads) + ")");
+  require(read_timeout_ms >= 1, "--read-timeout-ms", "must be at least 1");
   require(max_batch >= 1, "--max-batch", "must be at least 1");
   require(max_delay_us >= 0, "--max-delay-us", "must not be negative");
   require(max_posts >= 1, "--max-posts", "must be at least 1");

@@ -405,7 +405,7 @@ TEST_F(ServeCommand, SigtermDrainsTheRequestsInFlightAndExitsZero) {
   EXPECT_EQ(server->wait_exit(), 0) << server->standard_error();
   const std::string events = server->standard_error();
   EXPECT_NE(events.find("\"event\":\"draining\""), std::string::npos) << events;
-  EXPECT_NE(events.find("\"event\":\"stopped\",\"posts_scored\":\"3\""), std::string::npos) << events;
+  EXPECT_NE(events.find("\"event\":\"stopped\",\"posts_scored\":3,"), std::string::npos) << events;
   // Nothing listens any more.
   httplib::Client after("127.0.0.1", server->port());
   EXPECT_FALSE(after.Get("/healthz"));

@@ -23,9 +23,10 @@ std::atomic<int> started{0};
 
 }  // namespace
 
-ServeProcess::ServeProcess(const std::string& args) {
+ServeProcess::ServeProcess(const std::string& args, const std::string& workdir) {
   dir_ = scratch_dir("serve_" + std::to_string(getpid()) + "_" + std::to_string(started++));
-  const std::string command = "exec " + std::string(SIEVE_BINARY) + " serve " + args + " --port 0 > " + dir_ +
+  const std::string command = (workdir.empty() ? "" : "cd '" + workdir + "' && ") + "exec " +
+                              std::string(SIEVE_BINARY) + " serve " + args + " --port 0 > " + dir_ +
                               "/out 2> " + dir_ + "/err";
   std::vector<char*> argv = {const_cast<char*>("/bin/sh"), const_cast<char*>("-c"),
                              const_cast<char*>(command.c_str()), nullptr};

@@ -9,9 +9,9 @@ namespace sieve::testing {
 
 class ServeProcess {
  public:
-  // Starts `sieve serve <args> --port 0` and waits until it prints the port it listens on. ok() is false
-  // (and error() says why, with its standard error) when it exits first.
-  explicit ServeProcess(const std::string& args);
+  // Starts `sieve serve <args> --port 0` (in workdir when given) and waits until it prints the port it
+  // listens on. ok() is false (and error() says why, with its standard error) when it exits first.
+  explicit ServeProcess(const std::string& args, const std::string& workdir = "");
   ~ServeProcess();  // kills the server if it still runs
   ServeProcess(const ServeProcess&) = delete;
   ServeProcess& operator=(const ServeProcess&) = delete;

@@ -34,6 +34,11 @@ class Server {
   // the new version. Throws Error, and the current model keeps serving, when the new one is bad.
   std::string reload(const std::string& path = "");
 
+  // Answers bytes as the requests of one connection (pipelined, read from memory until they end) and returns
+  // every byte the server wrote, as if a socket had carried them: for fuzzing and tests. Thread-safe;
+  // /v1/score needs run() to be running.
+  std::string serve_bytes(const std::string& bytes);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

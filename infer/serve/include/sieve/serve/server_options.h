@@ -19,7 +19,9 @@ struct ServerOptions {
   std::string host = "127.0.0.1";  // loopback unless told otherwise: exposing a port is a decision
   int port = 8080;                 // 0: any free port (the one chosen is printed and in Server::port())
   int threads = 0;                 // scoring threads (one oneTBB arena); 0: all cores
-  int http_threads = 32;           // connections served at once; a connection waits on its batch, not a core
+  int http_threads = 32;           // threads kept for connections, which wait on batches, not cores
+  int max_connections = 256;       // connections served at once (threads beyond http_threads up to it)
+  long read_timeout_ms = 2000;     // longest wait for a request's next bytes; longer is 408
   std::size_t max_batch = BatchQueueOptions().max_batch;  // posts scored as one batch; a bigger request is
                                                           // one batch of its own
   long max_delay_us = static_cast<long>(BatchQueueOptions().max_delay.count());  // how long the first
