@@ -30,11 +30,18 @@ int run_fluency_train(const FluencyTrainOptions& options) {
   OutputSink out(options.out);
   out.text() = bytes;
   out.close();
-  std::cerr << "sieve: learned from " << summary.native << " native posts of " << summary.records
-            << " (two halves by group); wrote " << options.out << " (" << bytes.size() / 1000000.0
+  std::cerr << "sieve: learned from " << summary.native << " native posts of " << summary.records;
+  if (!options.training.native.empty()) std::cerr << " and " << summary.native_texts << " native texts";
+  std::cerr << " (two halves by group); wrote " << options.out << " (" << bytes.size() / 1000000.0
             << " MB)\n";
-  if (summary.rejected == 0) return 0;
-  std::cerr << "sieve: " << summary.rejected << " rows rejected\n";
+  if (summary.pruned > 0) {
+    std::cerr << "sieve: " << summary.pruned << " rarely seen n-grams dropped to stay within --max-ngrams "
+              << options.training.model.max_ngrams << "\n";
+  }
+  if (summary.rejected + summary.native_rejected == 0) return 0;
+  if (summary.rejected > 0) std::cerr << "sieve: " << summary.rejected << " rows rejected\n";
+  if (summary.native_rejected > 0)
+    std::cerr << "sieve: " << summary.native_rejected << " native lines rejected\n";
   return 2;
 }
 
@@ -58,6 +65,14 @@ std::vector<Command> add_fluency_commands(CLI::App& app) {
   train->add_option("--char-order", options->training.model.char_order, "character n-gram order (default 5)");
   train->add_option("--buckets-log2", options->training.model.buckets_log2,
                     "at most 2^N n-grams per order, language and half (default 20)");
+  train->add_option("--native", options->training.native,
+                    "unlabelled native text, a file or folder (one text a line, or JSONL with text and lang; "
+                    ".gz/.zst), learned from beside the inputs; repeatable");
+  train->add_option("--native-lang", options->training.native_lang,
+                    "the language (en, fr, zh) of --native files whose name does not start with it");
+  train->add_option("--max-ngrams", options->training.model.max_ngrams,
+                    "at most this many distinct n-grams while counting, rarest dropped beyond it "
+                    "(0: no limit; default 16000000)");
   add_reader_options(*train, options->reader);
   return {{train, [options] { return run_fluency_train(*options); }}};
 }

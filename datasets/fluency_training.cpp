@@ -1,8 +1,11 @@
 #include "sieve/datasets/fluency_training.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "sieve/core/error.h"
+#include "sieve/core/progress.h"
+#include "sieve/datasets/native_text_reader.h"
 
 namespace sieve::datasets {
 namespace {
@@ -33,33 +36,70 @@ void FluencyTrainingOptions::validate(const LabelSchema& schema) const {
   if (native_head_indices(*this, schema).empty()) {
     throw Error(ErrorKind::kConfig, "--native-heads", "none of the given heads is a binary head of the data");
   }
+  if (!native_lang.empty() && native_lang != "en" && native_lang != "fr" && native_lang != "zh") {
+    throw Error(ErrorKind::kConfig, "--native-lang", "must be en, fr or zh, not '" + native_lang + "'");
+  }
 }
 
-tokenizer::FluencyModel train_fluency_model(const std::vector<std::string>& inputs, const ReaderConfig& config,
-                                            const tokenizer::Normalizer& normalizer,
-                                            const FluencyTrainingOptions& options, FluencyTrainingSummary& summary,
-                                            const RejectHandler& on_reject) {
-  options.validate(config.schema);
-  const std::vector<int> heads = native_head_indices(options, config.schema);
-  std::vector<std::string> texts, langs;
-  std::vector<int> folds;
+namespace {
+
+void add_labelled(const std::vector<std::string>& inputs, const ReaderConfig& config,
+                  const tokenizer::Normalizer& normalizer, const std::vector<int>& heads,
+                  tokenizer::FluencyTrainer& trainer, FluencyTrainingSummary& summary,
+                  const RejectHandler& on_reject) {
   for (const std::string& path : inputs) {
     RecordReader reader(path, config, on_reject);
     for (Record record; reader.next(record);) {
       ++summary.records;
       if (!is_native(record, heads)) continue;
-      texts.push_back(normalizer.normalize(record.text));
-      langs.push_back(record.lang);
-      folds.push_back(tokenizer::FluencyModel::fold_of(record.group));
+      ++summary.native;
+      trainer.add(normalizer.normalize(record.text), record.lang,
+                  tokenizer::FluencyModel::fold_of(record.group));
     }
     summary.rejected += reader.stats().rejected;
   }
-  summary.native = texts.size();
-  if (texts.empty()) throw Error(ErrorKind::kInvalidInput, inputs.front(), "no native record to learn from");
-  std::vector<tokenizer::FluencyModel::Example> examples;
-  examples.reserve(texts.size());
-  for (std::size_t i = 0; i < texts.size(); ++i) examples.push_back({texts[i], langs[i], folds[i]});
-  return tokenizer::FluencyModel::train(examples, options.model);
+}
+
+void add_native(const FluencyTrainingOptions& options, const tokenizer::Normalizer& normalizer,
+                tokenizer::FluencyTrainer& trainer, FluencyTrainingSummary& summary,
+                const RejectHandler& on_reject) {
+  if (options.native.empty()) return;
+  NativeTextReader reader(options.native, options.native_lang, on_reject);
+  Progress progress("native texts");
+  const auto start = std::chrono::steady_clock::now();
+  const auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  std::string group, normalized;
+  for (NativeText text; reader.next(text);) {
+    group.assign(text.file).append(":").append(std::to_string(text.line));
+    normalizer.normalize(text.text, normalized);
+    trainer.add(normalized, text.lang, tokenizer::FluencyModel::fold_of(group));
+    if (reader.stats().texts % 4096 == 0) progress.update(reader.stats().texts, seconds());
+  }
+  progress.finish(reader.stats().texts, seconds());
+  summary.native_texts = reader.stats().texts;
+  summary.native_rejected = reader.stats().rejected;
+}
+
+}  // namespace
+
+tokenizer::FluencyModel train_fluency_model(const std::vector<std::string>& inputs,
+                                            const ReaderConfig& config,
+                                            const tokenizer::Normalizer& normalizer,
+                                            const FluencyTrainingOptions& options,
+                                            FluencyTrainingSummary& summary, const RejectHandler& on_reject) {
+  options.validate(config.schema);
+  tokenizer::FluencyTrainer trainer(options.model);
+  add_labelled(inputs, config, normalizer, native_head_indices(options, config.schema), trainer, summary,
+               on_reject);
+  add_native(options, normalizer, trainer, summary, on_reject);
+  if (summary.native + summary.native_texts == 0) {
+    throw Error(ErrorKind::kInvalidInput, inputs.empty() ? "--native" : inputs.front(),
+                "no native record to learn from");
+  }
+  summary.pruned = trainer.pruned();
+  return trainer.finish();
 }
 
 }  // namespace sieve::datasets

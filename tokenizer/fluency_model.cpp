@@ -1,10 +1,11 @@
 // FluencyModel: per language and fold, an interpolated Kneser-Ney word model (en/fr words, zh characters)
 // and a character model over the whole normalized text. The engine is in kneser_ney.h (plain interpolated
-// KN, one discount per order, hashed tables of bounded size) and ngram_counts.h (exact counting at
-// training time); the token streams are in fluency_tokens.h.
+// KN, one discount per order, hashed tables of bounded size) and ngram_counts.h (counting at
+// training time, pruned to FluencyOptions::max_ngrams); the token streams are in fluency_tokens.h.
 //
 // File format (all little-endian): "SIEVEFLM", u32 version, u64 total length in bytes, u32 word_order,
-// u32 char_order, u32 buckets_log2, u32 folds (2, or 1 for the serving half), then 6 models per fold
+// u32 char_order, u32 buckets_log2, u64 max_ngrams (from version 3; read as 0 from version 2), u32 folds (2,
+// or 1 for the serving half), then 6 models per fold
 // (fold 0, then 1 × en, fr, zh × word, char; see
 // KneserNeyModel::write), then the u64 sieve::hash64 of every byte before it, seed 0x666C75656E637921.
 #include "sieve/tokenizer/fluency_model.h"
@@ -13,6 +14,8 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <memory>
 
 #include "fluency_tokens.h"
 #include "kneser_ney.h"
@@ -53,7 +56,7 @@ constexpr std::array<std::string_view, kLanguageCount> kLanguages = {"en", "fr",
 enum Kind : int { kWords, kChars, kKindCount };
 
 constexpr char kMagic[8] = {'S', 'I', 'E', 'V', 'E', 'F', 'L', 'M'};
-constexpr std::uint32_t kVersion = 2;  // 2: the number of folds after buckets_log2
+constexpr std::uint32_t kVersion = 3;  // 2: the number of folds after buckets_log2; 3: max_ngrams before it
 constexpr std::size_t kHeaderSize = 8 + 4 + 8;
 constexpr std::uint64_t kChecksumSeed = 0x666C75656E637921ULL;  // "fluency!"
 
@@ -141,7 +144,7 @@ float finite(double value) { return std::isfinite(value) ? static_cast<float>(va
 
 struct FluencyModel::Impl {
   FluencyOptions options;
-  int folds = 2;                                          // 1: the serving half alone (fold 0)
+  int folds = 2;                                         // 1: the serving half alone (fold 0)
   KneserNeyModel models[2][kLanguageCount][kKindCount];  // [fold][language][kind]
 
   int order(int kind) const { return kind == kWords ? options.word_order : options.char_order; }
@@ -161,37 +164,96 @@ void FluencyOptions::validate() const {
 
 bool FluencyOptions::operator==(const FluencyOptions& other) const {
   return word_order == other.word_order && char_order == other.char_order &&
-         buckets_log2 == other.buckets_log2;
+         buckets_log2 == other.buckets_log2 && max_ngrams == other.max_ngrams;
 }
 
 const char* fluency_feature_name(std::size_t i) { return i < kNames.size() ? kNames[i] : ""; }
 
 FluencyModel FluencyModel::train(const std::vector<Example>& examples, const FluencyOptions& options) {
-  options.validate();
-  // Examples by fold and language, checked once.
-  std::vector<std::string_view> texts[2][kLanguageCount];
+  FluencyTrainer trainer(options);
   for (std::size_t i = 0; i < examples.size(); ++i) {
     const Example& example = examples[i];
     if (example.fold != 0 && example.fold != 1) {
       throw Error(ErrorKind::kInvalidInput, "fluency example " + std::to_string(i),
                   "fold must be 0 or 1, not " + std::to_string(example.fold));
     }
-    if (const int lang = language_index(example.lang); lang >= 0)
-      texts[example.fold][lang].push_back(example.text);
+    trainer.add(example.text, example.lang, example.fold);
   }
-  auto impl = std::make_shared<Impl>();
-  impl->options = options;
+  return trainer.finish();
+}
+
+// One counter per fold, language and kind, all filled as the texts arrive.
+struct FluencyTrainer::Counters {
+  std::unique_ptr<detail::NgramCounter> counters[2][kLanguageCount][kKindCount];
+};
+
+FluencyTrainer::FluencyTrainer(const FluencyOptions& options)
+    : options_(options), counters_(std::make_unique<Counters>()) {
+  options_.validate();
+  for (auto& fold : counters_->counters) {
+    for (auto& lang : fold) {
+      lang[kWords] = std::make_unique<detail::NgramCounter>(options_.word_order);
+      lang[kChars] = std::make_unique<detail::NgramCounter>(options_.char_order);
+    }
+  }
+}
+
+FluencyTrainer::~FluencyTrainer() = default;
+
+void FluencyTrainer::add(std::string_view normalized, std::string_view lang, int fold) {
+  if (fold != 0 && fold != 1) {
+    throw Error(ErrorKind::kInvalidInput, "fluency text", "fold must be 0 or 1, not " + std::to_string(fold));
+  }
+  const int language = language_index(lang);
+  if (language < 0) return;
+  auto& counters = counters_->counters[fold][language];
+  detail::NgramCounter& words = *counters[kWords];
+  words.begin();
+  detail::for_each_word(normalized, [&](std::uint64_t token) { words.add(token); });
+  words.end();
+  detail::NgramCounter& chars = *counters[kChars];
+  chars.begin();
+  detail::for_each_char(normalized, [&](std::uint64_t token) { chars.add(token); });
+  chars.end();
+  if (options_.max_ngrams > 0 && held() > options_.max_ngrams) prune();
+}
+
+std::size_t FluencyTrainer::held() const {
+  std::size_t n = 0;
+  for (const auto& fold : counters_->counters) {
+    for (const auto& lang : fold) {
+      for (const auto& counter : lang) n += counter ? counter->held() : 0;
+    }
+  }
+  return n;
+}
+
+// The rule of FluencyOptions::max_ngrams: rarest first, highest order first, down to 3/4 of the budget.
+void FluencyTrainer::prune() {
+  const std::uint64_t target = options_.max_ngrams - options_.max_ngrams / 4;
+  for (std::uint64_t max_raw = 1;; max_raw *= 2) {
+    const auto raw = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(max_raw, std::numeric_limits<std::uint32_t>::max()));
+    for (int j = detail::kMaxNgramOrder; j >= 1; --j) {
+      for (auto& fold : counters_->counters) {
+        for (auto& lang : fold) {
+          for (auto& counter : lang) pruned_ += counter->prune(j, raw);
+        }
+      }
+      if (held() <= target) return;
+    }
+  }
+}
+
+FluencyModel FluencyTrainer::finish() {
+  auto impl = std::make_shared<FluencyModel::Impl>();
+  impl->options = options_;
   for (int fold = 0; fold < 2; ++fold) {
     for (int lang = 0; lang < kLanguageCount; ++lang) {
       for (int kind = 0; kind < kKindCount; ++kind) {
-        detail::NgramCounter counter(impl->order(kind));
-        auto add = [&](std::uint64_t token) { counter.add(token); };
-        for (std::string_view text : texts[fold][lang]) {
-          counter.begin();
-          kind == kWords ? detail::for_each_word(text, add) : detail::for_each_char(text, add);
-          counter.end();
-        }
-        impl->models[fold][lang][kind] = counter.build(options.buckets_log2);
+        auto& counter = counters_->counters[fold][lang][kind];
+        impl->models[fold][lang][kind] = counter->build(options_.buckets_log2);
+        counter.reset();  // its memory, before the next one builds
       }
     }
   }
@@ -204,7 +266,7 @@ int FluencyModel::folds() const { return impl_->folds; }
 
 std::string FluencyModel::serialize(bool serving_half) const {
   const int folds = serving_half ? 1 : impl_->folds;
-  std::size_t size = kHeaderSize + 16 + 8;
+  std::size_t size = kHeaderSize + 24 + 8;
   for (int fold = 0; fold < folds; ++fold) {
     for (const auto& lang : impl_->models[fold]) {
       for (const KneserNeyModel& model : lang) size += model.written_size();
@@ -218,6 +280,7 @@ std::string FluencyModel::serialize(bool serving_half) const {
   detail::put_u32(out, static_cast<std::uint32_t>(impl_->options.word_order));
   detail::put_u32(out, static_cast<std::uint32_t>(impl_->options.char_order));
   detail::put_u32(out, impl_->options.buckets_log2);
+  detail::put_u64(out, impl_->options.max_ngrams);
   detail::put_u32(out, static_cast<std::uint32_t>(folds));
   for (int fold = 0; fold < folds; ++fold) {
     for (const auto& lang : impl_->models[fold]) {
@@ -240,8 +303,8 @@ FluencyModel FluencyModel::deserialize(std::string_view bytes, const std::string
   if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) fail("not a sieve fluency model (bad magic)");
   detail::ByteReader header(bytes.substr(sizeof kMagic, 12), where);
   const std::uint32_t version = header.u32("version");
-  if (version != kVersion) {
-    fail("fluency model version " + std::to_string(version) + ", this build reads version " +
+  if (version != kVersion && version != 2) {
+    fail("fluency model version " + std::to_string(version) + ", this build reads versions 2 and " +
          std::to_string(kVersion));
   }
   const std::uint64_t length = header.u64("length");
@@ -262,6 +325,7 @@ FluencyModel FluencyModel::deserialize(std::string_view bytes, const std::string
   impl->options.word_order = static_cast<int>(in.u32("word_order"));
   impl->options.char_order = static_cast<int>(in.u32("char_order"));
   impl->options.buckets_log2 = in.u32("buckets_log2");
+  impl->options.max_ngrams = version == 2 ? 0 : in.u64("max_ngrams");  // version 2 counted exactly
   try {
     impl->options.validate();
   } catch (const Error& e) {

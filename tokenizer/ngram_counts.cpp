@@ -41,16 +41,44 @@ NgramCounter::Record* NgramCounter::RecordMap::find(std::uint64_t key) {
   return nullptr;
 }
 
-void NgramCounter::RecordMap::grow() {
-  std::vector<Record> old(slots_.size() * 2);
-  old.swap(slots_);
+void NgramCounter::RecordMap::grow() { rehash(std::vector<Record>(slots_.size() * 2)); }
+
+// Moves the records into `slots` (empty, a power of two and large enough), which becomes the map.
+void NgramCounter::RecordMap::rehash(std::vector<Record> slots) {
+  slots.swap(slots_);
   const std::size_t mask = slots_.size() - 1;
-  for (const Record& record : old) {
+  for (const Record& record : slots) {
     if (record.key == 0) continue;
     std::size_t i = static_cast<std::size_t>(record.key) & mask;
     while (slots_[i].key != 0) i = (i + 1) & mask;
     slots_[i] = record;
   }
+}
+
+template <typename Keep>
+void NgramCounter::RecordMap::retain(Keep keep) {
+  for (Record& record : slots_) {
+    if (record.key != 0 && !keep(record)) {
+      record = Record();
+      --size_;
+    }
+  }
+  // Linear probing cannot leave holes in a run: put the survivors back where a lookup finds them.
+  rehash(std::vector<Record>(slots_.size()));
+}
+
+std::size_t NgramCounter::held() const {
+  std::size_t n = 0;
+  for (const RecordMap& map : maps_) n += map.size();
+  return n;
+}
+
+std::size_t NgramCounter::prune(int j, std::uint32_t max_raw) {
+  if (j < 1 || j > order_) return 0;
+  RecordMap& map = maps_[static_cast<std::size_t>(j - 1)];
+  const std::size_t before = map.size();
+  map.retain([max_raw](const Record& record) { return record.raw > max_raw; });
+  return before - map.size();
 }
 
 NgramCounter::NgramCounter(int order) : order_(order), maps_(order) {}

@@ -23,6 +23,12 @@ class NgramCounter {
   void add(std::uint64_t token);
   void end() { add(kEndToken); }
 
+  // The distinct n-grams held, all orders together.
+  std::size_t held() const;
+  // Drops the n-grams of order j seen at most max_raw times since they were last dropped (they are then as
+  // if never seen: the continuation counts of their suffixes lose them too); returns how many.
+  std::size_t prune(int j, std::uint32_t max_raw);
+
   // Turns the counts into a model; the counter is spent afterwards (its records hold the derived counts).
   KneserNeyModel build(unsigned max_log2_slots);
 
@@ -44,9 +50,13 @@ class NgramCounter {
     std::vector<Record>& records() { return slots_; }
     const std::vector<Record>& records() const { return slots_; }
     std::size_t size() const { return size_; }
+    // Keeps the records for which keep(record) is true; the slots stay (the map regrows to them anyway).
+    template <typename Keep>
+    void retain(Keep keep);
 
    private:
     void grow();
+    void rehash(std::vector<Record> old);
     std::vector<Record> slots_ = std::vector<Record>(1024);
     std::size_t size_ = 0;
   };

@@ -253,27 +253,89 @@ TEST(FluencyModel, CorruptOrForeignBytesAreRejectedWithTheReason) {
   EXPECT_EQ(load(magic), "format: tiny.bin: not a sieve fluency model (bad magic)");
   std::string version = bytes;
   set_u32(version, 8, 7);
-  EXPECT_EQ(load(version), "format: tiny.bin: fluency model version 7, this build reads version 2");
+  EXPECT_EQ(load(version), "format: tiny.bin: fluency model version 7, this build reads versions 2 and 3");
   // Behind a valid checksum: the stored options, the folds, then the first word table's size (header 20,
-  // options 12, folds 4, order 4, three discounts 12, unigram total and types 8).
+  // options 20, folds 4, order 4, three discounts 12, unigram total and types 8).
   std::string order = bytes;
   set_u32(order, 20, 9);
   EXPECT_EQ(load(with_checksum(order)),
-            "format: tiny.bin: stored fluency option word_order must be in 1..8, not 9 (at byte 32)");
+            "format: tiny.bin: stored fluency option word_order must be in 1..8, not 9 (at byte 40)");
   std::string table = bytes;
-  set_u32(table, 60, 30);
+  set_u32(table, 68, 30);
   EXPECT_EQ(load(with_checksum(table)),
-            "format: tiny.bin: table of 2^30 slots exceeds the model's buckets_log2 4 (at byte 64)");
+            "format: tiny.bin: table of 2^30 slots exceeds the model's buckets_log2 4 (at byte 72)");
   std::string discount = bytes;
-  set_u32(discount, 40, 0x7FC00000);  // NaN
-  EXPECT_EQ(load(with_checksum(discount)), "format: tiny.bin: discount nan is outside [0, 1) (at byte 44)");
+  set_u32(discount, 48, 0x7FC00000);  // NaN
+  EXPECT_EQ(load(with_checksum(discount)), "format: tiny.bin: discount nan is outside [0, 1) (at byte 52)");
   std::string folds = bytes;
-  set_u32(folds, 32, 3);
-  EXPECT_EQ(load(with_checksum(folds)), "format: tiny.bin: stored folds 3, not 1 or 2 (at byte 36)");
+  set_u32(folds, 40, 3);
+  EXPECT_EQ(load(with_checksum(folds)), "format: tiny.bin: stored folds 3, not 1 or 2 (at byte 44)");
 }
 
 // A hostile file can carry a valid checksum: whatever its bytes, loading either fails with a format error or
 // gives a model that scores finite values.
+TEST(FluencyModel, ReadsVersionTwoFilesAsCountedExactly) {
+  // Version 2 is version 3 without max_ngrams (the u64 at byte 32).
+  std::string bytes = tiny_model().serialize();
+  bytes.erase(32, 8);
+  set_u32(bytes, 8, 2);
+  for (int i = 0; i < 8; ++i) bytes[12 + i] = static_cast<char>(std::uint64_t{bytes.size()} >> (8 * i));
+  const FluencyModel loaded = FluencyModel::deserialize(with_checksum(bytes), "old.bin");
+  EXPECT_EQ(loaded.options().max_ngrams, 0u);
+  EXPECT_EQ(score(loaded, "the cat sat", "en"), score(tiny_model(), "the cat sat", "en"));
+}
+
+// Many sentences seen once, and one sentence seen often: a budget far below the distinct n-grams keeps the
+// frequent ones.
+std::vector<FluencyModel::Example> frequent_and_rare(std::vector<std::string>& texts) {
+  std::mt19937 random(7);
+  for (int i = 0; i < 400; ++i) {
+    std::string text;
+    for (int w = 0; w < 8; ++w) text += "w" + std::to_string(random() % 5000) + " ";
+    texts.push_back(text);
+    if (i % 4 == 0) texts.push_back("the cat sat on the mat");
+  }
+  std::vector<FluencyModel::Example> examples;
+  for (const std::string& text : texts) examples.push_back({text, "en", 0});
+  return examples;
+}
+
+TEST(FluencyModel, ABudgetBelowTheDistinctNgramsKeepsTheFrequentOnes) {
+  std::vector<std::string> texts;
+  const std::vector<FluencyModel::Example> examples = frequent_and_rare(texts);
+  FluencyOptions options;
+  options.max_ngrams = 2000;
+  FluencyTrainer trainer(options);
+  for (const auto& example : examples) {
+    trainer.add(example.text, example.lang, example.fold);
+    ASSERT_LE(trainer.held(), options.max_ngrams);
+  }
+  EXPECT_GT(trainer.pruned(), 0u);
+  const FluencyModel pruned = trainer.finish();
+  const FluencyModel loaded = FluencyModel::deserialize(pruned.serialize(), "pruned.bin");
+  EXPECT_EQ(loaded.options().max_ngrams, 2000u);  // the budget is stated in the model
+  const std::vector<float> frequent = score(loaded, "the cat sat on the mat");
+  EXPECT_EQ(frequent[feature("word_unseen_ngram_rate")], 0.0f);
+  EXPECT_EQ(frequent[feature("word_oov_rate")], 0.0f);
+  // Without a budget the rare sentences are all known; with it most of their trigrams are gone.
+  options.max_ngrams = 0;
+  const FluencyModel exact = FluencyModel::train(examples, options);
+  EXPECT_EQ(score(exact, texts[0])[feature("word_unseen_ngram_rate")], 0.0f);
+  EXPECT_GT(score(loaded, texts[0])[feature("word_unseen_ngram_rate")], 0.5f);
+  EXPECT_LT(loaded.serialize().size(), exact.serialize().size());
+}
+
+TEST(FluencyModel, ABudgetThatIsNeverReachedChangesNothingButTheStatedOptions) {
+  std::vector<std::string> texts;
+  const std::vector<FluencyModel::Example> examples = frequent_and_rare(texts);
+  FluencyOptions exact;
+  exact.max_ngrams = 0;
+  const FluencyModel a = FluencyModel::train(examples, exact);
+  const FluencyModel b = FluencyModel::train(examples, FluencyOptions());
+  for (const std::string& text : {texts[0], texts[1], std::string("w1 w2 w3")})
+    EXPECT_EQ(score(a, text), score(b, text)) << text;
+}
+
 TEST(FluencyModel, CorruptBytesBehindAValidChecksumNeverCrash) {
   const std::string bytes = tiny_model().serialize();
   std::mt19937 rng(11);

@@ -23,6 +23,11 @@ struct FluencyOptions {
   // At most 2^buckets_log2 slots per n-gram order, language and fold (4..26), each slot 16 bytes. A table
   // is sized to its n-grams and filled to at most 3/4; beyond that the rarest n-grams are dropped.
   std::uint32_t buckets_log2 = 20;
+  // At most this many distinct n-grams held while counting, all languages, kinds, orders and folds together
+  // (0: no limit, every n-gram counted exactly). Beyond it the rarely seen ones are dropped: those seen once
+  // since the last drop, of the highest order first, then of the next order, then those seen at most twice,
+  // four times, ..., until 3/4 of the budget is left. About 100 to 200 bytes of memory each.
+  std::uint64_t max_ngrams = 16'000'000;
 
   // Throws Error(kConfig) naming the field that is out of range.
   void validate() const;
@@ -46,6 +51,7 @@ const char* fluency_language_name(std::size_t i);
 // Immutable once built or loaded; copies share the tables and score() is const and thread-safe.
 class FluencyModel {
  public:
+  friend class FluencyTrainer;
   static constexpr std::uint64_t kFoldSeed = 0xF01D;
   // A normalized native sentence, its language (others than en, fr, zh are ignored) and fold (0 or 1).
   struct Example {
@@ -85,6 +91,32 @@ class FluencyModel {
   struct Impl;
   explicit FluencyModel(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
   std::shared_ptr<const Impl> impl_;
+};
+
+// Builds a FluencyModel from texts fed one at a time, holding their n-gram counts (at most
+// FluencyOptions::max_ngrams of them) and never the texts. FluencyModel::train is this over a vector.
+class FluencyTrainer {
+ public:
+  // Throws Error(kConfig) on bad options.
+  explicit FluencyTrainer(const FluencyOptions& options);
+  ~FluencyTrainer();
+
+  // Counts one normalized text into the models of lang ("en", "fr", "zh"; others are ignored) and fold (0
+  // or 1: Error(kInvalidInput) otherwise).
+  void add(std::string_view normalized, std::string_view lang, int fold);
+  std::uint64_t pruned() const { return pruned_; }  // n-grams dropped to stay within max_ngrams so far
+  std::size_t held() const;                         // distinct n-grams held now
+
+  // The model of everything added; the trainer is spent afterwards.
+  FluencyModel finish();
+
+ private:
+  void prune();
+
+  struct Counters;
+  FluencyOptions options_;
+  std::unique_ptr<Counters> counters_;
+  std::uint64_t pruned_ = 0;
 };
 
 }  // namespace sieve::tokenizer
