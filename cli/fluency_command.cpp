@@ -7,6 +7,8 @@
 #include "file_io.h"
 #include "reader_options.h"
 #include "sieve/core/error.h"
+#include "sieve/core/file_bytes.h"
+#include "sieve/core/json_writer.h"
 #include "sieve/datasets/fluency_training.h"
 
 namespace sieve::cli {
@@ -45,6 +47,47 @@ int run_fluency_train(const FluencyTrainOptions& options) {
   return 2;
 }
 
+struct FluencyScoreOptions {
+  std::vector<std::string> inputs;
+  std::string model;
+  std::string out = "-";
+  ReaderOptions reader;
+};
+
+// One JSON line per post: its id, the language whose models scored it, and its fluency values as serving
+// computes them (fold 0), for looking at the signal apart from any classifier.
+int run_fluency_score(const FluencyScoreOptions& options) {
+  const datasets::ReaderConfig reader_config = resolve(options.reader);
+  const tokenizer::Normalizer normalizer(load_prepare_config(options.reader.config).normalizer);
+  const tokenizer::FluencyModel model =
+      tokenizer::FluencyModel::deserialize(read_file(options.model, "fluency model"), options.model);
+  OutputSink out(options.out);
+  std::size_t rejected = 0;
+  float values[tokenizer::kFluencyFeatureCount];
+  for (const std::string& path : options.inputs) {
+    datasets::RecordReader reader(path, reader_config);
+    for (datasets::Record record; reader.next(record);) {
+      const int lang = model.score(normalizer.normalize(record.text), record.lang, 0, values);
+      JsonWriter json;
+      json.begin_object()
+          .key("id")
+          .value(record.id)
+          .key("scored_as")
+          .value(tokenizer::fluency_language_name(lang));
+      for (std::size_t i = 0; i < tokenizer::kFluencyFeatureCount; ++i)
+        json.key(tokenizer::fluency_feature_name(i)).value(static_cast<double>(values[i]));
+      out.text() += json.end_object().str();
+      out.text() += '\n';
+      out.maybe_flush();
+    }
+    rejected += reader.stats().rejected;
+  }
+  out.close();
+  if (rejected == 0) return 0;
+  std::cerr << "sieve: " << rejected << " rows rejected\n";
+  return 2;
+}
+
 }  // namespace
 
 std::vector<Command> add_fluency_commands(CLI::App& app) {
@@ -74,7 +117,16 @@ std::vector<Command> add_fluency_commands(CLI::App& app) {
                     "at most this many distinct n-grams while counting, rarest dropped beyond it "
                     "(0: no limit; default 16000000)");
   add_reader_options(*train, options->reader);
-  return {{train, [options] { return run_fluency_train(*options); }}};
+
+  auto score_options = std::make_shared<FluencyScoreOptions>();
+  CLI::App* score = fluency->add_subcommand("score", "The fluency values of each post, one JSON line a post");
+  score->add_option("inputs", score_options->inputs, "posts (JSONL, CSV, TSV; .gz/.zst)")->required();
+  score->add_option("-m,--model", score_options->model, "a fluency model file (sieve fluency train)")
+      ->required();
+  score->add_option("-o,--out", score_options->out, "output JSONL (default: standard output)");
+  add_reader_options(*score, score_options->reader);
+  return {{train, [options] { return run_fluency_train(*options); }},
+          {score, [score_options] { return run_fluency_score(*score_options); }}};
 }
 
 }  // namespace sieve::cli
