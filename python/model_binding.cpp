@@ -14,6 +14,7 @@
 
 #include "bindings.h"
 #include "sieve/core/json_writer.h"
+#include "sieve/core/text_limits.h"
 #include "sieve/datasets/reader_config.h"
 #include "sieve/runtime/checked_model.h"
 #include "sieve/runtime/score_json.h"
@@ -68,9 +69,6 @@ std::vector<std::string> per_post(const std::optional<py::object>& given, std::s
   }
   return out;
 }
-
-// The default of max_text_bytes: the one of `sieve score`'s reader (the server's requests have the same).
-const std::size_t kMaxTextBytes = datasets::ReaderConfig().max_text_bytes;
 
 // What `sieve score` and the server refuse, the module refuses too: a post longer than max_text_bytes, or
 // one that is not valid UTF-8, which from Python means a str holding a lone surrogate ("\ud800").

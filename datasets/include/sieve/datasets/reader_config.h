@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "sieve/core/text_limits.h"
 #include "sieve/datasets/record.h"
 
 namespace sieve::datasets {
@@ -39,7 +40,7 @@ struct ReaderConfig {
   ColumnMapping columns;
   LabelSchema schema = LabelSchema::defaults();
   OnError on_error = OnError::kSkip;
-  std::size_t max_text_bytes = 100000;  // longer posts are rejected rows, not truncated silently
+  std::size_t max_text_bytes = kMaxTextBytes;  // longer posts are rejected rows, not truncated silently
   std::string default_source;           // source of rows without a source column ("" = the file name)
   std::string default_lang;             // lang of rows without one ("" = guessed from the script and words)
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sieve/core/error.h"
+#include "sieve/core/text_limits.h"
 
 namespace sieve::infer {
 
@@ -30,7 +31,7 @@ struct ScoreRequest {
 // What a request may hold (from ServerOptions).
 struct RequestLimits {
   std::size_t max_posts = 256;
-  std::size_t max_text_bytes = 100000;  // as `sieve score` (datasets::ReaderConfig::max_text_bytes)
+  std::size_t max_text_bytes = kMaxTextBytes;  // as `sieve score` and the Python module
 };
 
 // A request the server refuses with 400. where() is the part of the body at fault ("body", "posts",
