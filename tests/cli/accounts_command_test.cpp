@@ -17,18 +17,11 @@
 namespace sieve::testing {
 namespace {
 
-std::vector<std::string> lines_of(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // The simulator's accounts and labels, from its posts: account → 1 when its posts are coordinated.
 std::map<std::string, int> campaign_accounts(const std::string& posts) {
   simdjson::dom::parser parser;
   std::map<std::string, int> campaign;
-  for (const std::string& line : lines_of(posts)) {
+  for (const std::string& line : text_lines(file_text(posts))) {
     const simdjson::dom::element p = parser.parse(line);
     campaign[std::string(std::string_view(p["group"]))] = int(std::int64_t(p["coordinated"]));
   }
@@ -57,7 +50,7 @@ TEST_F(AccountsCommand, OneRowPerAccountWithTheEvidenceOfCoordination) {
 
   simdjson::dom::parser parser;
   const std::map<std::string, int> campaign = campaign_accounts(posts_);
-  const std::vector<std::string> rows = lines_of(out);
+  const std::vector<std::string> rows = text_lines(file_text(out));
   ASSERT_EQ(rows.size(), campaign.size());
   std::vector<metrics::Scored> by_score;
   std::size_t posts = 0;
@@ -78,7 +71,7 @@ TEST_F(AccountsCommand, OneRowPerAccountWithTheEvidenceOfCoordination) {
   // Without a model the score is the network's evidence alone, and it already finds the campaigns.
   EXPECT_GT(metrics::roc_auc(by_score), 0.9);
 
-  const std::vector<std::string> edge_lines = lines_of(edges);
+  const std::vector<std::string> edge_lines = text_lines(file_text(edges));
   ASSERT_GT(edge_lines.size(), 1u);
   EXPECT_EQ(edge_lines.front(), "source,target,templates,co_posts,first_time,last_time");
   std::istringstream first(edge_lines[1]);
@@ -88,7 +81,7 @@ TEST_F(AccountsCommand, OneRowPerAccountWithTheEvidenceOfCoordination) {
   EXPECT_EQ(campaign.count(a), 1u);
   EXPECT_EQ(campaign.count(b), 1u);
 
-  const std::vector<std::string> components = lines_of(parts);
+  const std::vector<std::string> components = text_lines(file_text(parts));
   ASSERT_FALSE(components.empty());
   std::uint64_t previous = ~std::uint64_t{0};
   for (const std::string& line : components) {
@@ -104,7 +97,7 @@ TEST_F(AccountsCommand, CsvGraphmlAndBadOptions) {
   const RunResult r = run_sieve("accounts " + posts_ + " -o " + out + " --graph " + graph + " --window 30m");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("within 1800s"), std::string::npos) << r.out;
-  const std::vector<std::string> rows = lines_of(out);
+  const std::vector<std::string> rows = text_lines(file_text(out));
   ASSERT_GT(rows.size(), 1u);
   EXPECT_EQ(rows.front().rfind("account,posts,languages,first_time,last_time,component,coordinated,", 0), 0u);
   std::ifstream in(graph);
@@ -127,7 +120,7 @@ TEST_F(AccountsCommand, StreamingFromStandardInputFindsTheSameCampaigns) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   simdjson::dom::parser parser;
   const std::map<std::string, int> campaign = campaign_accounts(posts_);
-  const std::vector<std::string> rows = lines_of(out);
+  const std::vector<std::string> rows = text_lines(file_text(out));
   ASSERT_EQ(rows.size(), campaign.size());
   std::vector<metrics::Scored> by_score;
   for (const std::string& line : rows) {
@@ -140,7 +133,7 @@ TEST_F(AccountsCommand, StreamingFromStandardInputFindsTheSameCampaigns) {
   // A window that holds 1,000 posts at most still gives every account its row.
   const RunResult capped = run_sieve("accounts - --stream --stream-max-posts 1000 -o " + out, posts);
   ASSERT_EQ(capped.exit_code, 0) << capped.err;
-  EXPECT_EQ(lines_of(out).size(), campaign.size());
+  EXPECT_EQ(text_lines(file_text(out)).size(), campaign.size());
 }
 
 class AccountsWithModel : public WithTrainedModel {};
@@ -151,7 +144,7 @@ TEST_F(AccountsWithModel, AccountsOfTheTestSplitRankAboveTheirPostsAndEvalReport
   const RunResult r = run_sieve("accounts " + test + " --model " + model_ + " -o " + dir + "/accounts.jsonl");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   simdjson::dom::parser parser;
-  const simdjson::dom::element row = parser.parse(lines_of(dir + "/accounts.jsonl").front());
+  const simdjson::dom::element row = parser.parse(text_lines(file_text(dir + "/accounts.jsonl")).front());
   const double mean = row["scores"]["coordinated"]["mean"];
   EXPECT_TRUE(mean >= 0 && mean <= 1);
   EXPECT_GE(double(row["coordinated"]), mean);  // the noisy-OR never lowers the text's evidence

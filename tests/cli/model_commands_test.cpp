@@ -28,13 +28,6 @@ class ModelCommands : public WithTrainedModel {
   std::string dir_;
 };
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // The "all" slice of every head of report.json: head name → ROC-AUC.
 std::map<std::string, double> report_roc_aucs(const std::string& report_dir) {
   simdjson::dom::parser parser;
@@ -65,7 +58,7 @@ TEST_F(ModelCommands, ScoreWritesOneLinePerGoodRowAndReportsTheBadOnes) {
   EXPECT_NE(r.err.find("<stdin>:2:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("<stdin>:4:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("2 of 5 rows rejected, 3 scored"), std::string::npos) << r.err;
-  const auto lines = lines_of(r.out);
+  const auto lines = text_lines(r.out);
   ASSERT_EQ(lines.size(), 3u) << r.out;
   simdjson::dom::parser parser;
   const std::vector<std::string> ids = {"a", "c", "e"}, langs = {"en", "fr", "zh"};
@@ -104,7 +97,7 @@ TEST_F(ModelCommands, ScoreAbstainsOnShortAndUnfamiliarPostsUnlessTold) {
     const RunResult r = run_sieve("score " + model_ + " - " + options, input);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> out;
-    for (const std::string& line : lines_of(r.out)) out.push_back(simdjson::minify(parser.parse(line)));
+    for (const std::string& line : text_lines(r.out)) out.push_back(simdjson::minify(parser.parse(line)));
     return out;
   };
   const std::vector<std::string> by_default = rows("");
@@ -136,7 +129,7 @@ TEST_F(ModelCommands, ShardsPartitionTheInputAndScoresDoNotDependOnThreads) {
   const RunResult second = run_sieve("score " + model_ + " " + input + " --shard 1/2 --threads 2");
   ASSERT_EQ(all.exit_code, 0) << all.err;
   EXPECT_EQ(all.out, one_thread.out);
-  const auto lines = lines_of(all.out), a = lines_of(first.out), b = lines_of(second.out);
+  const auto lines = text_lines(all.out), a = text_lines(first.out), b = text_lines(second.out);
   ASSERT_EQ(a.size() + b.size(), lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) EXPECT_EQ(lines[i], i % 2 == 0 ? a[i / 2] : b[i / 2]);
   EXPECT_EQ(run_sieve("score " + model_ + " " + input + " --shard 2/2").exit_code, 2);
@@ -183,7 +176,7 @@ TEST_F(ModelCommands, EvalReportAgreesWithTheScoresItIsBuiltFrom) {
   std::vector<metrics::Scored> coordinated;
   std::istringstream labels(file_text(test));
   std::string label_line;
-  for (const std::string& line : lines_of(scored.out)) {
+  for (const std::string& line : text_lines(scored.out)) {
     std::getline(labels, label_line);
     const simdjson::dom::element row = label_parser.parse(label_line);
     std::int64_t label;
@@ -256,7 +249,7 @@ std::string organic_dev_posts() {
 TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithPerLanguage) {
   const std::string organic = dir_ + "/organic.jsonl";
   const std::string posts = organic_dev_posts();
-  ASSERT_GT(lines_of(posts).size(), 1000u);
+  ASSERT_GT(text_lines(posts).size(), 1000u);
   std::ofstream(organic) << posts;
   const std::string calibrated = dir_ + "/model.organic.sieve";
   const RunResult r = run_sieve("calibrate " + model_ + " --organic " + organic +
@@ -269,7 +262,7 @@ TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithP
   ASSERT_EQ(scored.exit_code, 0) << scored.err;
   simdjson::dom::parser parser;
   std::map<std::string, std::pair<int, int>> flagged;  // lang → (flagged, posts), coordinated head
-  for (const std::string& line : lines_of(scored.out)) {
+  for (const std::string& line : text_lines(scored.out)) {
     const simdjson::dom::element row = parser.parse(line);
     auto& [yes, all] = flagged[std::string(std::string_view(row["lang"]))];
     yes += bool(row["decisions"]["coordinated"]);
@@ -330,12 +323,12 @@ TEST_F(ModelCommands, CalibrateRefusesOneClassAndSaysWhenAFitEndsAtItsBound) {
     std::ifstream in(corpus_dir() + "/dev.jsonl");
     std::string line;
     for (int i = 0; i < 300 && std::getline(in, line); ++i) dev_posts += line + "\n";  // campaign posts
-    const std::vector<std::string> organic = lines_of(organic_dev_posts());
+    const std::vector<std::string> organic = text_lines(organic_dev_posts());
     for (std::size_t i = 0; i < 300 && i < organic.size(); ++i) dev_posts += organic[i] + "\n";
   }
   const RunResult scores = run_sieve("score " + model_ + " - --no-abstain", dev_posts);
   simdjson::dom::parser parser, scored_parser;
-  const auto posts = lines_of(dev_posts), scored = lines_of(scores.out);
+  const auto posts = text_lines(dev_posts), scored = text_lines(scores.out);
   ASSERT_EQ(posts.size(), scored.size()) << scores.err;
   std::string best_positive, best_negative;  // as posts labelled for this head alone
   double top = 0.5, bottom = 0.5;

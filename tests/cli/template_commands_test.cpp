@@ -66,18 +66,6 @@ std::string write_posts(const std::string& dir, const std::vector<Post>& posts, 
   return path;
 }
 
-std::vector<std::string> lines_of(const std::string& path_or_text, bool is_path = true) {
-  std::stringstream text;
-  if (is_path) {
-    text << std::ifstream(path_or_text).rdbuf();
-  } else {
-    text << path_or_text;
-  }
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(text, line);) lines.push_back(line);
-  return lines;
-}
-
 std::vector<std::string> strings(simdjson::dom::element array) {
   std::vector<std::string> out;
   for (const auto e : array.get_array()) out.emplace_back(std::string_view(e));
@@ -89,7 +77,7 @@ TEST(ClusterCommand, WritesSizeAccountsLanguagesTimeRangeAndRepresentativeOfEach
   const std::string input = write_posts(dir, template_posts());
   const RunResult r = run_sieve("cluster " + input + " --out " + dir + "/clusters.jsonl --members");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto lines = lines_of(dir + "/clusters.jsonl");
+  const auto lines = text_lines(file_text(dir + "/clusters.jsonl"));
   ASSERT_EQ(lines.size(), 2u);
   simdjson::dom::parser parser;
   const simdjson::dom::element en = parser.parse(lines[0]);
@@ -121,7 +109,7 @@ TEST(ClusterCommand, LeavesTheTimeRangeOutWithoutATimeColumnAndHonoursTheMinimum
   const std::string input = write_posts(dir, template_posts(), false);
   const RunResult r = run_sieve("cluster " + input + " --out " + dir + "/clusters.jsonl --min-size 4");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto lines = lines_of(dir + "/clusters.jsonl");
+  const auto lines = text_lines(file_text(dir + "/clusters.jsonl"));
   ASSERT_EQ(lines.size(), 1u);
   simdjson::dom::parser parser;
   const simdjson::dom::element en = parser.parse(lines[0]);
@@ -161,14 +149,14 @@ TEST_F(TemplateModelCommands, ClusterScoresAreTheMeansOfTheMembersScores) {
   ASSERT_EQ(scored.exit_code, 0) << scored.err;
   simdjson::dom::parser parser;
   std::map<std::string, std::map<std::string, double>> scores;  // id → head → probability
-  for (const std::string& line : lines_of(scored.out, false)) {
+  for (const std::string& line : text_lines(scored.out)) {
     const simdjson::dom::element post = parser.parse(line);
     for (const auto [head, p] : post["scores"].get_object())
       if (p.is_double()) scores[std::string(std::string_view(post["id"]))][std::string(head)] = double(p);
   }
   simdjson::dom::parser cluster_parser;
   std::size_t checked = 0;
-  for (const std::string& line : lines_of(dir + "/clusters.jsonl")) {
+  for (const std::string& line : text_lines(file_text(dir + "/clusters.jsonl"))) {
     const simdjson::dom::element c = cluster_parser.parse(line);
     const auto members = strings(c["members"]);
     for (const char* head : {"coordinated", "machine", "nonnative", "abusive"}) {
@@ -197,7 +185,7 @@ TEST_F(TemplateModelCommands, ScoreTemplateWindowCountsNearCopiesAndAccountsAndF
   ASSERT_EQ(r.exit_code, 0) << r.err;
   simdjson::dom::parser parser;
   std::map<std::string, std::tuple<std::string, std::uint64_t, std::uint64_t>> seen;  // id → fields
-  for (const std::string& line : lines_of(r.out, false)) {
+  for (const std::string& line : text_lines(r.out)) {
     const simdjson::dom::element post = parser.parse(line);
     EXPECT_TRUE(post["scores"]["coordinated"].is_double()) << line;
     seen[std::string(std::string_view(post["id"]))] = {std::string(std::string_view(post["template_id"])),

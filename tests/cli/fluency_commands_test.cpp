@@ -1,0 +1,93 @@
+// sieve fluency train (with unlabelled native text) and sieve fluency score, run as a user runs them.
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "run_sieve.h"
+
+namespace sieve::testing {
+namespace {
+
+// The word log-probability of each post of `sieve fluency score`'s output, by id.
+std::map<std::string, double> word_logprobs(const std::string& out) {
+  simdjson::dom::parser parser;
+  std::map<std::string, double> by_id;
+  for (const std::string& line : text_lines(out)) {
+    const simdjson::dom::element row = parser.parse(line);
+    EXPECT_EQ(std::string_view(row["scored_as"]), "en") << line;
+    by_id[std::string(std::string_view(row["id"]))] = double(row["word_logprob_mean"]);
+  }
+  return by_id;
+}
+
+TEST(FluencyCommands, NativeTextIsLearnedBesideTheLabelledPostsAndScoreShowsIt) {
+  const std::string dir = scratch_dir("fluency-native");
+  {
+    // Native posts of ten accounts, so that both halves of the model (by account) have English; one post
+    // of a campaign, which the model must not learn from.
+    std::ofstream labelled(dir + "/labelled.jsonl");
+    for (int i = 0; i < 10; ++i) {
+      labelled << R"({"id":"a)" << i << R"(","group":"user)" << i
+               << R"(","text":"We walked to the market this morning","lang":"en","coordinated":0})"
+                  "\n";
+    }
+    labelled << R"({"id":"b","text":"The minister hid the report, share it","lang":"en","coordinated":1})"
+                "\n";
+  }
+  std::filesystem::create_directories(dir + "/native");
+  {
+    std::ofstream native(dir + "/native/en.stories.txt");
+    for (int i = 0; i < 50; ++i) native << "the old lighthouse keeper counted ships every evening\n";
+    native << "\xff broken line\n";  // not UTF-8: reported and skipped
+  }
+  std::ofstream(dir + "/native/notes.md") << "not a text file of the folder\n";
+
+  const RunResult with = run_sieve("fluency train " + dir + "/labelled.jsonl --native " + dir +
+                                   "/native -o " + dir + "/with.model");
+  EXPECT_EQ(with.exit_code, 2) << with.err;  // the broken native line
+  EXPECT_NE(with.err.find("learned from 10 native posts of 11 and 50 native texts"), std::string::npos)
+      << with.err;
+  EXPECT_NE(with.err.find("en.stories.txt:51:"), std::string::npos) << with.err;
+  EXPECT_NE(with.err.find("1 native lines rejected"), std::string::npos) << with.err;
+  const RunResult without =
+      run_sieve("fluency train " + dir + "/labelled.jsonl -o " + dir + "/without.model");
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+
+  // The native sentence is far more likely under the model that read it; the labelled one is not.
+  std::ofstream(dir + "/posts.jsonl")
+      << R"({"id":"native","text":"The old lighthouse keeper counted ships every evening","lang":"en"})"
+         "\n"
+      << R"({"id":"labelled","text":"We walked to the market this morning","lang":"en"})"
+         "\n";
+  const RunResult scored_with = run_sieve("fluency score -m " + dir + "/with.model " + dir + "/posts.jsonl");
+  const RunResult scored_without =
+      run_sieve("fluency score -m " + dir + "/without.model " + dir + "/posts.jsonl");
+  ASSERT_EQ(scored_with.exit_code, 0) << scored_with.err;
+  ASSERT_EQ(scored_without.exit_code, 0) << scored_without.err;
+  const auto p_with = word_logprobs(scored_with.out), p_without = word_logprobs(scored_without.out);
+  ASSERT_EQ(p_with.size(), 2u) << scored_with.out;
+  EXPECT_GT(p_with.at("native"), p_without.at("native") + 1.0);
+  EXPECT_GT(p_with.at("native"), p_with.at("labelled"));
+
+  // A plain file whose name does not tell its language needs --native-lang.
+  std::ofstream(dir + "/stories.txt") << "the old lighthouse keeper counted ships\n";
+  const RunResult unknown = run_sieve("fluency train " + dir + "/labelled.jsonl --native " + dir +
+                                      "/stories.txt -o " + dir + "/x.model");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find(dir + "/stories.txt"), std::string::npos) << unknown.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/x.model"));
+  EXPECT_EQ(run_sieve("fluency train " + dir + "/labelled.jsonl --native " + dir +
+                      "/stories.txt --native-lang en "
+                      "-o " +
+                      dir + "/x.model")
+                .exit_code,
+            0);
+}
+
+}  // namespace
+}  // namespace sieve::testing
