@@ -19,10 +19,20 @@ float discount(const std::vector<std::uint32_t>& counts_of_counts) {
   return static_cast<float>(n1 / (n1 + 2 * n2));
 }
 
+// build()'s context totals, in a record's suffix field: the total in the low half, the types in the high.
+std::uint32_t context_total(std::uint64_t packed) { return static_cast<std::uint32_t>(packed); }
+std::uint32_t context_types(std::uint64_t packed) { return static_cast<std::uint32_t>(packed >> 32); }
+void add_context(std::uint64_t& packed, std::uint32_t count) {
+  std::uint32_t total = context_total(packed), types = context_types(packed);
+  add_saturating(total, count);
+  add_saturating(types, 1);
+  packed = std::uint64_t{types} << 32 | total;
+}
+
 }  // namespace
 
 NgramCounter::Record& NgramCounter::RecordMap::upsert(std::uint64_t key) {
-  if ((size_ + 1) * 2 > slots_.size()) grow();
+  if ((size_ + 1) * 4 > slots_.size() * 3) grow();
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = static_cast<std::size_t>(key) & mask;
   while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask;
@@ -41,10 +51,8 @@ NgramCounter::Record* NgramCounter::RecordMap::find(std::uint64_t key) {
   return nullptr;
 }
 
-void NgramCounter::RecordMap::grow() { rehash(std::vector<Record>(slots_.size() * 2)); }
-
-// Moves the records into `slots` (empty, a power of two and large enough), which becomes the map.
-void NgramCounter::RecordMap::rehash(std::vector<Record> slots) {
+void NgramCounter::RecordMap::grow() {
+  std::vector<Record> slots(slots_.size() * 2);
   slots.swap(slots_);
   const std::size_t mask = slots_.size() - 1;
   for (const Record& record : slots) {
@@ -55,16 +63,32 @@ void NgramCounter::RecordMap::rehash(std::vector<Record> slots) {
   }
 }
 
+// Empties slot i and closes the hole (Knuth's algorithm R): linear probing cannot leave one in a run, so
+// each later record of the run whose home is not between the hole and it moves back into the hole.
+void NgramCounter::RecordMap::erase(std::size_t i) {
+  const std::size_t mask = slots_.size() - 1;
+  slots_[i] = Record();
+  --size_;
+  for (std::size_t j = (i + 1) & mask; slots_[j].key != 0; j = (j + 1) & mask) {
+    const std::size_t home = static_cast<std::size_t>(slots_[j].key) & mask;
+    const bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+    if (stays) continue;
+    slots_[i] = slots_[j];
+    slots_[j] = Record();
+    i = j;
+  }
+}
+
 template <typename Keep>
 void NgramCounter::RecordMap::retain(Keep keep) {
-  for (Record& record : slots_) {
-    if (record.key != 0 && !keep(record)) {
-      record = Record();
-      --size_;
+  // In place: a record moved back into slot i by erase() is looked at in its turn.
+  for (std::size_t i = 0; i < slots_.size();) {
+    if (slots_[i].key != 0 && !keep(slots_[i])) {
+      erase(i);
+    } else {
+      ++i;
     }
   }
-  // Linear probing cannot leave holes in a run: put the survivors back where a lookup finds them.
-  rehash(std::vector<Record>(slots_.size()));
 }
 
 std::size_t NgramCounter::held() const {
@@ -101,26 +125,36 @@ void NgramCounter::add(std::uint64_t token) {
 }
 
 KneserNeyModel NgramCounter::build(unsigned max_log2_slots) {
-  // Counts: raw at the highest order, continuation (distinct left neighbours) below it.
-  for (Record& record : maps_[order_ - 1].records()) record.entry.count = record.raw;
+  // Counts, in `raw`: raw at the highest order, continuation (distinct left neighbours) below it.
+  for (int j = 1; j < order_; ++j) {
+    for (Record& record : maps_[j - 1].records()) record.raw = 0;
+  }
   for (int j = order_; j >= 2; --j) {
     for (const Record& record : maps_[j - 1].records()) {
-      if (record.raw == 0) continue;
-      if (Record* suffix = maps_[j - 2].find(record.suffix)) ++suffix->entry.count;
+      if (record.key == 0) continue;
+      if (Record* suffix = maps_[j - 2].find(record.suffix)) ++suffix->raw;
     }
   }
-  // Context totals and types, and the counts of counts behind each order's discount.
+  // Context totals and types (in `suffix`, no longer needed), and the counts of counts behind each order's
+  // discount.
+  for (RecordMap& map : maps_) {
+    for (Record& record : map.records()) record.suffix = 0;
+  }
   NgramEntry root;
   std::vector<float> discounts(order_);
   for (int j = 1; j <= order_; ++j) {
     std::vector<std::uint32_t> counts_of_counts(3, 0);
     for (const Record& record : maps_[j - 1].records()) {  // upsert below grows the map of order j-1 only
-      const std::uint32_t count = record.entry.count;
+      const std::uint32_t count = record.raw;
       if (count == 0) continue;
       if (count <= 2) ++counts_of_counts[count];
-      NgramEntry& context = j == 1 ? root : maps_[j - 2].upsert(record.prefix).entry;
-      add_saturating(context.context_total, count);
-      add_saturating(context.context_types, 1);
+      if (j == 1) {
+        add_saturating(root.context_total, count);
+        add_saturating(root.context_types, 1);
+      } else {
+        std::uint64_t& context = maps_[j - 2].upsert(record.prefix).suffix;
+        add_context(context, count);
+      }
     }
     discounts[j - 1] = discount(counts_of_counts);
   }
@@ -132,7 +166,7 @@ KneserNeyModel NgramCounter::build(unsigned max_log2_slots) {
 NgramTable NgramCounter::make_table(const RecordMap& map, unsigned max_log2_slots) {
   std::vector<const Record*> kept;
   for (const Record& record : map.records()) {
-    if (record.entry.count > 0 || record.entry.context_total > 0) kept.push_back(&record);
+    if (record.raw > 0 || context_total(record.suffix) > 0) kept.push_back(&record);
   }
   const auto fits = [](std::size_t n, unsigned log2) {
     return n * NgramTable::kMaxLoadDenominator <= (std::size_t{NgramTable::kMaxLoadNumerator} << log2);
@@ -142,8 +176,8 @@ NgramTable NgramCounter::make_table(const RecordMap& map, unsigned max_log2_slot
   if (!fits(kept.size(), log2)) {
     // Keep the n-grams that carry the most counts; the key breaks ties so the result is deterministic.
     std::sort(kept.begin(), kept.end(), [](const Record* a, const Record* b) {
-      const std::uint64_t wa = std::uint64_t{a->entry.count} + a->entry.context_total;
-      const std::uint64_t wb = std::uint64_t{b->entry.count} + b->entry.context_total;
+      const std::uint64_t wa = std::uint64_t{a->raw} + context_total(a->suffix);
+      const std::uint64_t wb = std::uint64_t{b->raw} + context_total(b->suffix);
       return wa != wb ? wa > wb : a->key < b->key;
     });
     kept.resize((std::size_t{NgramTable::kMaxLoadNumerator} << log2) / NgramTable::kMaxLoadDenominator);
@@ -151,9 +185,9 @@ NgramTable NgramCounter::make_table(const RecordMap& map, unsigned max_log2_slot
   NgramTable table(log2);
   for (const Record* record : kept) {
     NgramEntry& entry = table.insert(record->key);
-    entry.count = record->entry.count;
-    entry.context_total = record->entry.context_total;
-    entry.context_types = record->entry.context_types;
+    entry.count = record->raw;
+    entry.context_total = context_total(record->suffix);
+    entry.context_types = context_types(record->suffix);
   }
   return table;
 }

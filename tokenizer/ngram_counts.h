@@ -34,15 +34,16 @@ class NgramCounter {
 
  private:
   // One n-gram during counting, with the keys of the (n-1)-grams it extends (prefix) and ends with
-  // (suffix), which the continuation counts and context totals are gathered through.
+  // (suffix), which the continuation counts and context totals are gathered through. 32 bytes: what the
+  // model needs besides is derived at build() in the same room (the count where the raw count was, the
+  // context total and types where the suffix key was, once the continuation counts no longer need it).
   struct Record {
     std::uint64_t key = 0;  // 0: empty slot (no n-gram has kRootKey)
     std::uint64_t prefix = 0;
-    std::uint64_t suffix = 0;
-    std::uint32_t raw = 0;
-    NgramEntry entry;
+    std::uint64_t suffix = 0;  // in build(), once the continuation counts are done: the context totals
+    std::uint32_t raw = 0;     // occurrences while counting; in build(), NgramEntry::count
   };
-  // An exact hash map from key to Record (open addressing, grows at half load).
+  // An exact hash map from key to Record (open addressing, linear probing, grows past 3/4 load).
   class RecordMap {
    public:
     Record& upsert(std::uint64_t key);
@@ -50,13 +51,13 @@ class NgramCounter {
     std::vector<Record>& records() { return slots_; }
     const std::vector<Record>& records() const { return slots_; }
     std::size_t size() const { return size_; }
-    // Keeps the records for which keep(record) is true; the slots stay (the map regrows to them anyway).
+    // Keeps the records for which keep(record) is true, in place (the slots stay: the map regrows to them).
     template <typename Keep>
     void retain(Keep keep);
 
    private:
     void grow();
-    void rehash(std::vector<Record> old);
+    void erase(std::size_t i);
     std::vector<Record> slots_ = std::vector<Record>(1024);
     std::size_t size_ = 0;
   };

@@ -336,6 +336,38 @@ TEST(FluencyModel, ABudgetThatIsNeverReachedChangesNothingButTheStatedOptions) {
     EXPECT_EQ(score(a, text), score(b, text)) << text;
 }
 
+// What the trained models say, pinned: how the counts are held while counting may change (and with it
+// where a table puts two keys that collide), the probabilities may not (exact counting, a budget that
+// prunes, higher orders).
+TEST(FluencyModel, TheModelOfTheSameTextsGivesTheSameValues) {
+  std::vector<std::string> texts;
+  const std::vector<FluencyModel::Example> rare = frequent_and_rare(texts);
+  FluencyOptions pruning;
+  pruning.max_ngrams = 2000;
+  FluencyOptions high;
+  high.word_order = 5;
+  high.char_order = 8;
+  std::vector<std::pair<std::string, std::string>> probes = {
+      {kFluent, "en"}, {kScrambled, "en"}, {kFrench, "fr"}, {kChinese, "zh"}, {"w1 w2 w3", "en"}};
+  for (std::size_t i = 0; i < texts.size(); i += 7) probes.push_back({texts[i], "en"});
+  for (std::size_t i = 0; i < grammar_examples().size(); i += 5)
+    probes.push_back({std::string(grammar_examples()[i].text), std::string(grammar_examples()[i].lang)});
+  const auto hash = [&probes](const FluencyModel& model) {
+    std::vector<float> values;
+    for (const auto& [text, lang] : probes) {
+      for (int fold = 0; fold < 2; ++fold) {
+        const std::vector<float> v = score(model, text, lang, fold);
+        values.insert(values.end(), v.begin(), v.end());
+      }
+    }
+    return hash64(values.data(), values.size() * sizeof(float), 0);
+  };
+  EXPECT_EQ(hash(grammar_model()), 17349162278060071483ULL);
+  EXPECT_EQ(hash(FluencyModel::train(rare, FluencyOptions())), 3261247132854328166ULL);
+  EXPECT_EQ(hash(FluencyModel::train(rare, pruning)), 1060686213546887993ULL);
+  EXPECT_EQ(hash(FluencyModel::train(grammar_examples(), high)), 4210973854438349877ULL);
+}
+
 TEST(FluencyModel, CorruptBytesBehindAValidChecksumNeverCrash) {
   const std::string bytes = tiny_model().serialize();
   std::mt19937 rng(11);
