@@ -115,7 +115,7 @@ std::vector<Command> add_fluency_commands(CLI::App& app) {
                     "the language (en, fr, zh) of --native files whose name does not start with it");
   train->add_option("--max-ngrams", options->training.model.max_ngrams,
                     "at most this many distinct n-grams while counting, rarest dropped beyond it "
-                    "(0: no limit; default 16000000)");
+                    "(0: no limit; default " + std::to_string(tokenizer::FluencyOptions().max_ngrams) + ")");
   add_reader_options(*train, options->reader);
 
   auto score_options = std::make_shared<FluencyScoreOptions>();

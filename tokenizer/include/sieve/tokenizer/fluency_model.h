@@ -27,7 +27,7 @@ struct FluencyOptions {
   // (0: no limit, every n-gram counted exactly). Beyond it the rarely seen ones are dropped: those seen once
   // since the last drop, of the highest order first, then of the next order, then those seen at most twice,
   // four times, ..., until 3/4 of the budget is left. A run peaks near 270 bytes each.
-  std::uint64_t max_ngrams = 16'000'000;
+  std::uint64_t max_ngrams = 32'000'000;  // all of ../shared/native/ in about 4 GB (docs/training.md)
 
   // Throws Error(kConfig) naming the field that is out of range.
   void validate() const;
