@@ -103,10 +103,10 @@ void require_two_classes(const metrics::HeadLogits& head, const std::string& nam
 
 // Fits each head's temperature on the labelled posts of reader; prints what changed. A fit that ends at
 // the range's bound keeps the head's temperature, with a warning.
-void fit_temperatures(const infer::Model& model, datasets::RecordReader& reader, const std::string& data,
+void fit_temperatures(const infer::Model& model, datasets::RecordReader& reader,
                       const analysis::ScoringOptions& scoring, std::vector<infer::HeadInfo>& heads) {
   const std::vector<metrics::HeadLogits> logits = collect_logits(model, reader, scoring);
-  for (std::size_t h = 0; h < heads.size(); ++h) require_two_classes(logits[h], heads[h].name, data);
+  for (std::size_t h = 0; h < heads.size(); ++h) require_two_classes(logits[h], heads[h].name, reader.path());
   std::printf("%-14s %8s %11s %9s %9s %9s %9s\n", "head", "n", "temperature", "NLL", "NLL now", "ECE",
               "ECE now");
   for (std::size_t h = 0; h < heads.size(); ++h) {
@@ -213,7 +213,7 @@ int run_calibrate(CalibrateOptions options) {
   datasets::ReadStats stats;
   if (!options.data.empty()) {
     datasets::RecordReader reader(options.data, config);
-    fit_temperatures(*model, reader, options.data, options.scoring, heads);
+    fit_temperatures(*model, reader, options.scoring, heads);
     stats += reader.stats();
   }
   if (!options.organic.empty()) {

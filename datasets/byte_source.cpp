@@ -29,10 +29,6 @@ Compression sniff(std::FILE* file, std::vector<unsigned char>& head) {
   return Compression::kNone;
 }
 
-bool ends_with(std::string_view name, std::string_view suffix) {
-  return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
-}
-
 // A file named .gz (.zst, .zstd) must hold what its name says: read as text, a gzip file that someone
 // decompressed in place would look like data, and a corrupt one like garbage rows.
 void check_name(const std::string& path, Compression found) {
@@ -48,6 +44,17 @@ void check_name(const std::string& path, Compression found) {
 }
 
 }  // namespace
+
+bool ends_with(std::string_view name, std::string_view suffix) {
+  return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+}
+
+std::string_view uncompressed_name(std::string_view name) {
+  for (std::string_view suffix : {".gz", ".zst", ".zstd"}) {
+    if (ends_with(name, suffix)) return name.substr(0, name.size() - suffix.size());
+  }
+  return name;
+}
 
 // Decompresses the file's bytes; the bytes read while sniffing are fed first.
 struct ByteSource::Decoder {

@@ -8,8 +8,14 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace sieve::datasets::detail {
+
+bool ends_with(std::string_view name, std::string_view suffix);
+// The file name without the compression suffix it may end with (.gz, .zst, .zstd): what it holds is told
+// by what is left ("posts.jsonl.gz" → "posts.jsonl").
+std::string_view uncompressed_name(std::string_view name);
 
 class ByteSource {
  public:

@@ -16,17 +16,8 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxLineBytes = 16u << 20;
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-// The name without a compression suffix.
-std::string_view uncompressed_name(std::string_view name) {
-  for (std::string_view suffix : {".gz", ".zst", ".zstd"}) {
-    if (ends_with(name, suffix)) return name.substr(0, name.size() - suffix.size());
-  }
-  return name;
-}
+using detail::ends_with;
+using detail::uncompressed_name;
 
 bool is_jsonl(std::string_view name) { return ends_with(uncompressed_name(name), ".jsonl"); }
 

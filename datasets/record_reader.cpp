@@ -20,18 +20,10 @@ namespace {
 // A line or record longer than this is a rejected row, never read into memory whole.
 constexpr std::size_t kMaxRowBytes = 16u << 20;
 
-std::string_view strip_suffix(std::string_view name, std::string_view suffix) {
-  if (name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix) {
-    name.remove_suffix(suffix.size());
-  }
-  return name;
-}
-
 FileFormat detect_format(const std::string& path) {
   if (path == "-") return FileFormat::kJsonl;
-  std::string_view name = path;
-  for (const char* compressed : {".gz", ".zst", ".zstd"}) name = strip_suffix(name, compressed);
-  auto ends_with = [&](std::string_view ext) { return strip_suffix(name, ext).size() != name.size(); };
+  const std::string_view name = detail::uncompressed_name(path);
+  auto ends_with = [&](std::string_view ext) { return detail::ends_with(name, ext); };
   if (ends_with(".jsonl") || ends_with(".json") || ends_with(".ndjson")) return FileFormat::kJsonl;
   if (ends_with(".csv")) return FileFormat::kCsv;
   if (ends_with(".tsv") || ends_with(".tab")) return FileFormat::kTsv;

@@ -5,11 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <limits>
 
+#include "sieve/core/atomic_file.h"
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
 #include "sieve/core/json_writer.h"
@@ -81,16 +80,14 @@ std::vector<std::string> string_list(simdjson::dom::element doc, const char* key
   return out;
 }
 
-// Writes sections and keeps the running CRC-32 of everything written.
+// Writes sections and keeps the running CRC-32 of everything written, through AtomicFile (a partial name,
+// renamed when complete).
 class ChecksummedFile {
  public:
-  explicit ChecksummedFile(const std::string& path)
-      : path_(path), out_(path, std::ios::binary | std::ios::trunc) {
-    if (!out_) throw Error(ErrorKind::kIo, path, "cannot create");
-  }
+  explicit ChecksummedFile(const std::string& path) : file_(path) {}
   void write(const void* data, std::size_t size) {
     if (size == 0) return;  // an empty section's data() may be null, which crc32_z takes as "start over"
-    out_.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+    file_.write(data, size);
     crc_ = ::crc32_z(crc_, static_cast<const Bytef*>(data), size);
   }
   template <class T>
@@ -100,14 +97,10 @@ class ChecksummedFile {
     write(kZeros, padded(values.size() * sizeof(T)) - values.size() * sizeof(T));
   }
   std::uint32_t crc() const { return static_cast<std::uint32_t>(crc_); }
-  void close() {
-    out_.close();
-    if (!out_) throw Error(ErrorKind::kIo, path_, "write error (disk full?)");
-  }
+  void commit() { file_.commit(); }
 
  private:
-  std::string path_;
-  std::ofstream out_;
+  AtomicFile file_;
   uLong crc_ = ::crc32_z(0, nullptr, 0);
 };
 
@@ -167,8 +160,7 @@ void ShardWriter::add(const Record& record, const std::uint32_t* ids, std::size_
 
 std::uint32_t ShardWriter::write(const std::string& path) {
   const std::string json = info_json(info_);
-  const std::string temporary = path + ".partial";
-  ChecksummedFile file(temporary);
+  ChecksummedFile file(path);
   file.write(kMagic, sizeof kMagic);
   const std::uint32_t version = kShardVersion;
   const auto json_bytes = static_cast<std::uint32_t>(json.size());
@@ -191,11 +183,7 @@ std::uint32_t ShardWriter::write(const std::string& path) {
   const std::uint32_t footer[2] = {crc, 0};
   file.write(footer, sizeof footer);
   file.write(kEndMagic, sizeof kEndMagic);
-  file.close();
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    throw Error(ErrorKind::kIo, path,
-                std::string("cannot rename the written shard: ") + std::strerror(errno));
-  }
+  file.commit();
   *this = ShardWriter(std::move(info_.schema), info_.table_size, info_.dense_width);
   return crc;
 }
