@@ -78,9 +78,9 @@ ByteSource::ByteSource(const std::string& path) : path_(path == "-" ? "<stdin>" 
   if (path == "-") {
     file_ = stdin;
   } else {
-    file_ = std::fopen(path.c_str(), "rb");
-    if (!file_) throw Error(ErrorKind::kIo, path, std::string("cannot open: ") + std::strerror(errno));
-    owns_file_ = true;
+    owned_file_.reset(std::fopen(path.c_str(), "rb"));
+    if (!owned_file_) throw Error(ErrorKind::kIo, path, std::string("cannot open: ") + std::strerror(errno));
+    file_ = owned_file_.get();
   }
   std::vector<unsigned char> head;
   const Compression kind = sniff(file_, head);
@@ -97,9 +97,7 @@ ByteSource::ByteSource(const std::string& path) : path_(path == "-" ? "<stdin>" 
   }
 }
 
-ByteSource::~ByteSource() {
-  if (owns_file_) std::fclose(file_);
-}
+ByteSource::~ByteSource() = default;
 
 std::size_t ByteSource::read(char* buffer, std::size_t size) {
   if (at_start_) skip_byte_order_mark();

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,7 +23,7 @@ class ByteSource {
   // "-" is standard input. Throws Error(kIo) when the file cannot be opened, Error(kFormat) when its name
   // ends in .gz, .zst or .zstd and its first bytes are not that compression's magic number.
   explicit ByteSource(const std::string& path);
-  ~ByteSource();
+  ~ByteSource();  // where Decoder is complete
 
   // Fills up to size bytes and returns how many; 0 at the end of the data. A truncated or corrupt
   // compressed stream ends the data where it stops making sense, after every byte decoded before it, and
@@ -41,9 +42,14 @@ class ByteSource {
   void skip_byte_order_mark();
 
   struct Decoder;
+  struct FileCloser {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
   std::string path_;
-  std::FILE* file_ = nullptr;
-  bool owns_file_ = false;
+  // Owned by a member, not closed in the destructor: a constructor that throws (a misnamed file) must not
+  // leak the descriptor, and a long-running reader of untrusted files would run out of them.
+  std::unique_ptr<std::FILE, FileCloser> owned_file_;
+  std::FILE* file_ = nullptr;  // owned_file_, or stdin
   std::unique_ptr<Decoder> decoder_;
   std::string failure_;
   std::string head_;  // decoded bytes read ahead to look for the byte order mark, served first

@@ -400,8 +400,16 @@ TEST_F(RecordReaderTest, ATruncatedCompressedFileGivesEveryRowBeforeTheCutThenSa
 
 // Read as text, a .gz file that is not gzip would be rows of garbage, or rows that someone decompressed in
 // place and forgot to rename: either way, the name and the bytes disagree.
+// The open descriptors of this process: a refused file must not keep one (a reader of many untrusted files
+// would run out).
+std::size_t open_descriptors() {
+  const std::filesystem::directory_iterator entries("/proc/self/fd");
+  return static_cast<std::size_t>(std::distance(begin(entries), end(entries)));
+}
+
 TEST_F(RecordReaderTest, AFileNamedGzOrZstThatIsNotIsRefused) {
   const std::string plain = numbered_rows(3);
+  const std::size_t descriptors = open_descriptors();
   const std::string gz = write("posts.jsonl.gz", plain);
   EXPECT_EQ(error_text([&] { read(gz); }),
             "format: " + gz +
@@ -414,6 +422,7 @@ TEST_F(RecordReaderTest, AFileNamedGzOrZstThatIsNotIsRefused) {
                 "name ends in .zst)");
   const std::string empty = write("empty.jsonl.gz", "");
   EXPECT_NE(error_text([&] { read(empty); }).find("not a gzip file"), std::string::npos);
+  EXPECT_EQ(open_descriptors(), descriptors);
   // The other way round is fine: the bytes say what they are.
   EXPECT_EQ(read(write("zstd-inside.jsonl", zstd(plain))).size(), 3u);
 }
