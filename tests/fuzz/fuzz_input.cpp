@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -17,7 +20,10 @@ std::string input_file(const std::uint8_t* data, std::size_t size, std::string_v
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   out.close();
-  if (!out) std::abort();  // the harness, not the code under test, failed
+  if (!out) {  // the harness, not the code under test, failed: say why (a descriptor leak shows as EMFILE)
+    std::fprintf(stderr, "fuzz harness: cannot write %s: %s\n", path.c_str(), std::strerror(errno));
+    std::abort();
+  }
   return path;
 }
 
