@@ -34,7 +34,8 @@ int run_fluency_train(const FluencyTrainOptions& options) {
   out.close();
   std::cerr << "sieve: learned from " << summary.native << " native posts of " << summary.records;
   if (!options.training.native.empty()) std::cerr << " and " << summary.native_texts << " native texts";
-  std::cerr << " (two halves by group); wrote " << options.out << " (" << bytes.size() / 1000000.0
+  std::cerr << ", contrasted with " << summary.learner << " learner and " << summary.machine
+            << " machine posts (two halves by group); wrote " << options.out << " (" << bytes.size() / 1000000.0
             << " MB)\n";
   if (summary.pruned > 0) {
     std::cerr << "sieve: " << summary.pruned << " rarely seen n-grams dropped to stay within --max-ngrams "
@@ -54,8 +55,8 @@ struct FluencyScoreOptions {
   ReaderOptions reader;
 };
 
-// One JSON line per post: its id, the language whose models scored it, and its fluency values as serving
-// computes them (fold 0), for looking at the signal apart from any classifier.
+// One JSON line per post: its id, the language whose models scored it, and its fluency values and
+// statistics as serving computes them (fold 0), for looking at the signal apart from any classifier.
 int run_fluency_score(const FluencyScoreOptions& options) {
   const datasets::ReaderConfig reader_config = resolve(options.reader);
   const tokenizer::Normalizer normalizer(load_prepare_config(options.reader.config).normalizer);
@@ -64,10 +65,11 @@ int run_fluency_score(const FluencyScoreOptions& options) {
   OutputSink out(options.out);
   std::size_t rejected = 0;
   float values[tokenizer::kFluencyFeatureCount];
+  float statistics[tokenizer::kFluencyStatisticCount];
   for (const std::string& path : options.inputs) {
     datasets::RecordReader reader(path, reader_config);
     for (datasets::Record record; reader.next(record);) {
-      const int lang = model.score(normalizer.normalize(record.text), record.lang, 0, values);
+      const int lang = model.score(normalizer.normalize(record.text), record.lang, 0, values, statistics);
       JsonWriter json;
       json.begin_object()
           .key("id")
@@ -76,6 +78,8 @@ int run_fluency_score(const FluencyScoreOptions& options) {
           .value(tokenizer::fluency_language_name(lang));
       for (std::size_t i = 0; i < tokenizer::kFluencyFeatureCount; ++i)
         json.key(tokenizer::fluency_feature_name(i)).value(static_cast<double>(values[i]));
+      for (std::size_t i = 0; i < tokenizer::kFluencyStatisticCount; ++i)
+        json.key(tokenizer::fluency_statistic_name(i)).value(static_cast<double>(statistics[i]));
       out.text() += json.end_object().str();
       out.text() += '\n';
       out.maybe_flush();
@@ -104,6 +108,12 @@ std::vector<Command> add_fluency_commands(CLI::App& app) {
                    "a post is native when none of these heads is 1 and one is 0 "
                    "(default: nonnative machine coordinated)")
       ->delimiter(',');
+  train->add_option("--learner-head", options->training.learner_head,
+                    "the contrast models of learner text learn from the posts this head marks 1 (default "
+                    "nonnative; \"\": none)");
+  train->add_option("--machine-head", options->training.machine_head,
+                    "the contrast models of machine text learn from the posts this head marks 1 (default "
+                    "machine; \"\": none)");
   train->add_option("--word-order", options->training.model.word_order, "word n-gram order (default 3)");
   train->add_option("--char-order", options->training.model.char_order, "character n-gram order (default 5)");
   train->add_option("--buckets-log2", options->training.model.buckets_log2,
@@ -119,7 +129,7 @@ std::vector<Command> add_fluency_commands(CLI::App& app) {
   add_reader_options(*train, options->reader);
 
   auto score_options = std::make_shared<FluencyScoreOptions>();
-  CLI::App* score = fluency->add_subcommand("score", "The fluency values of each post, one JSON line a post");
+  CLI::App* score = fluency->add_subcommand("score", "The fluency values and statistics of each post, one JSON line a post");
   score->add_option("inputs", score_options->inputs, "posts (JSONL, CSV, TSV; .gz/.zst)")->required();
   score->add_option("-m,--model", score_options->model, "a fluency model file (sieve fluency train)")
       ->required();

@@ -19,6 +19,8 @@ struct PrepareCommandOptions {
   std::string tokenizer;
   std::string fluency;  // a fluency model file: adds the fluency values
   bool style = false;   // adds the style values (also [featurizer] style = true)
+  // With fluency: adds the statistics under the fluency model (also [featurizer] fluency_statistics = true)
+  bool fluency_statistics = false;
   std::string out;
   ReaderOptions reader;
   datasets::PrepareOptions prepare;
@@ -36,8 +38,11 @@ int run_prepare(const PrepareCommandOptions& options) {
     settings.fluency = true;
     fluency = std::make_shared<const tokenizer::FluencyModel>(
         tokenizer::FluencyModel::deserialize(read_file(options.fluency), options.fluency));
+    settings.fluency_statistics = settings.fluency_statistics || options.fluency_statistics;
   } else if (prepare.cross_fit) {
     throw Error(ErrorKind::kConfig, "--cross-fit", "needs --fluency");
+  } else if (options.fluency_statistics) {
+    throw Error(ErrorKind::kConfig, "--fluency-statistics", "needs --fluency");
   }
   const tokenizer::Featurizer featurizer(tokenizer::Normalizer(config.normalizer),
                                          tokenizer::SubwordModel::load(options.tokenizer), settings, fluency);
@@ -90,6 +95,9 @@ std::vector<Command> add_prepare_commands(CLI::App& data) {
                             "add the dense style values of each post (docs/training.md)");
   prepare_command->add_option("--fluency", prepare->fluency,
                               "add the dense fluency values under this model from 'sieve fluency train'");
+  prepare_command->add_flag("--fluency-statistics", prepare->fluency_statistics,
+                            "with --fluency, add the statistics of each post under the fluency model too "
+                            "(surprisal spread, rank bounds, unseen n-grams, learner and machine contrasts)");
   prepare_command->add_flag("--cross-fit", prepare->prepare.cross_fit,
                             "with --fluency, for the training split: score each post with the half of the "
                             "fluency model that never saw its group");

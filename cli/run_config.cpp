@@ -82,6 +82,7 @@ PrepareConfig load_prepare_config(const RunConfigSource& source) {
   featurizer.read("char_ngram_max", config.featurizer.char_ngram_max);
   featurizer.read("seed", config.featurizer.seed);
   featurizer.read("style", config.featurizer.style);
+  featurizer.read("fluency_statistics", config.featurizer.fluency_statistics);
   featurizer.reject_unknown_keys();
   ConfigFile::Table shards = file.table("shards");
   std::uint64_t records_per_shard = config.records_per_shard;

@@ -43,18 +43,35 @@ void FluencyTrainingOptions::validate(const LabelSchema& schema) const {
 
 namespace {
 
+// Whether the head named `name` (if the schema has it) marks the record 1.
+bool marked(const Record& record, const LabelSchema& schema, const std::string& name) {
+  const int h = name.empty() ? -1 : schema.index_of(name);
+  return h >= 0 && record.labels[static_cast<std::size_t>(h)] == 1;
+}
+
 void add_labelled(const std::vector<std::string>& inputs, const ReaderConfig& config,
-                  const tokenizer::Normalizer& normalizer, const std::vector<int>& heads,
+                  const tokenizer::Normalizer& normalizer, const FluencyTrainingOptions& options,
                   tokenizer::FluencyTrainer& trainer, FluencyTrainingSummary& summary,
                   const RejectHandler& on_reject) {
+  using tokenizer::FluencyText;
+  const std::vector<int> heads = native_head_indices(options, config.schema);
+  std::string normalized;
   for (const std::string& path : inputs) {
     RecordReader reader(path, config, on_reject);
     for (Record record; reader.next(record);) {
       ++summary.records;
-      if (!is_native(record, heads)) continue;
-      ++summary.native;
-      trainer.add(normalizer.normalize(record.text), record.lang,
-                  tokenizer::FluencyModel::fold_of(record.group));
+      const bool native = is_native(record, heads);
+      const bool learner = marked(record, config.schema, options.learner_head);
+      const bool machine = marked(record, config.schema, options.machine_head);
+      if (!native && !learner && !machine) continue;
+      normalizer.normalize(record.text, normalized);
+      const int fold = tokenizer::FluencyModel::fold_of(record.group);
+      summary.native += native;
+      summary.learner += learner;
+      summary.machine += machine;
+      if (native) trainer.add(normalized, record.lang, fold);
+      if (learner) trainer.add(normalized, record.lang, fold, FluencyText::kLearner);
+      if (machine) trainer.add(normalized, record.lang, fold, FluencyText::kMachine);
     }
     summary.rejected += reader.stats().rejected;
   }
@@ -91,8 +108,7 @@ tokenizer::FluencyModel train_fluency_model(const std::vector<std::string>& inpu
                                             FluencyTrainingSummary& summary, const RejectHandler& on_reject) {
   options.validate(config.schema);
   tokenizer::FluencyTrainer trainer(options.model);
-  add_labelled(inputs, config, normalizer, native_head_indices(options, config.schema), trainer, summary,
-               on_reject);
+  add_labelled(inputs, config, normalizer, options, trainer, summary, on_reject);
   add_native(options, normalizer, trainer, summary, on_reject);
   if (summary.native + summary.native_texts == 0) {
     throw Error(ErrorKind::kInvalidInput, inputs.empty() ? "--native" : inputs.front(),

@@ -74,10 +74,13 @@ void Featurizer::dense_values(std::string_view text, std::string_view normalized
   if (!settings_.fluency) return;
   // One block of fluency values per language, zeros but for the language that scored the post: a head
   // weighs a Chinese character model's numbers apart from an English word model's.
-  std::array<float, kFluencyFeatureCount> values{};
-  const int lang = fluency_->score(normalized, "", fluency_fold, values.data());
-  std::fill(next, next + kFluencyFeatureCount * kFluencyLanguageCount, 0.0f);
-  std::copy(values.begin(), values.end(), next + static_cast<std::size_t>(lang) * kFluencyFeatureCount);
+  std::array<float, kFluencyFeatureCount + kFluencyStatisticCount> values{};
+  const bool statistics = settings_.fluency_statistics;
+  const int lang = fluency_->score(normalized, "", fluency_fold, values.data(),
+                                   statistics ? values.data() + kFluencyFeatureCount : nullptr);
+  const std::size_t block = kFluencyFeatureCount + (statistics ? kFluencyStatisticCount : 0);
+  std::fill(next, next + block * kFluencyLanguageCount, 0.0f);
+  std::copy_n(values.begin(), block, next + static_cast<std::size_t>(lang) * block);
 }
 
 void Featurizer::featurize(std::string_view text, Features& out, FeaturizerWorkspace& workspace,

@@ -29,6 +29,8 @@ void FeaturizerSettings::validate() const {
                 "need 1 <= min <= max <= " + std::to_string(kMaxNgram) + " (or both 0 for none), got " +
                     std::to_string(char_ngram_min) + ".." + std::to_string(char_ngram_max));
   }
+  if (fluency_statistics && !fluency)
+    throw Error(ErrorKind::kConfig, "featurizer.fluency_statistics", "needs the fluency values (fluency)");
 }
 
 std::string FeaturizerSettings::to_json() const {
@@ -41,6 +43,7 @@ std::string FeaturizerSettings::to_json() const {
   w.key("seed").value(seed);
   w.key("style").value(style);
   w.key("fluency").value(fluency);
+  w.key("fluency_statistics").value(fluency_statistics);
   w.end_object();
   return w.take();
 }
@@ -59,17 +62,20 @@ FeaturizerSettings FeaturizerSettings::from_json(std::string_view json) {
   settings.seed = fields.get_uint("seed");
   settings.style = fields.get_bool_or("style", false);  // absent in files written before the dense channel
   settings.fluency = fields.get_bool_or("fluency", false);
+  settings.fluency_statistics = fields.get_bool_or("fluency_statistics", false);  // absent before them
   return fields.finish(settings);
 }
 
 bool FeaturizerSettings::operator==(const FeaturizerSettings& other) const {
   return hash_buckets == other.hash_buckets && subword_bigrams == other.subword_bigrams &&
          char_ngram_min == other.char_ngram_min && char_ngram_max == other.char_ngram_max &&
-         seed == other.seed && style == other.style && fluency == other.fluency;
+         seed == other.seed && style == other.style && fluency == other.fluency &&
+         fluency_statistics == other.fluency_statistics;
 }
 
 std::size_t FeaturizerSettings::dense_width() const {
-  return (style ? kStyleFeatureCount : 0) + (fluency ? kFluencyFeatureCount * kFluencyLanguageCount : 0);
+  const std::size_t fluency_block = kFluencyFeatureCount + (fluency_statistics ? kFluencyStatisticCount : 0);
+  return (style ? kStyleFeatureCount : 0) + (fluency ? fluency_block * kFluencyLanguageCount : 0);
 }
 
 }  // namespace sieve::tokenizer

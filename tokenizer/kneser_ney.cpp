@@ -211,8 +211,14 @@ KneserNeyModel::TokenScore KneserNeyModel::score(State& state, const std::uint64
         discount * context->context_types * inverse_total * p;
   }
   TokenScore score;
-  score.unigram_seen = found[1] != nullptr && found[1]->count > 0;
-  score.top_seen = found[order_] != nullptr && found[order_]->count > 0;
+  for (int j = order_; j >= 1; --j) {
+    if (found[j] != nullptr && found[j]->count > 0) {
+      score.seen_order = j;
+      break;
+    }
+  }
+  score.unigram_seen = score.seen_order >= 1;
+  score.top_seen = score.seen_order == order_;
   // Single precision is plenty for a feature and twice as fast; log10f costs more than logf and a multiply.
   score.log10_prob = std::log(static_cast<float>(std::clamp(p, kMinProb, 1.0))) * kLog10OfE;
   state.entries = found;

@@ -93,6 +93,7 @@ class KneserNeyModel {
     double log10_prob = 0;
     bool unigram_seen = false;  // the token itself was in the training text
     bool top_seen = false;      // the whole N-gram ending at it was
+    int seen_order = 0;         // the longest n-gram ending at it that was (0: not even the token)
   };
 
   KneserNeyModel() = default;

@@ -83,6 +83,28 @@ TEST(DenseFeatures, FluencyFillsTheBlockOfTheLanguageThatScoredThePost) {
   EXPECT_EQ(std::string(fluency_language_name(2)), "zh");
 }
 
+TEST(DenseFeatures, StatisticsFollowTheValuesInTheBlockOfTheLanguage) {
+  FeaturizerSettings settings;
+  settings.fluency = true;
+  settings.fluency_statistics = true;
+  const Featurizer featurizer(Normalizer(), small_model(), settings, tiny_fluency());
+  constexpr std::size_t kBlock = kFluencyFeatureCount + kFluencyStatisticCount;
+  ASSERT_EQ(settings.dense_width(), 3 * kBlock);
+  const std::string text = "部长回答了问题";
+  const Features chinese = featurizer.featurize(text);
+  ASSERT_EQ(chinese.dense.size(), 3 * kBlock);
+  std::vector<float> expected(kBlock);
+  tiny_fluency()->score(Normalizer().normalize(text), "", 0, expected.data(),
+                        expected.data() + kFluencyFeatureCount);
+  EXPECT_EQ(std::vector<float>(chinese.dense.begin() + 2 * kBlock, chinese.dense.end()), expected);
+  EXPECT_TRUE(std::all_of(chinese.dense.begin(), chinese.dense.begin() + 2 * kBlock,
+                          [](float v) { return v == 0.0f; }));
+  EXPECT_TRUE(FeaturizerSettings::from_json(settings.to_json()) == settings);
+  settings.fluency = false;
+  EXPECT_EQ(error_text([&] { settings.validate(); }),
+            "config: featurizer.fluency_statistics: needs the fluency values (fluency)");
+}
+
 TEST(DenseFeatures, TheFoldChoosesWhichHalfOfTheFluencyModelScores) {
   FeaturizerSettings settings;
   settings.fluency = true;
@@ -128,6 +150,7 @@ TEST(DenseFeatures, SettingsWrittenBeforeTheDenseChannelReadAsWithoutIt) {
   const FeaturizerSettings read = FeaturizerSettings::from_json(old);
   EXPECT_FALSE(read.style);
   EXPECT_FALSE(read.fluency);
+  EXPECT_FALSE(read.fluency_statistics);
   EXPECT_EQ(read.dense_width(), 0u);
 }
 

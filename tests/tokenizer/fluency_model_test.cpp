@@ -253,36 +253,48 @@ TEST(FluencyModel, CorruptOrForeignBytesAreRejectedWithTheReason) {
   EXPECT_EQ(load(magic), "format: tiny.bin: not a sieve fluency model (bad magic)");
   std::string version = bytes;
   set_u32(version, 8, 7);
-  EXPECT_EQ(load(version), "format: tiny.bin: fluency model version 7, this build reads versions 2 and 3");
+  EXPECT_EQ(load(version), "format: tiny.bin: fluency model version 7, this build reads versions 2 to 4");
   // Behind a valid checksum: the stored options, the folds, then the first word table's size (header 20,
-  // options 20, folds 4, order 4, three discounts 12, unigram total and types 8).
+  // options 20, folds 4, contrast 4, order 4, three discounts 12, unigram total and types 8).
   std::string order = bytes;
   set_u32(order, 20, 9);
   EXPECT_EQ(load(with_checksum(order)),
             "format: tiny.bin: stored fluency option word_order must be in 1..8, not 9 (at byte 40)");
   std::string table = bytes;
-  set_u32(table, 68, 30);
+  set_u32(table, 72, 30);
   EXPECT_EQ(load(with_checksum(table)),
-            "format: tiny.bin: table of 2^30 slots exceeds the model's buckets_log2 4 (at byte 72)");
+            "format: tiny.bin: table of 2^30 slots exceeds the model's buckets_log2 4 (at byte 76)");
   std::string discount = bytes;
-  set_u32(discount, 48, 0x7FC00000);  // NaN
-  EXPECT_EQ(load(with_checksum(discount)), "format: tiny.bin: discount nan is outside [0, 1) (at byte 52)");
+  set_u32(discount, 52, 0x7FC00000);  // NaN
+  EXPECT_EQ(load(with_checksum(discount)), "format: tiny.bin: discount nan is outside [0, 1) (at byte 56)");
   std::string folds = bytes;
   set_u32(folds, 40, 3);
   EXPECT_EQ(load(with_checksum(folds)), "format: tiny.bin: stored folds 3, not 1 or 2 (at byte 44)");
+  std::string contrast = bytes;
+  set_u32(contrast, 44, 2);
+  EXPECT_EQ(load(with_checksum(contrast)), "format: tiny.bin: stored contrast 2, not 0 or 1 (at byte 48)");
 }
 
 // A hostile file can carry a valid checksum: whatever its bytes, loading either fails with a format error or
 // gives a model that scores finite values.
-TEST(FluencyModel, ReadsVersionTwoFilesAsCountedExactly) {
-  // Version 2 is version 3 without max_ngrams (the u64 at byte 32).
-  std::string bytes = tiny_model().serialize();
-  bytes.erase(32, 8);
-  set_u32(bytes, 8, 2);
-  for (int i = 0; i < 8; ++i) bytes[12 + i] = static_cast<char>(std::uint64_t{bytes.size()} >> (8 * i));
-  const FluencyModel loaded = FluencyModel::deserialize(with_checksum(bytes), "old.bin");
-  EXPECT_EQ(loaded.options().max_ngrams, 0u);
-  EXPECT_EQ(score(loaded, "the cat sat", "en"), score(tiny_model(), "the cat sat", "en"));
+TEST(FluencyModel, ReadsVersionTwoAndThreeFilesWithoutContrast) {
+  // Version 3 is version 4 without the contrast flag (the u32 at byte 44, 0 for a model without contrast
+  // text), version 2 is version 3 without max_ngrams (the u64 at byte 32).
+  auto older = [](int version) {
+    std::string bytes = tiny_model().serialize();
+    bytes.erase(44, 4);
+    if (version == 2) bytes.erase(32, 8);
+    set_u32(bytes, 8, static_cast<std::uint32_t>(version));
+    for (int i = 0; i < 8; ++i) bytes[12 + i] = static_cast<char>(std::uint64_t{bytes.size()} >> (8 * i));
+    return FluencyModel::deserialize(with_checksum(bytes), "old.bin");
+  };
+  EXPECT_EQ(older(2).options().max_ngrams, 0u);
+  EXPECT_EQ(older(3).options().max_ngrams, tiny_model().options().max_ngrams);
+  for (const int version : {2, 3}) {
+    const FluencyModel loaded = older(version);
+    EXPECT_FALSE(loaded.has_contrast());
+    EXPECT_EQ(score(loaded, "the cat sat", "en"), score(tiny_model(), "the cat sat", "en"));
+  }
 }
 
 // Many sentences seen once, and one sentence seen often: a budget far below the distinct n-grams keeps the

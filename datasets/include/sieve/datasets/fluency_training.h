@@ -18,6 +18,10 @@ struct FluencyTrainingOptions {
   // A record is native text when none of these heads is 1 and at least one is 0 (heads the schema lacks
   // are ignored).
   std::vector<std::string> native_heads{"nonnative", "machine", "coordinated"};
+  // The contrast models learn from the records these heads mark 1: learner text and machine text ("": no
+  // contrast model of that kind; a head the schema lacks gives none either).
+  std::string learner_head = "nonnative";
+  std::string machine_head = "machine";
   // Files or folders of unlabelled native text (NativeTextReader), learned from beside the labelled files;
   // a line goes to the fold of "<file name>:<line>" (each line is its own group).
   std::vector<std::string> native;
@@ -30,6 +34,8 @@ struct FluencyTrainingOptions {
 struct FluencyTrainingSummary {
   std::size_t records = 0;  // read
   std::size_t native = 0;   // learned from
+  std::size_t learner = 0;  // learned from by the learner contrast models
+  std::size_t machine = 0;  // by the machine contrast models
   std::size_t rejected = 0;
   std::size_t native_texts = 0;     // unlabelled texts learned from
   std::size_t native_rejected = 0;  // their bad lines
@@ -37,8 +43,8 @@ struct FluencyTrainingSummary {
 };
 
 // Reads every input, normalizes the native records with normalizer (the featurizer's, so that training and
-// scoring see the same text) and trains the two folds, each record in the fold of its group; then the same
-// for the unlabelled native texts. Prints a progress line on stderr.
+// scoring see the same text) and trains the two folds, each record in the fold of its group (the learner and
+// machine records in the contrast models' folds alike); then the same for the unlabelled native texts. Prints a progress line on stderr.
 tokenizer::FluencyModel train_fluency_model(const std::vector<std::string>& inputs,
                                             const ReaderConfig& config,
                                             const tokenizer::Normalizer& normalizer,

@@ -22,10 +22,13 @@ struct FeaturizerSettings {
   std::uint64_t seed = 0x5e1e7e;          // hash seed: changing it changes every hashed id
   bool style = false;    // the dense style values of each post (style_features.h)
   bool fluency = false;  // the dense fluency values of each post under a FluencyModel (fluency_model.h)
+  // With fluency: the statistics of each post under the same models too (kFluencyStatisticCount values).
+  bool fluency_statistics = false;
 
   bool char_ngrams() const { return char_ngram_max > 0; }
   // Dense values per post: the style values, then the fluency values in one block per language
-  // (kFluencyLanguageCount blocks; only the block of the language that scored the post is not zero).
+  // (kFluencyLanguageCount blocks; only the block of the language that scored the post is not zero), each
+  // block the values followed by the statistics when fluency_statistics is on.
   std::size_t dense_width() const;
   void validate() const;  // throws Error(kConfig) naming the field
   std::string to_json() const;

@@ -41,9 +41,22 @@ inline constexpr std::size_t kFluencyFeatureCount = 9;
 // The snake_case name of feature i (for docs and reports); "" for i >= kFluencyFeatureCount.
 const char* fluency_feature_name(std::size_t i);
 
+// The length of the vector of statistics FluencyModel::score writes beside the values: the spread of the
+// per-token log-probabilities, the shares of tokens above 1/2, 1/10, 1/100 and 1/1000 (lower bounds of
+// GLTR's rank buckets), unseen n-grams by order, and how much likelier the post is under the contrast
+// models of learner and machine text than under the native ones.
+inline constexpr std::size_t kFluencyStatisticCount = 14;
+
+// The snake_case name of statistic i; "" for i >= kFluencyStatisticCount.
+const char* fluency_statistic_name(std::size_t i);
+
 // The languages of the models: "en", "fr", "zh" for i < kFluencyLanguageCount, else "".
 inline constexpr std::size_t kFluencyLanguageCount = 3;
 const char* fluency_language_name(std::size_t i);
+
+// What a text teaches a FluencyModel: how natives write (the language models behind every value), or how
+// learners or machines write (the contrast models, which only the statistics read).
+enum class FluencyText { kNative, kLearner, kMachine };
 
 // Interpolated Kneser-Ney models of native text (docs in fluency_model.cpp), one word model and one
 // character model per language ("en", "fr", "zh") and per fold. Two folds are kept for cross-fitting: a
@@ -58,6 +71,7 @@ class FluencyModel {
     std::string_view text;
     std::string_view lang;
     int fold = 0;
+    FluencyText kind = FluencyText::kNative;
   };
 
   // The fold of a group (an author, a document, a sentence pair): half of the groups each. Training puts a
@@ -68,6 +82,9 @@ class FluencyModel {
   static FluencyModel train(const std::vector<Example>& examples, const FluencyOptions& options);
 
   int folds() const;  // 2, or 1 for a model read from a serving half
+  // Whether it learned from any learner or machine text (files before format version 4 did not); without,
+  // the statistics that compare against them are 0.
+  bool has_contrast() const;
 
   // Little-endian, versioned, with its length and a checksum. serving_half: fold 0 alone, what model.sieve
   // keeps (half the size); a model read from it refuses to score with fold 1.
@@ -84,8 +101,10 @@ class FluencyModel {
   // [-10, 0]; under a language without training text every token has log-probability 0. Throws
   // Error(kInvalidInput) if fold is not 0 or 1; any text, including empty or invalid UTF-8, gives finite
   // values.
+  // statistics, when not null, receives kFluencyStatisticCount more values, as finite as the others.
   // Returns the language whose models scored the post: an index into fluency_language_name().
-  int score(std::string_view normalized, std::string_view lang, int fold, float* out) const;
+  int score(std::string_view normalized, std::string_view lang, int fold, float* out,
+            float* statistics = nullptr) const;
 
  private:
   struct Impl;
@@ -101,11 +120,13 @@ class FluencyTrainer {
   explicit FluencyTrainer(const FluencyOptions& options);
   ~FluencyTrainer();
 
-  // Counts one normalized text into the models of lang ("en", "fr", "zh"; others are ignored) and fold (0
-  // or 1: Error(kInvalidInput) otherwise).
-  void add(std::string_view normalized, std::string_view lang, int fold);
+  // Counts one normalized text into the models of lang ("en", "fr", "zh"; others are ignored), fold (0
+  // or 1: Error(kInvalidInput) otherwise) and kind. The contrast models (learner and machine text) learn
+  // from labelled posts alone, which are few: they are counted exactly, outside max_ngrams.
+  void add(std::string_view normalized, std::string_view lang, int fold,
+           FluencyText kind = FluencyText::kNative);
   std::uint64_t pruned() const { return pruned_; }  // n-grams dropped to stay within max_ngrams so far
-  std::size_t held() const;                         // distinct n-grams held now
+  std::size_t held() const;                         // distinct native n-grams held now
 
   // The model of everything added; the trainer is spent afterwards.
   FluencyModel finish();
