@@ -2,6 +2,9 @@
 the test posts of each source to its own file, for the leave-one-source-out evaluations.
 
 Usage: generalization_data.py CORPUS_DIR OUT_DIR
+       generalization_data.py --train-without SOURCE CORPUS_DIR OUT_FILE
+  The second form writes the rows of train.jsonl of every other source to OUT_FILE, for a fluency model that
+  never saw SOURCE (a leave-one-source-out run). The first
   writes OUT_DIR/sources.json ({"train": {source: posts}, "test": {source: {"posts", "labels": {head: {"0", "1"}}}}})
   and OUT_DIR/test-<source>.jsonl (the rows of test.jsonl of that source, unchanged), and prints the sources of
   train.jsonl, most posts first, one per line. A source whose name is not a plain file name
@@ -64,7 +67,18 @@ def main(corpus, out):
                   file=sys.stderr)
 
 
+def train_without(source, corpus, out):
+    with open(os.path.join(corpus, "train.jsonl"), encoding="utf-8") as lines, \
+            open(out, "w", encoding="utf-8") as kept:
+        for line in lines:
+            if line.strip() and json.loads(line)["source"] != source:
+                kept.write(line if line.endswith("\n") else line + "\n")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) == 5 and sys.argv[1] == "--train-without":
+        train_without(*sys.argv[2:])
+    elif len(sys.argv) == 3:
+        main(sys.argv[1], sys.argv[2])
+    else:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])

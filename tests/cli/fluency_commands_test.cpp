@@ -89,5 +89,47 @@ TEST(FluencyCommands, NativeTextIsLearnedBesideTheLabelledPostsAndScoreShowsIt) 
             0);
 }
 
+TEST(FluencyCommands, LearnerPostsTrainTheContrastModelsThatScoreShowsAsStatistics) {
+  const std::string dir = scratch_dir("fluency-contrast");
+  {
+    // Twelve authors, each with a native sentence and a learner one, so that both halves hold both kinds.
+    std::ofstream labelled(dir + "/labelled.jsonl");
+    for (int i = 0; i < 12; ++i) {
+      labelled << R"({"id":"n)" << i << R"(","group":"g)" << i
+               << R"(","text":"She went to the school yesterday","lang":"en","nonnative":0})"
+                  "\n"
+               << R"({"id":"l)" << i << R"(","group":"g)" << i
+               << R"(","text":"She go to school yesterday","lang":"en","nonnative":1})"
+                  "\n";
+    }
+  }
+  const RunResult trained = run_sieve("fluency train " + dir + "/labelled.jsonl -o " + dir + "/f.model");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NE(trained.err.find("learned from 12 native posts of 24, contrasted with 12 learner and 0 machine"),
+            std::string::npos)
+      << trained.err;
+  std::ofstream(dir + "/posts.jsonl") << R"({"id":"learner","text":"He go to school today","lang":"en"})"
+                                         "\n"
+                                      << R"({"id":"native","text":"He went to the school today","lang":"en"})"
+                                         "\n";
+  const RunResult scored = run_sieve("fluency score -m " + dir + "/f.model " + dir + "/posts.jsonl");
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  simdjson::dom::parser parser;
+  std::map<std::string, double> learner_gap;
+  for (const std::string& line : text_lines(scored.out)) {
+    const simdjson::dom::element row = parser.parse(line);
+    learner_gap[std::string(std::string_view(row["id"]))] = double(row["learner_minus_native_word"]);
+    EXPECT_EQ(double(row["machine_minus_native_word"]), 0.0) << "no machine posts: " << line;
+  }
+  ASSERT_EQ(learner_gap.size(), 2u) << scored.out;
+  EXPECT_GT(learner_gap.at("learner"), 0.0);
+  EXPECT_LT(learner_gap.at("native"), 0.0);
+
+  const RunResult alone = run_sieve("data prepare -t " + dir + "/none.model --fluency-statistics " + dir +
+                                    "/labelled.jsonl -o " + dir + "/shards");
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("--fluency-statistics: needs --fluency"), std::string::npos) << alone.err;
+}
+
 }  // namespace
 }  // namespace sieve::testing
