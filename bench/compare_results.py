@@ -357,7 +357,7 @@ def main(work, repo, corpus):
         "train_posts": sum(1 for _ in open(os.path.join(work, "data", "train.jsonl"))),
         "dev_posts": sum(1 for _ in open(os.path.join(work, "data", "dev.jsonl"))),
         "commands": [line.rstrip("\n") for line in open(os.path.join(work, "commands.txt"))],
-        "preparation": [m for m in measurements if m.get("kind") in ("tokenizer", "prepare")],
+        "preparation": [m for m in measurements if m.get("kind") in ("tokenizer", "fluency", "prepare")],
         "accuracy": accuracy(work, runs), "signal": signal(work, runs), "training": training(measurements, runs),
         "sizes": sizes(work), "throughput": throughput(measurements), "latency": latency(work), "server": server(work),
         "micro": micro(work), "measurements": measurements,
