@@ -2,8 +2,10 @@
 // bytes, u32 word_order, u32 char_order, u32 buckets_log2, u64 max_ngrams (from version 3; read as 0 from
 // version 2), u32 folds (2, or 1 for the serving half), u32 contrast (from version 4: 1 when the contrast
 // models follow, else 0), then per fold 6 native models (en, fr, zh × word, char; see
-// KneserNeyModel::write) and, with contrast, 12 contrast models (learner, machine × en, fr, zh × word,
-// char), then the u64 sieve::hash64 of every byte before it, seed 0x666C75656E637921.
+// kneser_ney_file.cpp: exact counts up to version 4, quantized terms in version 5) and, with contrast, 12
+// contrast models (learner, machine × en, fr, zh × word, char), then the u64 sieve::hash64 of every byte
+// before it, seed 0x666C75656E637921. A model writes the version its tables hold: 5 when built now, 4 when
+// read from a file of version 4 or older (so such a model scores as it did when it was trained).
 #include <cstring>
 #include <memory>
 
@@ -17,8 +19,10 @@ namespace {
 using detail::KneserNeyModel;
 
 constexpr char kMagic[8] = {'S', 'I', 'E', 'V', 'E', 'F', 'L', 'M'};
-// 2: the number of folds after buckets_log2; 3: max_ngrams before it; 4: the contrast models.
-constexpr std::uint32_t kVersion = 4;
+// 2: the number of folds after buckets_log2; 3: max_ngrams before it; 4: the contrast models; 5: quantized
+// tables, aligned for use in place.
+constexpr std::uint32_t kVersion = 5;
+constexpr std::uint32_t kExactVersion = 4;
 constexpr std::uint32_t kOldestVersion = 2;
 constexpr std::size_t kHeaderSize = 8 + 4 + 8;
 constexpr std::uint64_t kChecksumSeed = 0x666C75656E637921ULL;  // "fluency!"
@@ -48,7 +52,7 @@ std::string FluencyModel::serialize(bool serving_half) const {
   std::string out;
   out.reserve(size);  // once: the model can be hundreds of megabytes
   out.append(kMagic, sizeof kMagic);
-  detail::put_u32(out, kVersion);
+  detail::put_u32(out, impl_->models[0][0][0].quantized() ? kVersion : kExactVersion);
   detail::put_u64(out, 0);  // the total length, written below
   detail::put_u32(out, static_cast<std::uint32_t>(impl_->options.word_order));
   detail::put_u32(out, static_cast<std::uint32_t>(impl_->options.char_order));
@@ -65,6 +69,11 @@ std::string FluencyModel::serialize(bool serving_half) const {
 }
 
 FluencyModel FluencyModel::deserialize(std::string_view bytes, const std::string& where) {
+  return view(bytes, where, nullptr);
+}
+
+FluencyModel FluencyModel::view(std::string_view bytes, const std::string& where,
+                                std::shared_ptr<const void> keep_alive) {
   auto fail = [&](const std::string& message) { throw Error(ErrorKind::kFormat, where, message); };
   if (bytes.size() < kHeaderSize + 8) {
     fail("truncated: " + std::to_string(bytes.size()) + " bytes is shorter than a fluency model's " +
@@ -92,6 +101,8 @@ FluencyModel FluencyModel::deserialize(std::string_view bytes, const std::string
   in.u32("version");
   in.u64("length");
   auto impl = std::make_shared<Impl>();
+  const bool borrow = keep_alive != nullptr;
+  impl->keep_alive = std::move(keep_alive);
   impl->options.word_order = static_cast<int>(in.u32("word_order"));
   impl->options.char_order = static_cast<int>(in.u32("char_order"));
   impl->options.buckets_log2 = in.u32("buckets_log2");
@@ -108,7 +119,9 @@ FluencyModel FluencyModel::deserialize(std::string_view bytes, const std::string
   if (contrast > 1) in.fail("stored contrast " + std::to_string(contrast) + ", not 0 or 1");
   impl->contrast = contrast == 1;
   for_each_stored_model(*impl, impl->folds, [&](KneserNeyModel& model, int kind) {
-    model = KneserNeyModel::read(in, impl->order(kind), impl->options.buckets_log2);
+    const unsigned max_log2 = impl->options.buckets_log2;
+    model = version < 5 ? KneserNeyModel::read_exact(in, impl->order(kind), max_log2)
+                        : KneserNeyModel::read_quantized(in, impl->order(kind), max_log2, borrow);
   });
   if (in.remaining() != 0) in.fail(std::to_string(in.remaining()) + " unexpected bytes after the last table");
   return FluencyModel(std::move(impl));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <string_view>
 
 #include "kneser_ney.h"
@@ -28,6 +29,10 @@ inline int language_index(std::string_view lang) {
 
 struct FluencyModel::Impl {
   using Models = detail::KneserNeyModel[detail::kLanguageCount][detail::kKindCount];
+
+  // The owner of the bytes the tables of a model from FluencyModel::view point into (null when they are
+  // the models' own).
+  std::shared_ptr<const void> keep_alive;
 
   FluencyOptions options;
   int folds = 2;       // 1: the serving half alone (fold 0)

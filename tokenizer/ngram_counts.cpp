@@ -124,7 +124,7 @@ void NgramCounter::add(std::uint64_t token) {
   std::copy(current_, current_ + order_, history_);
 }
 
-KneserNeyModel NgramCounter::build(unsigned max_log2_slots) {
+KneserNeyModel NgramCounter::build(unsigned max_log2_slots, Tables kind) {
   // Counts, in `raw`: raw at the highest order, continuation (distinct left neighbours) below it.
   for (int j = 1; j < order_; ++j) {
     for (Record& record : maps_[j - 1].records()) record.raw = 0;
@@ -158,20 +158,28 @@ KneserNeyModel NgramCounter::build(unsigned max_log2_slots) {
     }
     discounts[j - 1] = discount(counts_of_counts);
   }
-  std::vector<NgramTable> tables;
-  for (const RecordMap& map : maps_) tables.push_back(make_table(map, max_log2_slots));
+  if (kind == Tables::kExact) {
+    KneserNeyModel::ExactTables tables;
+    for (const RecordMap& map : maps_) tables.push_back(make_exact_table(map, max_log2_slots));
+    return KneserNeyModel(order_, std::move(discounts), root, std::move(tables));
+  }
+  KneserNeyModel::QuantizedTables tables;
+  for (int j = 1; j <= order_; ++j)
+    tables.push_back(make_quantized_table(j, discounts, root, max_log2_slots));
   return KneserNeyModel(order_, std::move(discounts), root, std::move(tables));
 }
 
-NgramTable NgramCounter::make_table(const RecordMap& map, unsigned max_log2_slots) {
+std::vector<const NgramCounter::Record*> NgramCounter::kept_records(const RecordMap& map,
+                                                                    unsigned max_log2_slots, unsigned& log2) {
+  using Table = NgramTable<NgramEntry>;
   std::vector<const Record*> kept;
   for (const Record& record : map.records()) {
     if (record.raw > 0 || context_total(record.suffix) > 0) kept.push_back(&record);
   }
   const auto fits = [](std::size_t n, unsigned log2) {
-    return n * NgramTable::kMaxLoadDenominator <= (std::size_t{NgramTable::kMaxLoadNumerator} << log2);
+    return n * Table::kMaxLoadDenominator <= (std::size_t{Table::kMaxLoadNumerator} << log2);
   };
-  unsigned log2 = 3;
+  log2 = 3;
   while (log2 < max_log2_slots && !fits(kept.size(), log2)) ++log2;
   if (!fits(kept.size(), log2)) {
     // Keep the n-grams that carry the most counts; the key breaks ties so the result is deterministic.
@@ -180,14 +188,49 @@ NgramTable NgramCounter::make_table(const RecordMap& map, unsigned max_log2_slot
       const std::uint64_t wb = std::uint64_t{b->raw} + context_total(b->suffix);
       return wa != wb ? wa > wb : a->key < b->key;
     });
-    kept.resize((std::size_t{NgramTable::kMaxLoadNumerator} << log2) / NgramTable::kMaxLoadDenominator);
+    kept.resize((std::size_t{Table::kMaxLoadNumerator} << log2) / Table::kMaxLoadDenominator);
   }
-  NgramTable table(log2);
+  return kept;
+}
+
+NgramTable<NgramEntry> NgramCounter::make_exact_table(const RecordMap& map, unsigned max_log2_slots) {
+  unsigned log2 = 0;
+  const std::vector<const Record*> kept = kept_records(map, max_log2_slots, log2);
+  NgramTable<NgramEntry> table(log2);
   for (const Record* record : kept) {
     NgramEntry& entry = table.insert(record->key);
     entry.count = record->raw;
     entry.context_total = context_total(record->suffix);
     entry.context_types = context_types(record->suffix);
+  }
+  return table;
+}
+
+// The two terms of P_j(w | h) = prob(h·w) + backoff(h) P_{j-1}(w | h'), from the exact counts: prob with
+// the total of the n-gram's own context h (the record of its prefix, or the root), backoff with its own
+// totals as a context of order j + 1.
+NgramTable<QuantizedEntry> NgramCounter::make_quantized_table(int j, const std::vector<float>& discounts,
+                                                              const NgramEntry& root,
+                                                              unsigned max_log2_slots) {
+  unsigned log2 = 0;
+  const std::vector<const Record*> kept = kept_records(maps_[j - 1], max_log2_slots, log2);
+  const double discount = discounts[j - 1];
+  const double next_discount = j < order_ ? discounts[j] : 0.0;
+  NgramTable<QuantizedEntry> table(log2);
+  for (const Record* record : kept) {
+    QuantizedEntry& entry = table.insert(record->key);
+    entry.prob = kLogZero;
+    if (record->raw > 0) {
+      const Record* context = j == 1 ? nullptr : maps_[j - 2].find(record->prefix);
+      // Every counted n-gram added its count to its context's total; a missing one cannot happen.
+      const std::uint32_t total = j == 1 ? root.context_total : context ? context_total(context->suffix) : 0;
+      const double count = record->raw;
+      entry.prob = encode_log((count - discount) / std::max<double>(total, count));
+    }
+    const std::uint32_t total = context_total(record->suffix);
+    entry.backoff = j < order_ && total > 0
+                        ? encode_backoff(next_discount * context_types(record->suffix) / total)
+                        : kLogNone;
   }
   return table;
 }

@@ -13,7 +13,9 @@ namespace sieve::tokenizer::detail {
 // Counts every 1..N-gram of the sentences it is fed, by 64-bit key (collisions are negligible at this
 // width), then builds a KneserNeyModel whose tables are sized to their n-grams, at most 2^max_log2_slots
 // slots each; when an order has more n-grams than fit, the rarest are dropped (their probability then comes
-// from the lower orders, as for an n-gram never seen).
+// from the lower orders, as for an n-gram never seen). The tables hold the quantized terms of the
+// probabilities, what every model is built with, or the exact counts (what files of format 4 held: tests
+// compare the two).
 class NgramCounter {
  public:
   explicit NgramCounter(int order);
@@ -29,8 +31,9 @@ class NgramCounter {
   // if never seen: the continuation counts of their suffixes lose them too); returns how many.
   std::size_t prune(int j, std::uint32_t max_raw);
 
+  enum class Tables { kQuantized, kExact };
   // Turns the counts into a model; the counter is spent afterwards (its records hold the derived counts).
-  KneserNeyModel build(unsigned max_log2_slots);
+  KneserNeyModel build(unsigned max_log2_slots, Tables tables = Tables::kQuantized);
 
  private:
   // One n-gram during counting, with the keys of the (n-1)-grams it extends (prefix) and ends with
@@ -62,7 +65,12 @@ class NgramCounter {
     std::size_t size_ = 0;
   };
 
-  static NgramTable make_table(const RecordMap& map, unsigned max_log2_slots);
+  // The records a table of order j keeps, and the log2 of its slots.
+  static std::vector<const Record*> kept_records(const RecordMap& map, unsigned max_log2_slots,
+                                                 unsigned& log2);
+  static NgramTable<NgramEntry> make_exact_table(const RecordMap& map, unsigned max_log2_slots);
+  NgramTable<QuantizedEntry> make_quantized_table(int j, const std::vector<float>& discounts,
+                                                  const NgramEntry& root, unsigned max_log2_slots);
 
   int order_;
   std::vector<RecordMap> maps_;                     // [j - 1]: the j-grams

@@ -251,16 +251,16 @@ void check_complete(simdjson::dom::object root, const DataArea& area, const Chec
 ModelFile ModelFile::open(const std::string& path) {
   ModelFile file;
   file.path_ = path;
-  file.file_ = MappedFile(path);
+  file.file_ = std::make_shared<const MappedFile>(path);
   file.validate();
   return file;
 }
 
 void ModelFile::validate() {
   const Checker check{path_};
-  const unsigned char* bytes = file_.data();
-  const std::uint64_t header_bytes = header_length(bytes, file_.size(), check);
-  const DataArea area{kLengthBytes + header_bytes, file_.size() - kLengthBytes - header_bytes};
+  const unsigned char* bytes = file_->data();
+  const std::uint64_t header_bytes = header_length(bytes, file_->size(), check);
+  const DataArea area{kLengthBytes + header_bytes, file_->size() - kLengthBytes - header_bytes};
 
   // A padded copy: simdjson reads a little past the end of its input, which must not be the mapping.
   const simdjson::padded_string json(reinterpret_cast<const char*>(bytes + kLengthBytes), header_bytes);

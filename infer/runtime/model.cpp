@@ -23,14 +23,16 @@ PostIds ids_of(const tokenizer::Features& features) {
                  features.dense.size()};
 }
 
-// The fluency model stored in the file, when the featurizer reads one.
+// The fluency model stored in the file, when the featurizer reads one. Its tables are used in place in the
+// mapping, which the fluency model keeps alive (the featurizer's copy of it may outlive this model).
 std::shared_ptr<const tokenizer::FluencyModel> stored_fluency(const ModelFile& file,
                                                               const tokenizer::FeaturizerSettings& settings) {
   if (!settings.fluency) return nullptr;
   const auto& blob = file.tensor("fluency.model");
   const std::uint8_t* bytes = file.u8("fluency.model", {ModelFile::kAnyDim});
-  return std::make_shared<const tokenizer::FluencyModel>(tokenizer::FluencyModel::deserialize(
-      std::string_view(reinterpret_cast<const char*>(bytes), blob.bytes), file.path() + ": fluency.model"));
+  return std::make_shared<const tokenizer::FluencyModel>(tokenizer::FluencyModel::view(
+      std::string_view(reinterpret_cast<const char*>(bytes), blob.bytes), file.path() + ": fluency.model",
+      file.keep_alive()));
 }
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }

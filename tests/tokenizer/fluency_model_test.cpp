@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "error_text.h"
+#include "fluency_files.h"
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
 
@@ -16,6 +17,7 @@ namespace sieve::tokenizer {
 namespace {
 
 using sieve::testing::error_text;
+using testing::exact_fluency_file;
 
 // Sentences of a small grammar per language, every combination but the held-out ones, folds alternating.
 struct Corpus {
@@ -253,7 +255,7 @@ TEST(FluencyModel, CorruptOrForeignBytesAreRejectedWithTheReason) {
   EXPECT_EQ(load(magic), "format: tiny.bin: not a sieve fluency model (bad magic)");
   std::string version = bytes;
   set_u32(version, 8, 7);
-  EXPECT_EQ(load(version), "format: tiny.bin: fluency model version 7, this build reads versions 2 to 4");
+  EXPECT_EQ(load(version), "format: tiny.bin: fluency model version 7, this build reads versions 2 to 5");
   // Behind a valid checksum: the stored options, the folds, then the first word table's size (header 20,
   // options 20, folds 4, contrast 4, order 4, three discounts 12, unigram total and types 8).
   std::string order = bytes;
@@ -277,11 +279,18 @@ TEST(FluencyModel, CorruptOrForeignBytesAreRejectedWithTheReason) {
 
 // A hostile file can carry a valid checksum: whatever its bytes, loading either fails with a format error or
 // gives a model that scores finite values.
-TEST(FluencyModel, ReadsVersionTwoAndThreeFilesWithoutContrast) {
-  // Version 3 is version 4 without the contrast flag (the u32 at byte 44, 0 for a model without contrast
-  // text), version 2 is version 3 without max_ngrams (the u64 at byte 32).
-  auto older = [](int version) {
-    std::string bytes = tiny_model().serialize();
+TEST(FluencyModel, ReadsFilesOfVersionsTwoToFourExactly) {
+  // Version 4 held exact counts; version 3 is version 4 without the contrast flag (the u32 at byte 44, 0 for
+  // a model without contrast text), version 2 is version 3 without max_ngrams (the u64 at byte 32).
+  const std::vector<FluencyModel::Example> examples = {
+      {"the cat sat on the mat", "en", 0}, {"le chat dort", "fr", 1}, {"我喜欢猫", "zh", 0}};
+  FluencyOptions options;
+  options.buckets_log2 = 4;
+  const std::string four = exact_fluency_file(examples, options);
+  const FluencyModel exact = FluencyModel::deserialize(four, "four.bin");
+  EXPECT_EQ(exact.serialize(), four);  // a model read from an old file keeps its exact tables
+  auto older = [&four](int version) {
+    std::string bytes = four;
     bytes.erase(44, 4);
     if (version == 2) bytes.erase(32, 8);
     set_u32(bytes, 8, static_cast<std::uint32_t>(version));
@@ -289,12 +298,15 @@ TEST(FluencyModel, ReadsVersionTwoAndThreeFilesWithoutContrast) {
     return FluencyModel::deserialize(with_checksum(bytes), "old.bin");
   };
   EXPECT_EQ(older(2).options().max_ngrams, 0u);
-  EXPECT_EQ(older(3).options().max_ngrams, tiny_model().options().max_ngrams);
+  EXPECT_EQ(older(3).options().max_ngrams, options.max_ngrams);
   for (const int version : {2, 3}) {
     const FluencyModel loaded = older(version);
     EXPECT_FALSE(loaded.has_contrast());
-    EXPECT_EQ(score(loaded, "the cat sat", "en"), score(tiny_model(), "the cat sat", "en"));
+    EXPECT_EQ(score(loaded, "the cat sat", "en"), score(exact, "the cat sat", "en"));
   }
+  EXPECT_EQ(error_text([&] { FluencyModel::deserialize(four.substr(0, four.size() - 300), "four.bin"); }),
+            "format: four.bin: truncated: the header says " + std::to_string(four.size()) +
+                " bytes, the input has " + std::to_string(four.size() - 300));
 }
 
 // Many sentences seen once, and one sentence seen often: a budget far below the distinct n-grams keeps the
@@ -350,7 +362,8 @@ TEST(FluencyModel, ABudgetThatIsNeverReachedChangesNothingButTheStatedOptions) {
 
 // What the trained models say, pinned: how the counts are held while counting may change (and with it
 // where a table puts two keys that collide), the probabilities may not (exact counting, a budget that
-// prunes, higher orders).
+// prunes, higher orders). The pins of the exact files are those of the models before their tables were
+// quantized.
 TEST(FluencyModel, TheModelOfTheSameTextsGivesTheSameValues) {
   std::vector<std::string> texts;
   const std::vector<FluencyModel::Example> rare = frequent_and_rare(texts);
@@ -374,10 +387,17 @@ TEST(FluencyModel, TheModelOfTheSameTextsGivesTheSameValues) {
     }
     return hash64(values.data(), values.size() * sizeof(float), 0);
   };
-  EXPECT_EQ(hash(grammar_model()), 17349162278060071483ULL);
-  EXPECT_EQ(hash(FluencyModel::train(rare, FluencyOptions())), 3261247132854328166ULL);
-  EXPECT_EQ(hash(FluencyModel::train(rare, pruning)), 1060686213546887993ULL);
-  EXPECT_EQ(hash(FluencyModel::train(grammar_examples(), high)), 4210973854438349877ULL);
+  EXPECT_EQ(hash(grammar_model()), 4432017113389450601ULL);
+  EXPECT_EQ(hash(FluencyModel::train(rare, FluencyOptions())), 13865093310102029212ULL);
+  EXPECT_EQ(hash(FluencyModel::train(rare, pruning)), 5356226257445049792ULL);
+  EXPECT_EQ(hash(FluencyModel::train(grammar_examples(), high)), 10059700163732475093ULL);
+  // The same texts in files of format 4 (exact counts) score as such files always did.
+  const auto exact = [](const std::vector<FluencyModel::Example>& examples, const FluencyOptions& options) {
+    return FluencyModel::deserialize(exact_fluency_file(examples, options), "exact.bin");
+  };
+  EXPECT_EQ(hash(exact(grammar_examples(), FluencyOptions())), 17349162278060071483ULL);
+  EXPECT_EQ(hash(exact(rare, FluencyOptions())), 3261247132854328166ULL);
+  EXPECT_EQ(hash(exact(grammar_examples(), high)), 4210973854438349877ULL);
 }
 
 TEST(FluencyModel, CorruptBytesBehindAValidChecksumNeverCrash) {

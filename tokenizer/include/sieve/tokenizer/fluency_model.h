@@ -20,7 +20,7 @@ namespace sieve::tokenizer {
 struct FluencyOptions {
   int word_order = 3;  // n of the word n-gram models (1..8); Chinese words are single characters
   int char_order = 5;  // n of the character n-gram models (1..8)
-  // At most 2^buckets_log2 slots per n-gram order, language and fold (4..26), each slot 16 bytes. A table
+  // At most 2^buckets_log2 slots per n-gram order, language and fold (4..26), each slot 8 bytes. A table
   // is sized to its n-grams and filled to at most 3/4; beyond that the rarest n-grams are dropped.
   std::uint32_t buckets_log2 = 20;
   // At most this many distinct n-grams held while counting, all languages, kinds, orders and folds together
@@ -90,7 +90,14 @@ class FluencyModel {
   // keeps (half the size); a model read from it refuses to score with fold 1.
   std::string serialize(bool serving_half = false) const;
   // Throws Error(kFormat, where, ...) on any truncated, corrupt or foreign input; never reads out of bounds.
+  // The model keeps copies of the tables.
   static FluencyModel deserialize(std::string_view bytes, const std::string& where);
+  // As deserialize, but the tables of a current file (format 5) are used in place, not copied: bytes must
+  // stay valid while keep_alive lives, and the model (and every copy of it) holds keep_alive. Tables of
+  // older files, or not 4-byte aligned in memory (the format puts them at multiples of 64 bytes from the
+  // start of the file), are copied.
+  static FluencyModel view(std::string_view bytes, const std::string& where,
+                           std::shared_ptr<const void> keep_alive);
 
   const FluencyOptions& options() const;
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -101,7 +102,10 @@ class ModelFile {
   ModelFile& operator=(const ModelFile&) = delete;
 
   const std::string& path() const { return path_; }
-  std::size_t file_size() const { return file_.size(); }
+  std::size_t file_size() const { return file_->size(); }
+  // Keeps the mapping, and so every tensor's data, valid while it lives: for what is used in place beyond
+  // this object's life (the fluency model's tables).
+  std::shared_ptr<const void> keep_alive() const { return file_; }
 
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   // The value of metadata key; Error(kFormat, path, "no metadata 'key'") when absent.
@@ -132,7 +136,7 @@ class ModelFile {
   const void* checked(std::string_view name, DType dtype, const Shape& expected) const;
 
   std::string path_;
-  MappedFile file_;  // the tensors' data point into it
+  std::shared_ptr<const MappedFile> file_;  // the tensors' data point into it
   std::map<std::string, std::string> metadata_;
   std::vector<Tensor> tensors_;
   std::map<std::string, std::size_t, std::less<>> index_;  // name → position in tensors_
