@@ -101,8 +101,9 @@ FluencyModel FluencyModel::view(std::string_view bytes, const std::string& where
   in.u32("version");
   in.u64("length");
   auto impl = std::make_shared<Impl>();
-  const bool borrow = keep_alive != nullptr;
-  impl->keep_alive = std::move(keep_alive);
+  // Older versions hold exact counts in another layout: their tables are always copied.
+  const bool borrow = keep_alive != nullptr && version >= 5;
+  if (borrow) impl->keep_alive = std::move(keep_alive);
   impl->options.word_order = static_cast<int>(in.u32("word_order"));
   impl->options.char_order = static_cast<int>(in.u32("char_order"));
   impl->options.buckets_log2 = in.u32("buckets_log2");

@@ -27,8 +27,9 @@ struct QuantizedEntry {
 static_assert(sizeof(NgramEntry) == 16 && sizeof(QuantizedEntry) == 8, "the file formats' slot sizes");
 
 // A value x in (0, 1] as the 16-bit code q = round(-log2(x) * kLogSteps), clamped to [0, kLogLargest]:
-// 2,048 steps per octave over 32 octaves (the smallest code is 2^-32, below what a 32-bit count can
-// give), so a decoded value is within a factor 2^(1/4096) (1.7e-4) of the exact one.
+// 2,048 steps per octave over 32 octaves, so a decoded value is within a factor 2^(1/4096) (1.7e-4) of the
+// exact one. A value below 2^-32 (a rare n-gram after a context seen billions of times, far more than the
+// corpus' counts) is rounded up to it.
 inline constexpr int kLogSteps = 2048;
 inline constexpr std::uint16_t kLogLargest = 0xFFFE;
 inline constexpr std::uint16_t kLogZero = 0xFFFF;  // prob: the n-gram was only seen as a context
