@@ -322,7 +322,11 @@ def wall(s):
 
 def variants_section(r):
     m = first_metrics(r)
-    lines = ["## Variants", "", table(["variant", "`sieve train` settings", "`sieve data prepare` options"], [
+    lines = ["## Variants", "", "In `sieve data prepare` options, `FLUENCY` is the fluency model of the setup "
+             "(the labelled native posts of train.jsonl, with the learner and machine contrasts) and "
+             "`NATIVE_FLUENCY` the one that also read the native text (the setup commands below); `default` "
+             "is scripts/train-default's recipe.", "",
+             table(["variant", "`sieve train` settings", "`sieve data prepare` options"], [
         [f"`{name}`", f"`{d['train']}`" if d["train"] else "(the defaults)", f"`{d['prepare']}`" if d["prepare"] else "–"]
         for name, d in r["definitions"].items() if name in (r["settings"].get("variants") or [])], left=3), ""]
     failed = [(n, v["error"]) for n, v in r["variants"].items() if v["status"] != "ok"]
@@ -414,8 +418,9 @@ def loso_section(r):
         "Each source in turn: the `default` variant trained with `--set 'train.exclude_sources=[\"<source>\"]'` "
         "(its posts are left out of training and of the dev evaluation that picks the best weights and the "
         "thresholds), evaluated with `sieve eval` on the test posts of that source only; per head that "
-        "labels them. *With*: the `default` variant trained on every source, on the same posts (the "
-        "`source:<name>` slice of its report). AUC needs both classes; FPR (false-positive rate) and "
+        "labels them. Its fluency models (`FLUENCY`, `NATIVE_FLUENCY`) are learned without that source too, "
+        "so that no part of the model has read its posts. *With*: the `default` variant trained on every "
+        "source, on the same posts (the `source:<name>` slice of its report). AUC needs both classes; FPR (false-positive rate) and "
         "recall are at each model's own threshold (best F1 on its dev posts), FPR where the source holds "
         "negatives, recall where it holds positives."
         + ("" if with_name else " The `default` variant was not run or failed: no *with* numbers.")
