@@ -1,10 +1,10 @@
 // sieve_fluency_load: how long a fluency model file takes to load and how much private memory it then holds,
 // copied (FluencyModel::deserialize of the file's bytes, what `sieve fluency score` does) and in place
-// (FluencyModel::view of a read-only mapping, what the runtime does with the fluency.model of model.sieve).
-// With --half OUT it first writes the serving half of MODEL (what model.sieve keeps) to OUT and measures
-// that; with --posts FILE (JSONL with a "text" field) it also times scoring those posts (normalized, values
-// and statistics, fold 0) under each, as huge pages of a copy and small pages of a mapping differ in TLB
-// misses.
+// (FluencyModel::load: a view of a read-only mapping, what the runtime does with model.sieve's
+// fluency.model). With --half OUT it first writes the serving half of MODEL (what model.sieve keeps) to OUT
+// and measures that; with --posts FILE (JSONL with a "text" field) it also times scoring those posts
+// (normalized, values and statistics, fold 0) under each, as huge pages of a copy and small pages of a
+// mapping differ in TLB misses.
 //
 //   sieve_fluency_load MODEL [--half OUT] [--posts FILE] [--repeat N]
 //
@@ -21,7 +21,6 @@
 
 #include "sieve/core/error.h"
 #include "sieve/core/file_bytes.h"
-#include "sieve/core/mapped_file.h"
 #include "sieve/tokenizer/fluency_model.h"
 #include "sieve/tokenizer/normalizer.h"
 
@@ -117,11 +116,7 @@ int main(int argc, char** argv) {
     std::printf("%s: %zu bytes, %zu posts\n", path.c_str(), warm.size(), posts.size());
     measure("read + deserialize (tables copied)", repeat, posts,
             [&] { return FluencyModel::deserialize(sieve::read_file(path, "fluency model"), path); });
-    measure("map + view (tables in place)", repeat, posts, [&] {
-      auto mapping = std::make_shared<const sieve::MappedFile>(path);
-      const std::string_view bytes(reinterpret_cast<const char*>(mapping->data()), mapping->size());
-      return FluencyModel::view(bytes, path, mapping);
-    });
+    measure("FluencyModel::load (map + view)", repeat, posts, [&] { return FluencyModel::load(path); });
   } catch (const sieve::Error& e) {
     std::cerr << "sieve_fluency_load: " << e.what() << "\n";
     return 2;

@@ -12,6 +12,7 @@
 #include "fluency_model_impl.h"
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
+#include "sieve/core/mapped_file.h"
 
 namespace sieve::tokenizer {
 namespace {
@@ -70,6 +71,12 @@ std::string FluencyModel::serialize(bool serving_half) const {
 
 FluencyModel FluencyModel::deserialize(std::string_view bytes, const std::string& where) {
   return view(bytes, where, nullptr);
+}
+
+FluencyModel FluencyModel::load(const std::string& path) {
+  auto mapping = std::make_shared<const MappedFile>(path);
+  const std::string_view bytes(reinterpret_cast<const char*>(mapping->data()), mapping->size());
+  return view(bytes, path, std::move(mapping));
 }
 
 FluencyModel FluencyModel::view(std::string_view bytes, const std::string& where,

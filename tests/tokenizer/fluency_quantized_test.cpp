@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -226,6 +227,21 @@ TEST(FluencyQuantized, AViewOfMisalignedBytesCopiesThem) {
   const std::vector<float> known = values(viewed, text);
   std::memset(&(*owner)[65], 0, owner->size() - 65 - 8);
   EXPECT_EQ(values(viewed, text), known);
+}
+
+TEST(FluencyQuantized, LoadingAFileMapsItAndScoresAsTheBytesDo) {
+  const std::string path = ::testing::TempDir() + "/fluency-load.model";
+  std::ofstream(path, std::ios::binary) << model_bytes();
+  const FluencyModel loaded = FluencyModel::load(path);
+  const FluencyModel copied = FluencyModel::deserialize(model_bytes(), "copy");
+  for (const std::string& text : probe_texts()) EXPECT_EQ(values(loaded, text), values(copied, text)) << text;
+  const std::string cut = path + ".cut";  // not the mapped file: cutting that would fault its pages
+  std::ofstream(cut, std::ios::binary) << model_bytes().substr(0, 100);
+  EXPECT_EQ(error_text([&] { FluencyModel::load(cut); }), "format: " + cut + ": truncated: the header says " +
+                                                              std::to_string(model_bytes().size()) +
+                                                              " bytes, the input has 100");
+  EXPECT_EQ(error_text([&] { FluencyModel::load(path + ".absent"); }).rfind("i/o: " + path + ".absent: ", 0),
+            0u);
 }
 
 // Rewrites the checksum so a test can reach the checks behind it, as a hostile file would.

@@ -98,6 +98,10 @@ class FluencyModel {
   // start of the file), are copied.
   static FluencyModel view(std::string_view bytes, const std::string& where,
                            std::shared_ptr<const void> keep_alive);
+  // The model in the file at path, mapped read-only and viewed: what a process that scores with a model file
+  // should use (no copy of a current file's tables, the pages shared with the page cache). Throws
+  // Error(kIo, path, ...) when the file cannot be mapped, and what deserialize throws, naming path.
+  static FluencyModel load(const std::string& path);
 
   const FluencyOptions& options() const;
 
