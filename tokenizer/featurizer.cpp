@@ -101,7 +101,7 @@ void Featurizer::featurize(std::string_view text, Features& out, FeaturizerWorks
     if (end > begin) {
       const std::string_view word = normalized.substr(begin, end - begin);
       const std::size_t subwords_before = out.ids.size();
-      append_word(word, out, ws.ngrams, ws);
+      append_word(word, out.ids, ws.ngrams, ws);
       if (!per_word_subwords) out.ids.resize(subwords_before);
     }
     begin = end + 1;
@@ -110,24 +110,32 @@ void Featurizer::featurize(std::string_view text, Features& out, FeaturizerWorks
 
   out.bigram_count = 0;
   if (settings_.subword_bigrams && out.subword_count > 1) {
-    for (std::uint32_t i = 1; i < out.subword_count; ++i) {
-      const std::uint64_t h = hash_pair(out.ids[i - 1], out.ids[i], settings_.seed ^ kBigramSalt);
-      out.ids.push_back(vocab_size_ + static_cast<std::uint32_t>(h % settings_.hash_buckets));
-    }
+    for (std::uint32_t i = 1; i < out.subword_count; ++i)
+      out.ids.push_back(bigram_id(out.ids[i - 1], out.ids[i]));
     out.bigram_count = out.subword_count - 1;
   }
   out.ids.insert(out.ids.end(), ws.ngrams.begin(), ws.ngrams.end());
   dense_values(text, normalized, fluency_fold, out);
 }
 
-void Featurizer::append_word(std::string_view word, Features& out, std::vector<std::uint32_t>& ngrams,
-                             FeaturizerWorkspace::Impl& ws) const {
+std::uint32_t Featurizer::bigram_id(std::uint32_t first, std::uint32_t second) const {
+  const std::uint64_t h = hash_pair(first, second, settings_.seed ^ kBigramSalt);
+  return vocab_size_ + static_cast<std::uint32_t>(h % settings_.hash_buckets);
+}
+
+void Featurizer::word_features(std::string_view word, std::vector<std::uint32_t>& subwords,
+                               std::vector<std::uint32_t>& ngrams, FeaturizerWorkspace& workspace) const {
+  append_word(word, subwords, ngrams, *workspace.impl_);
+}
+
+void Featurizer::append_word(std::string_view word, std::vector<std::uint32_t>& subwords,
+                             std::vector<std::uint32_t>& ngrams, FeaturizerWorkspace::Impl& ws) const {
   const bool cacheable = word.size() <= kMaxCachedWordBytes;
   if (cacheable) {
     ws.key.assign(word);
     const auto hit = ws.cache.find(ws.key);
     if (hit != ws.cache.end()) {
-      out.ids.insert(out.ids.end(), hit->second.subwords.begin(), hit->second.subwords.end());
+      subwords.insert(subwords.end(), hit->second.subwords.begin(), hit->second.subwords.end());
       ngrams.insert(ngrams.end(), hit->second.ngrams.begin(), hit->second.ngrams.end());
       return;
     }
@@ -136,7 +144,7 @@ void Featurizer::append_word(std::string_view word, Features& out, std::vector<s
   subwords_.encode(word, ws.word_subwords);
   ws.word_ngrams.clear();
   if (settings_.char_ngrams() && !is_placeholder(word)) char_ngrams(word, ws.word_ngrams, ws);
-  out.ids.insert(out.ids.end(), ws.word_subwords.begin(), ws.word_subwords.end());
+  subwords.insert(subwords.end(), ws.word_subwords.begin(), ws.word_subwords.end());
   ngrams.insert(ngrams.end(), ws.word_ngrams.begin(), ws.word_ngrams.end());
   if (cacheable) {
     if (ws.cache.size() >= kMaxCachedWords) ws.cache.clear();

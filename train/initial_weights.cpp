@@ -61,6 +61,35 @@ std::vector<bool> load_initial_weights(models::Classifier& model, const std::str
   return loaded;
 }
 
+void load_initial_embeddings(models::Classifier& model, const datasets::TableIdentity& shards,
+                             const std::string& path) {
+  const datasets::EmbeddingTable table = datasets::read_embedding_file(path);
+  datasets::require_same_table(table, shards, path);
+  const models::ModelConfig& config = model->config();
+  auto parameters = model->named_parameters();
+  torch::Tensor* bag = parameters.find("bag.weight");
+  if (bag == nullptr) {
+    throw Error(ErrorKind::kConfig, "train.init_embeddings",
+                std::string("the ") + models::architecture_name(config.architecture) +
+                    " architecture has no bag table to start from " + path);
+  }
+  if (static_cast<std::int64_t>(table.dim) != config.dim) {
+    throw Error(ErrorKind::kConfig, "train.init_embeddings",
+                path + " holds rows of width " + std::to_string(table.dim) + ", but model.dim is " +
+                    std::to_string(config.dim) + " (train the embeddings with --dim " +
+                    std::to_string(config.dim) + ")");
+  }
+  torch::NoGradGuard no_grad;
+  const auto copy_rows = [&](torch::Tensor& weight, std::int64_t rows) {
+    TORCH_CHECK(weight.is_contiguous() && weight.size(1) == config.dim && weight.size(0) >= rows);
+    std::memcpy(weight.data_ptr<float>(), table.rows.data(),
+                static_cast<std::size_t>(rows) * table.dim * sizeof(float));
+  };
+  copy_rows(*bag, static_cast<std::int64_t>(table.identity.rows));
+  if (torch::Tensor* subwords = parameters.find("subword_embedding.weight"))
+    copy_rows(*subwords, static_cast<std::int64_t>(table.identity.vocab_size));
+}
+
 void freeze_all_but(models::Classifier& model, const std::vector<bool>& trainable_heads) {
   for (auto& item : model->named_parameters()) {
     const int k = head_index(item.key());

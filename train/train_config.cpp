@@ -69,6 +69,7 @@ TrainConfig read_train_config(const ConfigFile& file) {
   t.read("pair_weight", config.pair_weight);
   t.read("pair_margin", config.pair_margin);
   t.read("pair_batch", config.pair_batch);
+  t.read("init_embeddings", config.init_embeddings);
   ConfigFile::Table weights = t.table("pos_weight");
   for (const std::string& head : weights.keys()) {
     double weight = 1;

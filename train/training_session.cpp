@@ -106,6 +106,11 @@ void TrainingSession::select_records() {
 }
 
 void TrainingSession::build_model() {
+  const std::string& embeddings = run_.train.init_embeddings;
+  if (!embeddings.empty() && !run_.init.empty()) {
+    throw Error(ErrorKind::kConfig, "train.init_embeddings",
+                "cannot start from " + embeddings + " and from --init " + run_.init + " at once");
+  }
   if (run_.distributed.enabled()) comm_ = std::make_unique<Communicator>(run_.distributed);
   lead_ = !comm_ || comm_->rank() == 0;
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
@@ -122,6 +127,10 @@ void TrainingSession::build_model() {
     model_ = models::make_classifier(config_);
     if (!run_.init.empty()) loaded = load_initial_weights(model_, run_.init);
   }
+  // Only the lead rank reads the file: the others receive its weights with the first broadcast; a resumed
+  // run takes them from its checkpoint.
+  if (!embeddings.empty() && lead_ && !run_.resume)
+    load_initial_embeddings(model_, datasets::TableIdentity::of_shards(run_.train_dir), embeddings);
   if (config_.dense_inputs > 0 && run_.init.empty()) {
     const auto [shift, scale] = dense_standardization(train_set_, selected_);
     model_->set_dense_standardization(torch::tensor(shift), torch::tensor(scale));

@@ -100,9 +100,16 @@ class Featurizer {
   // All posts, on all cores (oneTBB), in input order.
   FeatureBatch featurize_batch(const std::vector<std::string>& texts) const;
 
+  // The pieces of featurize() for learners that need them word by word (the embedding trainer): the
+  // subword ids and the character n-gram ids of one word of normalized text (no space in it), appended as
+  // featurize() appends them for that word; and the id of the hashed bigram of two neighbouring subwords.
+  void word_features(std::string_view word, std::vector<std::uint32_t>& subwords,
+                     std::vector<std::uint32_t>& ngrams, FeaturizerWorkspace& workspace) const;
+  std::uint32_t bigram_id(std::uint32_t first, std::uint32_t second) const;
+
  private:
-  void append_word(std::string_view word, Features& out, std::vector<std::uint32_t>& ngrams,
-                   FeaturizerWorkspace::Impl& ws) const;
+  void append_word(std::string_view word, std::vector<std::uint32_t>& subwords,
+                   std::vector<std::uint32_t>& ngrams, FeaturizerWorkspace::Impl& ws) const;
   void char_ngrams(std::string_view word, std::vector<std::uint32_t>& out,
                    FeaturizerWorkspace::Impl& ws) const;
   void dense_values(std::string_view text, std::string_view normalized, int fluency_fold, Features& out) const;

@@ -45,6 +45,9 @@ struct TrainConfig {
   double pair_weight = 0.5;
   double pair_margin = 1.0;
   std::int64_t pair_batch = 64;
+  // Pretrained rows of the feature table (`sieve embed train`): the bag table (and cnn's subword table)
+  // starts from them instead of random values. "": random. Refused with --init, which gives every weight.
+  std::string init_embeddings;
 
   // Throws Error(kConfig, "train.<field>", ...) for a value out of range.
   void validate() const;
