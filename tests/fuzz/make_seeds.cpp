@@ -1,5 +1,5 @@
 // Writes the binary seeds of the fuzz targets into <folder>/<target>/: a runtime model (a small bag model
-// with a real tokenizer) and a shard with dense values, written by the current code so that the seeds
+// with a real tokenizer), a shard with dense values and a fluency model with contrast models, written by the current code so that the seeds
 // always match the formats. The text seeds are files in tests/fuzz/seeds/.
 
 #include <cstdio>
@@ -9,6 +9,7 @@
 
 #include "runtime_model_files.h"
 #include "sieve/datasets/shard.h"
+#include "sieve/tokenizer/fluency_model.h"
 
 namespace {
 
@@ -33,6 +34,25 @@ void write_shard(const std::string& path) {
   writer.write(path);
 }
 
+// Both halves, native and learner text in each, tables of a few n-grams: the format's every part, small.
+// The first byte is the fuzzer's (fluency_fuzzer.cpp): 1 rewrites the length and checksum after a mutation.
+void write_fluency(const std::string& path) {
+  sieve::tokenizer::FluencyOptions options;
+  options.buckets_log2 = 6;
+  sieve::tokenizer::FluencyTrainer trainer(options);
+  for (int fold = 0; fold < 2; ++fold) {
+    trainer.add("the minister hid the report", "en", fold);
+    trainer.add("le ministre a menti", "fr", fold);
+    trainer.add("这个总理隐瞒了真相", "zh", fold);
+    trainer.add("the minister hide report", "en", fold, sieve::tokenizer::FluencyText::kLearner);
+  }
+  const std::string bytes = "\x01" + trainer.finish().serialize();
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return;
+  std::fwrite(bytes.data(), 1, bytes.size(), file);
+  std::fclose(file);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -44,8 +64,10 @@ int main(int argc, char** argv) {
   const fs::path root = argv[1];
   fs::create_directories(root / "model_fuzzer");
   fs::create_directories(root / "shard_fuzzer");
+  fs::create_directories(root / "fluency_fuzzer");
   sieve::infer::testing::ModelParts parts = sieve::infer::testing::bag_parts(4);
   sieve::infer::testing::write(parts, (root / "model_fuzzer" / "bag.sieve").string());
   write_shard((root / "shard_fuzzer" / "three_posts.shard").string());
+  write_fluency((root / "fluency_fuzzer" / "tiny.flm").string());
   return 0;
 }
