@@ -7,7 +7,6 @@
 #include "file_io.h"
 #include "reader_options.h"
 #include "sieve/core/error.h"
-#include "sieve/core/file_bytes.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/datasets/fluency_training.h"
 
@@ -60,8 +59,7 @@ struct FluencyScoreOptions {
 int run_fluency_score(const FluencyScoreOptions& options) {
   const datasets::ReaderConfig reader_config = resolve(options.reader);
   const tokenizer::Normalizer normalizer(load_prepare_config(options.reader.config).normalizer);
-  const tokenizer::FluencyModel model =
-      tokenizer::FluencyModel::deserialize(read_file(options.model, "fluency model"), options.model);
+  const tokenizer::FluencyModel model = tokenizer::FluencyModel::load(options.model);
   OutputSink out(options.out);
   std::size_t rejected = 0;
   float values[tokenizer::kFluencyFeatureCount];

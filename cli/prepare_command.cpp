@@ -36,8 +36,7 @@ int run_prepare(const PrepareCommandOptions& options) {
   std::shared_ptr<const tokenizer::FluencyModel> fluency;
   if (!options.fluency.empty()) {
     settings.fluency = true;
-    fluency = std::make_shared<const tokenizer::FluencyModel>(
-        tokenizer::FluencyModel::deserialize(read_file(options.fluency), options.fluency));
+    fluency = std::make_shared<const tokenizer::FluencyModel>(tokenizer::FluencyModel::load(options.fluency));
     settings.fluency_statistics = settings.fluency_statistics || options.fluency_statistics;
   } else if (prepare.cross_fit) {
     throw Error(ErrorKind::kConfig, "--cross-fit", "needs --fluency");

@@ -69,7 +69,8 @@ void ModelFileWriter::set_metadata(std::string key, std::string value) {
 void ModelFileWriter::add_tensors_of(const ModelFile& file, const std::function<bool(const Tensor&)>& keep) {
   for (const Tensor& t : file.tensors()) {
     if (keep && !keep(t)) continue;
-    const std::size_t alignment = t.dtype == DType::kU8 ? 1 : kModelFileAlignment;
+    // Byte blobs keep 8, as the exporter writes the fluency model, whose tables the runtime uses in place.
+    const std::size_t alignment = t.dtype == DType::kU8 ? 8 : kModelFileAlignment;
     add_tensor(t.name, t.dtype, t.shape, t.data, t.bytes, alignment);
   }
 }

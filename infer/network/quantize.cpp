@@ -48,8 +48,9 @@ void add_quantized_tensors(const ModelFile& in, ModelFileWriter& out, QuantizeSt
   std::vector<float> scales;
   for (const Tensor& t : in.tensors()) {
     counts.bytes_before += t.bytes;
-    // Opaque byte blobs (the tokenizer model) need no alignment; numbers keep the runtime's.
-    const std::size_t alignment = t.dtype == DType::kU8 ? 1 : kModelFileAlignment;
+    // Byte blobs keep 8 (the fluency model's tables are used in place from the mapping, as the exporter
+    // wrote them); numbers keep the runtime's.
+    const std::size_t alignment = t.dtype == DType::kU8 ? 8 : kModelFileAlignment;
     if (!becomes_int8(t)) {
       out.add_tensor(t.name, t.dtype, t.shape, t.data, t.bytes, alignment);
       counts.bytes_after += t.bytes;
