@@ -462,8 +462,8 @@ def commands_section(r):
 
 def reproduce_section():
     return ["## Reproduce", "", "```sh",
-            "bench/generalization --quick   # 3 variants, 6 sources left out, 2,000 steps each: about 15 minutes on 2 cores",
-            "bench/generalization           # every variant and source, 3,000 steps each: about 50 minutes",
+            "bench/generalization --quick   # 3 variants, 6 sources left out, 2,000 steps each: about 40 minutes on 2 cores",
+            "bench/generalization           # every variant and source, 3,000 steps each: about 2.5 hours",
             "```", "",
             "It needs a build with training (`build/cli/sieve-train`) and the corpus at ../shared/corpus "
             "(or `CORPUS`). `WORK` (default /tmp/sieve-generalization) keeps every model and report; "
