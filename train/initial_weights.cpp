@@ -62,7 +62,7 @@ std::vector<bool> load_initial_weights(models::Classifier& model, const std::str
 }
 
 void load_initial_embeddings(models::Classifier& model, const datasets::TableIdentity& shards,
-                             const std::string& path) {
+                             const std::string& path, double scale) {
   const datasets::EmbeddingTable table = datasets::read_embedding_file(path);
   datasets::require_same_table(table, shards, path);
   const models::ModelConfig& config = model->config();
@@ -82,8 +82,9 @@ void load_initial_embeddings(models::Classifier& model, const datasets::TableIde
   torch::NoGradGuard no_grad;
   const auto copy_rows = [&](torch::Tensor& weight, std::int64_t rows) {
     TORCH_CHECK(weight.is_contiguous() && weight.size(1) == config.dim && weight.size(0) >= rows);
-    std::memcpy(weight.data_ptr<float>(), table.rows.data(),
-                static_cast<std::size_t>(rows) * table.dim * sizeof(float));
+    float* out = weight.data_ptr<float>();
+    const std::size_t values = static_cast<std::size_t>(rows) * table.dim;
+    for (std::size_t i = 0; i < values; ++i) out[i] = static_cast<float>(table.rows[i] * scale);
   };
   copy_rows(*bag, static_cast<std::int64_t>(table.identity.rows));
   if (torch::Tensor* subwords = parameters.find("subword_embedding.weight"))

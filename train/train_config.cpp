@@ -37,6 +37,8 @@ void TrainConfig::validate() const {
   require(pair_weight >= 0 && std::isfinite(pair_weight), "pair_weight", "must be finite and not negative");
   require(pair_margin >= 0 && std::isfinite(pair_margin), "pair_margin", "must be finite and not negative");
   require(pair_batch >= 1 && pair_batch <= 100000, "pair_batch", "must be between 1 and 100000");
+  require(init_embeddings_scale > 0 && std::isfinite(init_embeddings_scale), "init_embeddings_scale",
+          "must be finite and positive");
   for (const std::string& source : exclude_sources)
     require(!source.empty(), "exclude_sources", "holds an empty source name");
   for (const auto& [head, weight] : pos_weight) {
@@ -70,6 +72,7 @@ TrainConfig read_train_config(const ConfigFile& file) {
   t.read("pair_margin", config.pair_margin);
   t.read("pair_batch", config.pair_batch);
   t.read("init_embeddings", config.init_embeddings);
+  t.read("init_embeddings_scale", config.init_embeddings_scale);
   ConfigFile::Table weights = t.table("pos_weight");
   for (const std::string& head : weights.keys()) {
     double weight = 1;

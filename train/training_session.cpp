@@ -130,7 +130,8 @@ void TrainingSession::build_model() {
   // Only the lead rank reads the file: the others receive its weights with the first broadcast; a resumed
   // run takes them from its checkpoint.
   if (!embeddings.empty() && lead_ && !run_.resume)
-    load_initial_embeddings(model_, datasets::TableIdentity::of_shards(run_.train_dir), embeddings);
+    load_initial_embeddings(model_, datasets::TableIdentity::of_shards(run_.train_dir), embeddings,
+                            run_.train.init_embeddings_scale);
   if (config_.dense_inputs > 0 && run_.init.empty()) {
     const auto [shift, scale] = dense_standardization(train_set_, selected_);
     model_->set_dense_standardization(torch::tensor(shift), torch::tensor(scale));

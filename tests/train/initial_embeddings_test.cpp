@@ -73,6 +73,14 @@ TEST(InitialEmbeddings, FillEveryRowOfTheBagTable) {
   EXPECT_TRUE(torch::equal(parameter(model, "bag.weight"), file_rows(path, 64)));
 }
 
+TEST(InitialEmbeddings, AreScaledByTheRunsFactor) {
+  const std::string dir = prepared("sieve_initial_embeddings_scale");
+  const std::string path = write_embeddings(dir, 16);
+  models::Classifier model = models::make_classifier(small_config(models::Architecture::kBag));
+  load_initial_embeddings(model, datasets::TableIdentity::of_shards(dir), path, 0.25);
+  EXPECT_TRUE(torch::allclose(parameter(model, "bag.weight"), file_rows(path, 64) * 0.25));
+}
+
 TEST(InitialEmbeddings, GiveCnnItsSubwordRowsToo) {
   const std::string dir = prepared("sieve_initial_embeddings_cnn");
   const std::string path = write_embeddings(dir, 16);

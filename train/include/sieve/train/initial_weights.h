@@ -16,13 +16,13 @@ namespace sieve::train {
 // model, whether it came from the file (false: a new head, left at its initial zero weights).
 std::vector<bool> load_initial_weights(models::Classifier& model, const std::string& path);
 
-// Copies the rows of an embeddings file into the model's feature tables: every row of the bag table, and
-// the subword rows (the first vocab_size) of cnn's subword table. Throws Error(kFormat, path) for a file made
-// for another table than shards (rows, tokenizer, normalizer or hashing differ) and
+// Copies the rows of an embeddings file, times scale, into the model's feature tables: every row of the bag
+// table, and the subword rows (the first vocab_size) of cnn's subword table. Throws Error(kFormat, path) for
+// a file made for another table than shards (rows, tokenizer, normalizer or hashing differ) and
 // Error(kConfig, "train.init_embeddings") when the model has no bag table or its model.dim is not the
 // file's width.
 void load_initial_embeddings(models::Classifier& model, const datasets::TableIdentity& shards,
-                             const std::string& path);
+                             const std::string& path, double scale = 1.0);
 
 // Leaves only the heads marked trainable (per head of model) trainable: the shared layers and the other
 // heads keep their weights, so the outputs of the other heads cannot change.

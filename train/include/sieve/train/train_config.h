@@ -48,6 +48,8 @@ struct TrainConfig {
   // Pretrained rows of the feature table (`sieve embed train`): the bag table (and cnn's subword table)
   // starts from them instead of random values. "": random. Refused with --init, which gives every weight.
   std::string init_embeddings;
+  double init_embeddings_scale = 1.0;  // the file's rows are multiplied by this: they are tens of times
+                                       // longer than the random rows the rates were tuned for
 
   // Throws Error(kConfig, "train.<field>", ...) for a value out of range.
   void validate() const;
