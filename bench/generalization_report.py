@@ -451,8 +451,8 @@ def runs_section(r):
 
 
 def commands_section(r):
-    lines = ["## Commands", "", "From the repository root, `$WORK` the work folder and `$CORPUS` the corpus; "
-             "`sieve` is `build/cli/sieve`.", "", "```sh"]
+    lines = ["## Commands", "", "From the repository root, `$WORK` the work folder, `$CORPUS` the corpus and "
+             "`$NATIVE` the native text; `sieve` is `build/cli/sieve`.", "", "```sh"]
     lines += r["settings"].get("setup_commands", [])
     lines.append("/usr/bin/python3 bench/generalization_data.py $CORPUS $WORK/data   # test-<source>.jsonl")
     for run in r["runs"]:
