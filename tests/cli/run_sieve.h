@@ -19,4 +19,8 @@ RunResult run_sieve(const std::string& args, const std::string& stdin_text = "")
 // A fresh scratch directory for one test.
 std::string scratch_dir(const std::string& name);
 
+// Whether sieve-train sits beside the sieve binary: `sieve train` runs it, and a build without training
+// (SIEVE_WITH_TRAINING=OFF, the sanitizer build) has none.
+bool trainer_built();
+
 }  // namespace sieve::testing

@@ -1,7 +1,5 @@
 #include "trained_model.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <stdexcept>
 #include <vector>
@@ -18,7 +16,7 @@ const TrainedModel& trained_model() {
     t.skip = corpus_missing_message("train.jsonl");
     if (!t.skip.empty()) return t;
     const std::string trainer = std::filesystem::path(SIEVE_BINARY).parent_path() / "sieve-train";
-    if (access(trainer.c_str(), X_OK) != 0) {
+    if (!trainer_built()) {
       t.skip = "sieve-train is not built (SIEVE_WITH_TRAINING=OFF): no model to score with";
       return t;
     }
