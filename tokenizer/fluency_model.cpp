@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 #include "fluency_model_impl.h"
 #include "fluency_tally.h"
@@ -74,9 +75,9 @@ static_assert(kStatisticEnd == kFluencyStatisticCount, "one enumerator per fluen
 // under the contrast model of learner or machine text minus that under the native model, a log-likelihood
 // ratio: above 0 where the post reads like the contrast text (0 without contrast models).
 constexpr std::array<const char*, kFluencyStatisticCount> kStatisticNames = {
-    "word_logprob_p50",          "word_logprob_p90",         "word_logprob_std",
-    "word_share_above_1_2",      "word_share_above_1_10",    "word_share_above_1_100",
-    "word_share_above_1_1000",   "word_unseen_bigram_rate",  "char_unseen_trigram_rate",
+    "word_logprob_p50",          "word_logprob_p90",          "word_logprob_std",
+    "word_share_above_1_2",      "word_share_above_1_10",     "word_share_above_1_100",
+    "word_share_above_1_1000",   "word_unseen_bigram_rate",   "char_unseen_trigram_rate",
     "char_unseen_top_rate",      "learner_minus_native_word", "machine_minus_native_word",
     "learner_minus_native_char", "machine_minus_native_char"};
 
@@ -105,21 +106,35 @@ void score_statistics(std::string_view normalized, const FluencyOptions& options
   out[kWordP50] = finite(word.quantile(1, 2));
   out[kWordP90] = finite(word.quantile(9, 10));
   out[kWordStd] = finite(word.standard_deviation());
-  for (std::size_t b = 0; b < Tally::kRankBounds.size(); ++b) out[kWordAboveHalf + b] = finite(word.share_above(b));
+  for (std::size_t b = 0; b < Tally::kRankBounds.size(); ++b)
+    out[kWordAboveHalf + b] = finite(word.share_above(b));
   out[kWordUnseenBigramRate] = finite(word.unseen_rate(2));
   out[kCharUnseenTrigramRate] = finite(chars.unseen_rate(3));
   out[kCharUnseenTopRate] = finite(chars.unseen_rate(options.char_order));
+  // Every contrast model of the post's language reads one pass over its words and one over its characters.
+  std::array<std::optional<Scorer>, detail::kContrastCount> contrast_words, contrast_chars;
+  bool any = false;
   for (std::size_t c = 0; c < contrasts.size(); ++c) {
-    float& word_gap = out[kLearnerWordGap + c];
-    float& char_gap = out[kLearnerWordGap + contrasts.size() + c];
-    word_gap = char_gap = 0.0f;
     if (contrasts[c] == nullptr || contrasts[c][kWords].empty()) continue;
-    Scorer contrast_words(contrasts[c][kWords]);
-    detail::for_each_word(normalized, [&](std::uint64_t token) { contrast_words.add(token); });
-    word_gap = finite(contrast_words.finish().mean() - word.mean());
-    Scorer contrast_chars(contrasts[c][kChars]);
-    detail::for_each_char(normalized, [&](std::uint64_t token) { contrast_chars.add(token); });
-    char_gap = finite(contrast_chars.finish().mean() - chars.mean());
+    contrast_words[c].emplace(contrasts[c][kWords]);
+    contrast_chars[c].emplace(contrasts[c][kChars]);
+    any = true;
+  }
+  if (any) {
+    detail::for_each_word(normalized, [&](std::uint64_t token) {
+      for (auto& scorer : contrast_words)
+        if (scorer) scorer->add(token);
+    });
+    detail::for_each_char(normalized, [&](std::uint64_t token) {
+      for (auto& scorer : contrast_chars)
+        if (scorer) scorer->add(token);
+    });
+  }
+  for (std::size_t c = 0; c < contrasts.size(); ++c) {
+    const bool scored = contrast_words[c].has_value();
+    out[kLearnerWordGap + c] = scored ? finite(contrast_words[c]->finish().mean() - word.mean()) : 0.0f;
+    out[kLearnerWordGap + contrasts.size() + c] =
+        scored ? finite(contrast_chars[c]->finish().mean() - chars.mean()) : 0.0f;
   }
 }
 
