@@ -13,14 +13,14 @@
 namespace sieve::testing {
 namespace {
 
-// The word log-probability of each post of `sieve fluency score`'s output, by id.
-std::map<std::string, double> word_logprobs(const std::string& out) {
+// One value (or statistic) of each post of `sieve fluency score`'s output, by id; every post is English.
+std::map<std::string, double> values_by_id(const std::string& out, const char* key) {
   simdjson::dom::parser parser;
   std::map<std::string, double> by_id;
   for (const std::string& line : text_lines(out)) {
     const simdjson::dom::element row = parser.parse(line);
     EXPECT_EQ(std::string_view(row["scored_as"]), "en") << line;
-    by_id[std::string(std::string_view(row["id"]))] = double(row["word_logprob_mean"]);
+    by_id[std::string(std::string_view(row["id"]))] = double(row[key]);
   }
   return by_id;
 }
@@ -69,7 +69,8 @@ TEST(FluencyCommands, NativeTextIsLearnedBesideTheLabelledPostsAndScoreShowsIt) 
       run_sieve("fluency score -m " + dir + "/without.model " + dir + "/posts.jsonl");
   ASSERT_EQ(scored_with.exit_code, 0) << scored_with.err;
   ASSERT_EQ(scored_without.exit_code, 0) << scored_without.err;
-  const auto p_with = word_logprobs(scored_with.out), p_without = word_logprobs(scored_without.out);
+  const auto p_with = values_by_id(scored_with.out, "word_logprob_mean");
+  const auto p_without = values_by_id(scored_without.out, "word_logprob_mean");
   ASSERT_EQ(p_with.size(), 2u) << scored_with.out;
   EXPECT_GT(p_with.at("native"), p_without.at("native") + 1.0);
   EXPECT_GT(p_with.at("native"), p_with.at("labelled"));
@@ -114,13 +115,9 @@ TEST(FluencyCommands, LearnerPostsTrainTheContrastModelsThatScoreShowsAsStatisti
                                          "\n";
   const RunResult scored = run_sieve("fluency score -m " + dir + "/f.model " + dir + "/posts.jsonl");
   ASSERT_EQ(scored.exit_code, 0) << scored.err;
-  simdjson::dom::parser parser;
-  std::map<std::string, double> learner_gap;
-  for (const std::string& line : text_lines(scored.out)) {
-    const simdjson::dom::element row = parser.parse(line);
-    learner_gap[std::string(std::string_view(row["id"]))] = double(row["learner_minus_native_word"]);
-    EXPECT_EQ(double(row["machine_minus_native_word"]), 0.0) << "no machine posts: " << line;
-  }
+  const auto learner_gap = values_by_id(scored.out, "learner_minus_native_word");
+  for (const auto& [id, gap] : values_by_id(scored.out, "machine_minus_native_word"))
+    EXPECT_EQ(gap, 0.0) << "no machine posts: " << id;
   ASSERT_EQ(learner_gap.size(), 2u) << scored.out;
   EXPECT_GT(learner_gap.at("learner"), 0.0);
   EXPECT_LT(learner_gap.at("native"), 0.0);
