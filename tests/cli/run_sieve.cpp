@@ -29,10 +29,9 @@ const std::filesystem::path& process_root() {
 
 }  // namespace
 
-bool trainer_built() {
-  const std::string trainer = std::filesystem::path(SIEVE_BINARY).parent_path() / "sieve-train";
-  return access(trainer.c_str(), X_OK) == 0;
-}
+std::string trainer_path() { return std::filesystem::path(SIEVE_BINARY).parent_path() / "sieve-train"; }
+
+bool trainer_built() { return access(trainer_path().c_str(), X_OK) == 0; }
 
 std::string scratch_dir(const std::string& name) {
   const auto dir = process_root() / name;

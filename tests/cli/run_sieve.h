@@ -19,8 +19,9 @@ RunResult run_sieve(const std::string& args, const std::string& stdin_text = "")
 // A fresh scratch directory for one test.
 std::string scratch_dir(const std::string& name);
 
-// Whether sieve-train sits beside the sieve binary: `sieve train` runs it, and a build without training
-// (SIEVE_WITH_TRAINING=OFF, the sanitizer build) has none.
+// The sieve-train executable beside the sieve binary, which `sieve train` runs, and whether it is there: a
+// build without training (SIEVE_WITH_TRAINING=OFF, the sanitizer build) has none.
+std::string trainer_path();
 bool trainer_built();
 
 }  // namespace sieve::testing

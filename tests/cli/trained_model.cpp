@@ -1,6 +1,5 @@
 #include "trained_model.h"
 
-#include <filesystem>
 #include <stdexcept>
 #include <vector>
 
@@ -15,7 +14,6 @@ const TrainedModel& trained_model() {
     TrainedModel t;
     t.skip = corpus_missing_message("train.jsonl");
     if (!t.skip.empty()) return t;
-    const std::string trainer = std::filesystem::path(SIEVE_BINARY).parent_path() / "sieve-train";
     if (!trainer_built()) {
       t.skip = "sieve-train is not built (SIEVE_WITH_TRAINING=OFF): no model to score with";
       return t;
@@ -32,7 +30,7 @@ const TrainedModel& trained_model() {
               "/model --set train.epochs=3 --set train.seed=7",
       };
     };
-    std::string key = file_identity(SIEVE_BINARY) + " " + file_identity(trainer) + " " +
+    std::string key = file_identity(SIEVE_BINARY) + " " + file_identity(trainer_path()) + " " +
                       file_identity(corpus + "/train.jsonl") + " " + file_identity(corpus + "/dev.jsonl");
     for (const std::string& step : steps_into("{dir}")) key += "\n" + step;
     try {
