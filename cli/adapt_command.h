@@ -1,6 +1,7 @@
 #pragma once
-// The options of `sieve adapt` and its two modes: adapting a model to labelled posts of a new campaign, and
-// suggesting which of its unlabelled posts to label first.
+// The options of `sieve adapt` and its three modes: a campaign model beside the base model's head (the
+// default, sieve/adapt/campaign_adaptation.h), fine-tuning the whole model (--fine-tune), and suggesting
+// which unlabelled posts to label first (--suggest).
 
 #include <cstddef>
 #include <cstdint>
@@ -27,10 +28,14 @@ struct AdaptOptions {
   std::uint64_t seed = 1;
   int threads = 0;          // 0: all cores
   std::size_t suggest = 0;  // --suggest N: choose N posts to label instead of adapting
+  bool fine_tune = false;   // fine-tune the network (sieve-train) instead of adding a campaign model
+  std::string name;         // the campaign's name; default: the labelled file's name
+  std::size_t background_posts = 2000;  // replayed posts the campaign's gate learns as "not the campaign"
+  bool open_gate = false;               // the campaign decides every post of its head
   ReaderOptions reader;
 };
 
-int run_adapt(const AdaptOptions& options);
+int run_fine_tune(const AdaptOptions& options);
 int run_suggest(const AdaptOptions& options);
 
 }  // namespace sieve::cli

@@ -12,7 +12,7 @@
 
 #include "command.h"
 #include "flag_names.h"
-#include "model_labels.h"
+#include "sieve/analysis/model_labels.h"
 #include "reader_options.h"
 #include "sieve/analysis/cluster_profiles.h"
 #include "sieve/analysis/record_scoring.h"
@@ -120,7 +120,7 @@ int run_eval(EvalOptions options) {
   validate_as_flags(templates, {{"near_duplicates.threshold", "--template-threshold"}});
   datasets::ReaderConfig config = resolve(options.reader);
   auto model = infer::Model::load(options.model);
-  config.schema = label_schema_of(*model);
+  config.schema = analysis::label_schema_of(*model);
   const std::vector<std::uint32_t> sizes = template_sizes(options, config);  // reports bad rows
   datasets::RejectHandler on_reject = datasets::print_rejected_row;
   if (!sizes.empty()) on_reject = [](const std::string&, const std::string&) {};  // reported above

@@ -8,7 +8,7 @@
 #include <map>
 
 #include "command.h"
-#include "model_labels.h"
+#include "sieve/analysis/model_labels.h"
 #include "reader_options.h"
 #include "sieve/analysis/record_scoring.h"
 #include "sieve/core/calibration.h"
@@ -208,7 +208,7 @@ int run_calibrate(CalibrateOptions options) {
   options.scoring.keep_logits = true;
   datasets::ReaderConfig config = resolve(options.reader);
   const auto model = infer::Model::load(options.model);
-  config.schema = label_schema_of(*model);
+  config.schema = analysis::label_schema_of(*model);
   std::vector<infer::HeadInfo> heads = model->heads();
   datasets::ReadStats stats;
   if (!options.data.empty()) {

@@ -57,17 +57,20 @@ ConfigFile::~ConfigFile() = default;
 ConfigFile::ConfigFile(ConfigFile&&) noexcept = default;
 
 ConfigFile ConfigFile::load(const std::string& path, const std::vector<std::string>& overrides) {
-  ConfigFile config;
-  if (!path.empty()) {
-    const std::string text = toml_as_ascii(read_file(path, "run configuration"), path);
-    try {
-      config.impl_->root = toml::parse(text, path);
-    } catch (const toml::parse_error& e) {
-      throw Error(ErrorKind::kFormat, path + ":" + std::to_string(e.source().begin.line),
-                  std::string(e.description()));
-    }
-  }
+  ConfigFile config = path.empty() ? ConfigFile() : parse(read_file(path, "run configuration"), path);
   for (const auto& assignment : overrides) apply_override(config.impl_->root, assignment);
+  return config;
+}
+
+ConfigFile ConfigFile::parse(const std::string& toml_text, const std::string& where) {
+  ConfigFile config;
+  const std::string text = toml_as_ascii(toml_text, where);
+  try {
+    config.impl_->root = toml::parse(text, where);
+  } catch (const toml::parse_error& e) {
+    throw Error(ErrorKind::kFormat, where + ":" + std::to_string(e.source().begin.line),
+                std::string(e.description()));
+  }
   return config;
 }
 

@@ -82,11 +82,21 @@ ReplayCheckPosts check_posts(const std::vector<ShardReader>& shards,
 
 }  // namespace
 
-ReplaySample add_replay_sample(const std::string& replay_dir, std::size_t count, std::size_t check_count,
-                               std::uint64_t seed, const std::vector<std::string>& exclude_sources,
-                               const tokenizer::Featurizer& featurizer, const ReaderConfig& config,
-                               const std::string& out_dir, PrepareSummary& summary) {
+namespace {
+
+// The shards of replay_dir and their records outside exclude_sources, the first `count` of them a uniform
+// sample in an order fixed by the seed.
+struct ReplayDraw {
   std::vector<ShardReader> shards;
+  std::vector<std::vector<int>> head_maps;  // per shard: schema head → its head index, -1 when absent
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> drawn;  // (shard, record)
+};
+
+ReplayDraw draw_replay(const std::string& replay_dir, std::size_t count, std::uint64_t seed,
+                       const std::vector<std::string>& exclude_sources, const tokenizer::Featurizer& featurizer,
+                       const LabelSchema& schema) {
+  ReplayDraw draw;
+  std::vector<ShardReader>& shards = draw.shards;
   for (const std::string& path : replay_shard_paths(replay_dir, featurizer)) {
     shards.emplace_back(path);
     if (shards.back().info().dense_width != featurizer.settings().dense_width()) {
@@ -96,7 +106,7 @@ ReplaySample add_replay_sample(const std::string& replay_dir, std::size_t count,
                       std::to_string(featurizer.settings().dense_width()));
     }
   }
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> all;  // (shard, record)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>>& all = draw.drawn;
   for (std::size_t s = 0; s < shards.size(); ++s) {
     const std::vector<std::string>& sources = shards[s].info().sources;
     std::vector<bool> excluded(sources.size());
@@ -111,19 +121,37 @@ ReplaySample add_replay_sample(const std::string& replay_dir, std::size_t count,
   // A partial Fisher-Yates shuffle: the first `count` places are a uniform sample.
   std::mt19937_64 rng(seed);
   count = std::min(count, all.size());
-  check_count = std::min(check_count, all.size() - count);
-  for (std::size_t k = 0; k < count + check_count; ++k) std::swap(all[k], all[k + rng() % (all.size() - k)]);
+  for (std::size_t k = 0; k < count; ++k) std::swap(all[k], all[k + rng() % (all.size() - k)]);
+  all.resize(count);
+  for (const ShardReader& shard : shards) {
+    std::vector<int>& map = draw.head_maps.emplace_back();
+    for (const LabelHead& head : schema.heads) map.push_back(shard.info().schema.index_of(head.name));
+  }
+  return draw;
+}
 
+}  // namespace
+
+ReplayCheckPosts sample_replay_posts(const std::string& replay_dir, std::size_t count, std::uint64_t seed,
+                                     const std::vector<std::string>& exclude_sources,
+                                     const tokenizer::Featurizer& featurizer, const LabelSchema& schema) {
+  const ReplayDraw draw = draw_replay(replay_dir, count, seed, exclude_sources, featurizer, schema);
+  return check_posts(draw.shards, draw.head_maps, draw.drawn);
+}
+
+ReplaySample add_replay_sample(const std::string& replay_dir, std::size_t count, std::size_t check_count,
+                               std::uint64_t seed, const std::vector<std::string>& exclude_sources,
+                               const tokenizer::Featurizer& featurizer, const ReaderConfig& config,
+                               const std::string& out_dir, PrepareSummary& summary) {
+  const ReplayDraw draw =
+      draw_replay(replay_dir, count + check_count, seed, exclude_sources, featurizer, config.schema);
+  const auto& shards = draw.shards;
+  count = std::min(count, draw.drawn.size());
   ShardWriter writer(config.schema, featurizer.table_size(),
                      static_cast<std::uint32_t>(featurizer.settings().dense_width()));
-  std::vector<std::vector<int>> head_maps;  // per shard: schema head → its head index, -1 when absent
-  for (const ShardReader& shard : shards) {
-    std::vector<int>& map = head_maps.emplace_back();
-    for (const LabelHead& head : config.schema.heads) map.push_back(shard.info().schema.index_of(head.name));
-  }
   for (std::size_t k = 0; k < count; ++k) {
-    const auto [s, i] = all[k];
-    const Record record = replayed_record(shards[s], i, head_maps[s]);
+    const auto [s, i] = draw.drawn[k];
+    const Record record = replayed_record(shards[s], i, draw.head_maps[s]);
     writer.add(record, shards[s].ids(i), shards[s].id_count(i), shards[s].subword_count(i),
                shards[s].dense(i));
     count_language(record, config.schema, summary);
@@ -131,9 +159,8 @@ ReplaySample add_replay_sample(const std::string& replay_dir, std::size_t count,
   }
   ReplaySample sample;
   sample.replayed = count;
-  sample.check = check_posts(shards, head_maps,
-                             {all.begin() + static_cast<std::ptrdiff_t>(count),
-                              all.begin() + static_cast<std::ptrdiff_t>(count + check_count)});
+  sample.check = check_posts(shards, draw.head_maps,
+                             {draw.drawn.begin() + static_cast<std::ptrdiff_t>(count), draw.drawn.end()});
   if (count == 0) return sample;
   ShardSummary shard{"replay-00000.bin", writer.records(), writer.ids(), 0};
   shard.crc32 = writer.write(out_dir + "/" + shard.file);

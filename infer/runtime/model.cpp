@@ -132,15 +132,60 @@ Model::Model(ModelFile file) : file_(std::move(file)) {
   }
   network_ = std::make_unique<Network>(file_, metadata_.model);
   out_of_domain_ = OutOfDomain::read(file_, metadata_.table_size);
+  read_campaign_models();
+}
+
+void Model::read_campaign_models() {
+  campaigns_ = read_campaigns(file_, metadata_.table_size, featurizer_->settings().dense_width());
+  for (const CampaignModel& campaign : campaigns_) {
+    const auto head = std::find_if(metadata_.heads.begin(), metadata_.heads.end(),
+                                   [&](const HeadInfo& h) { return h.name == campaign.info().head; });
+    if (head == metadata_.heads.end() || !head->binary) {
+      throw Error(ErrorKind::kFormat, file_.path(),
+                  "campaign '" + campaign.info().name + "' belongs to '" + campaign.info().head +
+                      "', which is not a binary head of the model");
+    }
+    campaign_offsets_.push_back(output_offset(static_cast<std::size_t>(head - metadata_.heads.begin())));
+  }
+}
+
+// Each head with campaigns moves from its network logit towards each campaign's logit by that campaign's
+// gate; where the gates of several campaigns of a head overlap, their moves are averaged by gate.
+void Model::apply_campaigns(const tokenizer::Features& features, float* logits) const {
+  if (campaigns_.empty()) return;
+  const CampaignPost post{features.ids.data(), features.ids.size(), features.subword_count,
+                          features.bigram_count, features.dense.empty() ? nullptr : features.dense.data()};
+  for (std::size_t k = 0; k < campaigns_.size(); ++k) {
+    const std::size_t offset = campaign_offsets_[k];
+    if (std::find(campaign_offsets_.begin(), campaign_offsets_.begin() + static_cast<std::ptrdiff_t>(k),
+                  offset) != campaign_offsets_.begin() + static_cast<std::ptrdiff_t>(k)) {
+      continue;  // this head was done with an earlier campaign of it
+    }
+    const float base = logits[offset];
+    float move = 0, weight = 0;
+    for (std::size_t j = k; j < campaigns_.size(); ++j) {
+      if (campaign_offsets_[j] != offset) continue;
+      const float gate = campaigns_[j].gate(post);
+      move += gate * (campaigns_[j].logit(post, base) - base);
+      weight += gate;
+    }
+    logits[offset] = base + move / std::max(1.0f, weight);
+  }
 }
 
 std::unique_ptr<const Model> Model::load(const std::string& path) {
   return std::unique_ptr<const Model>(new Model(ModelFile::open(path)));
 }
 
+void Model::network_logits(const tokenizer::Features& features, ScoreWorkspace& workspace,
+                           float* logits) const {
+  network_->forward(ids_of(features), workspace.network, logits);
+}
+
 void Model::logits(std::string_view text, ScoreWorkspace& workspace, float* logits) const {
   featurizer_->featurize(text, workspace.features, workspace.featurizer);
-  network_->forward(ids_of(workspace.features), workspace.network, logits);
+  network_logits(workspace.features, workspace, logits);
+  apply_campaigns(workspace.features, logits);
 }
 
 float Model::binary_probability(float logit, double temperature) {
@@ -220,7 +265,8 @@ std::vector<SpanContribution> Model::explain(std::string_view text, std::size_t 
     if (whole_word) workspace.text += ' ';
     workspace.text.append(normalized, end);
     featurizer_->featurize(workspace.text, workspace.other, workspace.featurizer);
-    network_->forward(ids_of(workspace.other), workspace.network, workspace.other_logits.data());
+    network_logits(workspace.other, workspace, workspace.other_logits.data());
+    apply_campaigns(workspace.other, workspace.other_logits.data());
     const float change = full_score - head_score(workspace.other_logits.data() + offset);
     spans.push_back({begin, end, normalized.substr(begin, end - begin), change});
   }
@@ -239,7 +285,8 @@ SelfTestResult Model::self_test() const {
   std::vector<float> raw(output_count()), probabilities(output_count());
   for (std::size_t s = 0; s < metadata_.self_test.size(); ++s) {
     const SelfTestSample& sample = metadata_.self_test[s];
-    logits(sample.text, workspace, raw.data());
+    featurizer_->featurize(sample.text, workspace.features, workspace.featurizer);
+    network_logits(workspace.features, workspace, raw.data());
     this->probabilities(raw.data(), probabilities.data(), /*calibrated=*/false);
     for (std::size_t i = 0; i < probabilities.size(); ++i) {
       const double difference = std::fabs(probabilities[i] - sample.probabilities[i]);

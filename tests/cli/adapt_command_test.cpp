@@ -1,4 +1,5 @@
-// sieve adapt and sieve adapt --suggest on the bag model trained on the corpus, run as a user runs them.
+// sieve adapt --fine-tune and sieve adapt --suggest on the bag model trained on the corpus, run as a user
+// runs them (the campaign model, sieve adapt's default: campaign_adapt_test.cpp).
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -64,7 +65,7 @@ TEST_F(AdaptCommand, LearnsANewHeadFromAFewHundredPostsWithoutForgettingTheOther
   const std::string labelled = write(
       dir, "labelled.jsonl", campaign_posts({{"ira", true}, {"tweeteval", false}, {"verified", false}}, 120));
   const std::string adapted = dir + "/adapted.sieve";
-  const RunResult r = run_sieve("adapt " + model_ + " " + labelled + " --head campaign --replay " +
+  const RunResult r = run_sieve("adapt --fine-tune " + model_ + " " + labelled + " --head campaign --replay " +
                                 model_dir_ + "/train -o " + adapted + " --threads 2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("held back by group"), std::string::npos) << r.err;
@@ -115,12 +116,12 @@ TEST_F(AdaptCommand, RefusesPostsThatCannotBeHeldBackOrLackAClass) {
                    R"(","group":"acct","campaign":)" + std::to_string(i % 2) + "}\n";
   }
   const std::string path = write(dir, "one_account.jsonl", one_account);
-  RunResult r = run_sieve("adapt " + model_ + " " + path + " --head campaign -o " + dir + "/a.sieve");
+  RunResult r = run_sieve("adapt --fine-tune " + model_ + " " + path + " --head campaign -o " + dir + "/a.sieve");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("all posts are in one group"), std::string::npos) << r.err;
 
   const std::string positives = write(dir, "positives.jsonl", campaign_posts({{"ira", true}}, 50));
-  r = run_sieve("adapt " + model_ + " " + positives + " --head campaign -o " + dir + "/a.sieve");
+  r = run_sieve("adapt --fine-tune " + model_ + " " + positives + " --head campaign -o " + dir + "/a.sieve");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("head 'campaign' needs posts of both classes, got 50 labelled 1 and 0 labelled 0"),
             std::string::npos)
@@ -130,7 +131,7 @@ TEST_F(AdaptCommand, RefusesPostsThatCannotBeHeldBackOrLackAClass) {
   // A replay folder that is not one fails after the work folder was made: it is removed all the same.
   const std::string both =
       write(dir, "both.jsonl", campaign_posts({{"ira", true}, {"tweeteval", false}}, 60));
-  r = run_sieve("adapt " + model_ + " " + both + " --head campaign --replay " + dir + "/no-shards -o " + dir +
+  r = run_sieve("adapt --fine-tune " + model_ + " " + both + " --head campaign --replay " + dir + "/no-shards -o " + dir +
                 "/b.sieve");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find(dir + "/no-shards"), std::string::npos) << r.err;

@@ -16,6 +16,8 @@ class ConfigFile {
   // path "" gives an empty file (defaults) plus the overrides. Throws Error(kFormat, "<file>:<line>") on
   // TOML syntax, Error(kIo) when the file cannot be read, Error(kConfig, "--set ...") on a bad override.
   static ConfigFile load(const std::string& path, const std::vector<std::string>& overrides = {});
+  // TOML text read from elsewhere (a model file's stored settings); where names it in errors.
+  static ConfigFile parse(const std::string& toml_text, const std::string& where);
   ~ConfigFile();
   ConfigFile(ConfigFile&&) noexcept;
 

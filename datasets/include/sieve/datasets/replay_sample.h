@@ -44,4 +44,10 @@ ReplaySample add_replay_sample(const std::string& replay_dir, std::size_t count,
                                const tokenizer::Featurizer& featurizer, const ReaderConfig& config,
                                const std::string& out_dir, PrepareSummary& summary);
 
+// `count` records drawn as add_replay_sample() draws them (uniformly, outside exclude_sources), returned
+// instead of written: the background posts a campaign model's gate learns as "not the campaign".
+ReplayCheckPosts sample_replay_posts(const std::string& replay_dir, std::size_t count, std::uint64_t seed,
+                                     const std::vector<std::string>& exclude_sources,
+                                     const tokenizer::Featurizer& featurizer, const LabelSchema& schema);
+
 }  // namespace sieve::datasets

@@ -13,6 +13,7 @@
 #include "sieve/format/model_file.h"
 #include "sieve/format/model_metadata.h"
 #include "sieve/network/network.h"
+#include "sieve/runtime/campaign_model.h"
 #include "sieve/runtime/out_of_domain.h"
 #include "sieve/tokenizer/featurizer.h"
 
@@ -64,8 +65,11 @@ class Model {
   std::size_t output_count() const { return network_->output_count(); }
   std::size_t output_offset(std::size_t head) const { return network_->output_offset(head); }
 
-  // The logits of one raw post into logits[0, output_count()).
+  // The logits of one raw post into logits[0, output_count()): the network's, with each campaign's head
+  // moved towards its campaign's logit by its gate (campaign_model.h).
   void logits(std::string_view text, ScoreWorkspace& workspace, float* logits) const;
+  // The network's own logits of features (no campaign applied): the base heads as trained.
+  void network_logits(const tokenizer::Features& features, ScoreWorkspace& workspace, float* logits) const;
   // The probabilities of one raw post into probabilities[0, output_count()): each head's logits divided
   // by its temperature, then sigmoid (binary) or softmax (multi-class).
   void score(std::string_view text, ScoreWorkspace& workspace, float* probabilities) const;
@@ -84,6 +88,8 @@ class Model {
   PostFamiliarity familiarity(const tokenizer::Features& features) const;
   // The out-of-domain statistics stored in the file, or nullptr when it has none (docs/decisions.md).
   const OutOfDomain* out_of_domain() const { return out_of_domain_ ? &*out_of_domain_ : nullptr; }
+  // The campaign models stored beside the heads (`sieve adapt`), in stored order.
+  const std::vector<CampaignModel>& campaigns() const { return campaigns_; }
 
   // The top_k spans of the normalized post that moved head's logit most (either way), by leaving each
   // out in turn: words, and the subword pieces of words written without spaces (Chinese). A multi-class
@@ -93,17 +99,21 @@ class Model {
 
   // Scores the self-test samples stored in the file and compares with the trainer's probabilities, at
   // temperature 1 as the trainer computed them: `sieve calibrate` changes the temperatures, never what
-  // the network computes.
+  // the network computes. The network alone: campaigns are checked when the file is read.
   SelfTestResult self_test() const;
 
  private:
   explicit Model(ModelFile file);
+  void read_campaign_models();
+  void apply_campaigns(const tokenizer::Features& features, float* logits) const;
 
   ModelFile file_;
   ModelMetadata metadata_;
   std::unique_ptr<tokenizer::Featurizer> featurizer_;
   std::unique_ptr<Network> network_;
   std::optional<OutOfDomain> out_of_domain_;
+  std::vector<CampaignModel> campaigns_;
+  std::vector<std::size_t> campaign_offsets_;  // per campaign: its head's output offset
 };
 
 }  // namespace sieve::infer

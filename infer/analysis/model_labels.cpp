@@ -1,6 +1,6 @@
-#include "model_labels.h"
+#include "sieve/analysis/model_labels.h"
 
-namespace sieve::cli {
+namespace sieve::analysis {
 
 datasets::LabelSchema label_schema_of(const infer::Model& model) {
   datasets::LabelSchema schema;
@@ -11,4 +11,4 @@ datasets::LabelSchema label_schema_of(const infer::Model& model) {
   return schema;
 }
 
-}  // namespace sieve::cli
+}  // namespace sieve::analysis
