@@ -29,6 +29,7 @@ struct TokenizerHandle {
 void bind_model(pybind11::module_& m);    // sieve.Model
 void bind_text(pybind11::module_& m);     // sieve.Normalizer, sieve.Tokenizer
 void bind_metrics(pybind11::module_& m);  // sieve.metrics
+void bind_adapt(pybind11::module_& m);    // sieve.adapt, sieve.campaigns, sieve.remove_campaign
 
 // A str as UTF-8. Lone surrogates (which a str can hold, and UTF-8 cannot) pass through as the invalid
 // bytes they would be, so the normalizer replaces and counts them as it does invalid UTF-8 in a file.

@@ -40,6 +40,7 @@ PYBIND11_MODULE(sieve, m) {
   py::register_exception<sieve::Error>(m, "Error", PyExc_ValueError);
   sieve::python::bind_model(m);
   sieve::python::bind_text(m);
+  sieve::python::bind_adapt(m);
   py::module_ metrics =
       m.def_submodule("metrics", "the metrics of `sieve eval`, on arrays of labels and scores");
   sieve::python::bind_metrics(metrics);
