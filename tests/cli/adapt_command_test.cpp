@@ -1,5 +1,5 @@
-// sieve adapt --fine-tune and sieve adapt --suggest on the bag model trained on the corpus, run as a user
-// runs them (the campaign model, sieve adapt's default: campaign_adapt_test.cpp).
+// sieve adapt (a campaign model beside a head), sieve campaigns, sieve adapt --fine-tune and sieve adapt
+// --suggest on the bag model trained on the corpus, run as a user runs them.
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -19,9 +19,11 @@
 namespace sieve::testing {
 namespace {
 
-// Up to `per_source` dev posts of each source, in file order, as JSON lines with a new head "campaign":
-// 1 for the sources named positive.
-std::string campaign_posts(const std::map<std::string, bool>& sources, std::size_t per_source) {
+// Up to `per_source` dev posts of each source, in file order, as JSON lines with the label `column` (a new
+// head "campaign" unless named otherwise): 1 for the sources named positive. The dev posts' own labels of
+// that column, if any, are dropped.
+std::string campaign_posts(const std::map<std::string, bool>& sources, std::size_t per_source,
+                           const std::string& column = "campaign") {
   std::ifstream in(corpus_dir() + "/dev.jsonl");
   simdjson::dom::parser parser;
   std::map<std::string, std::size_t> taken;
@@ -31,8 +33,9 @@ std::string campaign_posts(const std::map<std::string, bool>& sources, std::size
     const std::string source{std::string_view(post["source"])};
     const auto it = sources.find(source);
     if (it == sources.end() || taken[source]++ >= per_source) continue;
-    line.pop_back();  // the closing brace
-    out += line + ",\"campaign\":" + (it->second ? "1" : "0") + "}\n";
+    out += "{\"id\":" + simdjson::minify(post["id"]) + ",\"text\":" + simdjson::minify(post["text"]) +
+           ",\"lang\":" + simdjson::minify(post["lang"]) + ",\"source\":" + simdjson::minify(post["source"]) +
+           ",\"group\":" + simdjson::minify(post["group"]) + ",\"" + column + "\":" + (it->second ? "1" : "0") + "}\n";
   }
   return out;
 }
@@ -57,7 +60,129 @@ double score_roc_auc(const std::string& scores, const std::string& head,
   return metrics::roc_auc(scored);
 }
 
+// Each post's scores by head, from `sieve score` output: id → head → score as printed.
+std::map<std::string, std::map<std::string, std::string>> printed_scores(const std::string& scores) {
+  simdjson::dom::parser parser;
+  std::map<std::string, std::map<std::string, std::string>> out;
+  std::istringstream in(scores);
+  for (std::string line; std::getline(in, line);) {
+    const simdjson::dom::element row = parser.parse(line);
+    auto& heads = out[std::string(std::string_view(row["id"]))];
+    for (const auto [head, value] : row["scores"].get_object()) heads[std::string(head)] = simdjson::minify(value);
+  }
+  return out;
+}
+
+// Each post of a campaign file by id: whether it is an IRA account's.
+std::map<std::string, bool> campaign_labels(const std::string& posts) {
+  simdjson::dom::parser parser;
+  std::map<std::string, bool> labels;
+  std::istringstream in(posts);
+  for (std::string line; std::getline(in, line);) {
+    const simdjson::dom::element post = parser.parse(line);
+    labels[std::string(std::string_view(post["id"]))] = std::string_view(post["source"]) == "ira";
+  }
+  return labels;
+}
+
 class AdaptCommand : public WithTrainedModel {};
+
+class CampaignAdapt : public WithTrainedModel {};
+
+TEST_F(CampaignAdapt, AddsACampaignModelBesideTheHeadAndLeavesEveryOtherHeadAlone) {
+  const std::string dir = scratch_dir("campaign_adapt");
+  // IRA accounts' posts against ordinary tweets and verified accounts, 120 of each source, labelled in the
+  // head's own column.
+  const std::string labelled_path = write(
+      dir, "spamouflage.jsonl",
+      campaign_posts({{"ira", true}, {"tweeteval", false}, {"verified", false}}, 120, "coordinated"));
+  const std::string adapted = dir + "/adapted.sieve";
+  const RunResult r = run_sieve("adapt " + model_ + " " + labelled_path + " --head coordinated --replay " +
+                                model_dir_ + "/train -o " + adapted);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("held-back ROC-AUC"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("added campaign 'spamouflage' to 'coordinated'"), std::string::npos) << r.err;
+
+  simdjson::dom::parser parser;
+  const simdjson::dom::element report = parser.load(adapted + ".json");
+  EXPECT_EQ(std::string_view(report["campaign"]), "spamouflage");
+  const std::uint64_t train = report["posts"]["train"], held_back = report["posts"]["held_back"];
+  EXPECT_EQ(train + held_back, 360u);
+  EXPECT_GT(std::uint64_t(report["posts"]["background"]), 0u);
+  const simdjson::dom::element interval = report["held_back"];
+  EXPECT_LE(double(interval["difference_low"]), double(interval["difference_high"]));
+  const std::string_view verdict = interval["verdict"];
+  EXPECT_TRUE(verdict == "better" || verdict == "not different" || verdict == "worse") << verdict;
+  EXPECT_LE(double(report["forgetting"]), 0.005);
+
+  const RunResult list = run_sieve("campaigns " + adapted);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("spamouflage\tcoordinated\t360\t120\t"), std::string::npos) << list.out;
+
+  // Other posts of the same sources: every other head scores exactly as the base model does.
+  const std::string others = campaign_posts({{"ira", true}, {"tweeteval", false}}, 400);
+  const std::string others_path = write(dir, "others.jsonl", others);
+  const RunResult base_scores = run_sieve("score " + model_ + " " + others_path);
+  const RunResult adapted_scores = run_sieve("score " + adapted + " " + others_path);
+  ASSERT_EQ(adapted_scores.exit_code, 0) << adapted_scores.err;
+  const auto before = printed_scores(base_scores.out), after = printed_scores(adapted_scores.out);
+  ASSERT_EQ(before.size(), after.size());
+  for (const auto& [id, heads] : before) {
+    for (const auto& [head, value] : heads) {
+      if (head != "coordinated") {
+        EXPECT_EQ(after.at(id).at(head), value) << id << " " << head;
+      }
+    }
+  }
+  const auto labels = campaign_labels(others);
+  EXPECT_GE(score_roc_auc(adapted_scores.out, "coordinated", labels),
+            score_roc_auc(base_scores.out, "coordinated", labels) - 0.02);
+}
+
+TEST_F(CampaignAdapt, KeepsEarlierCampaignsAndRemovesOneByName) {
+  const std::string dir = scratch_dir("campaign_second");
+  const std::string posts = write(
+      dir, "posts.jsonl",
+      campaign_posts({{"ira", true}, {"tweeteval", false}, {"verified", false}}, 60, "coordinated"));
+  const std::string first = dir + "/first.sieve", second = dir + "/second.sieve";
+  ASSERT_EQ(run_sieve("adapt " + model_ + " " + posts + " --head coordinated --name one -o " + first).exit_code, 0);
+  RunResult r = run_sieve("adapt " + first + " " + posts + " --head coordinated --name two -o " + second);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_sieve("campaigns " + second);
+  EXPECT_NE(r.out.find("one\tcoordinated"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("two\tcoordinated"), std::string::npos) << r.out;
+
+  r = run_sieve("adapt " + second + " " + posts + " --head coordinated --name two -o " + dir + "/third.sieve");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("already holds a campaign of that name"), std::string::npos) << r.err;
+
+  ASSERT_EQ(run_sieve("campaigns " + second + " --remove one").exit_code, 0);
+  r = run_sieve("campaigns " + second);
+  EXPECT_EQ(r.out.find("one\tcoordinated"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("two\tcoordinated"), std::string::npos) << r.out;
+  r = run_sieve("campaigns " + second + " --remove one");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("holds no campaign called 'one'"), std::string::npos) << r.err;
+
+  // Without its campaigns the model scores as the base model did.
+  ASSERT_EQ(run_sieve("campaigns " + second + " --remove two -o " + dir + "/none.sieve").exit_code, 0);
+  EXPECT_NE(run_sieve("campaigns " + dir + "/none.sieve").out.find("no campaigns"), std::string::npos);
+  EXPECT_EQ(run_sieve("score " + dir + "/none.sieve " + posts).out, run_sieve("score " + model_ + " " + posts).out);
+}
+
+TEST_F(CampaignAdapt, RefusesAHeadItCannotAdapt) {
+  const std::string dir = scratch_dir("campaign_refusals");
+  const std::string posts =
+      write(dir, "posts.jsonl", campaign_posts({{"ira", true}, {"tweeteval", false}}, 40));
+  RunResult r = run_sieve("adapt " + model_ + " " + posts + " --head campaign -o " + dir + "/a.sieve");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the base model has no such head"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--fine-tune"), std::string::npos) << r.err;
+  r = run_sieve("adapt " + model_ + " " + posts + " -o " + dir + "/a.sieve");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("a campaign model adapts one head"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/a.sieve"));
+}
 
 TEST_F(AdaptCommand, LearnsANewHeadFromAFewHundredPostsWithoutForgettingTheOthers) {
   const std::string dir = scratch_dir("adapt_new_head");
@@ -93,12 +218,7 @@ TEST_F(AdaptCommand, LearnsANewHeadFromAFewHundredPostsWithoutForgettingTheOther
 
   // Other posts of the same sources: the new head ranks them, the coordinated head still does.
   const std::string others = campaign_posts({{"ira", true}, {"tweeteval", false}}, 400);
-  std::map<std::string, bool> labels;
-  std::istringstream in(others);
-  for (std::string line; std::getline(in, line);) {
-    const simdjson::dom::element post = parser.parse(line);
-    labels[std::string(std::string_view(post["id"]))] = std::int64_t(post["campaign"]) == 1;
-  }
+  const auto labels = campaign_labels(others);
   const std::string posts = write(dir, "others.jsonl", others);
   const RunResult base_scores = run_sieve("score " + model_ + " " + posts);
   const RunResult adapted_scores = run_sieve("score " + adapted + " " + posts);
