@@ -18,8 +18,9 @@ namespace {
 
 int run_campaign_adaptation(const AdaptOptions& options) {
   if (options.heads.size() != 1) {
-    throw Error(ErrorKind::kConfig, "--head",
-                "a campaign model adapts one head: name it with --head (or fine-tune several with --fine-tune)");
+    throw Error(
+        ErrorKind::kConfig, "--head",
+        "a campaign model adapts one head: name it with --head (or fine-tune several with --fine-tune)");
   }
   adapt::CampaignAdaptOptions campaign;
   campaign.base = options.base;
@@ -83,9 +84,10 @@ std::vector<Command> add_adapt_command(CLI::App& app) {
                       "traffic, which keeps the base head's scores (with --fine-tune: mixed into training)");
   command->add_option("--background-posts", options->background_posts,
                       "posts of --replay the gate learns from (default 2000)");
-  command->add_flag("--open-gate", options->open_gate,
-                    "let the campaign model score every post of the head, not only posts of the campaign's "
-                    "kind (it may then change the head's ranking of other sources; the report says how much)");
+  command->add_flag(
+      "--open-gate", options->open_gate,
+      "let the campaign model score every post of the head, not only posts of the campaign's "
+      "kind (it may then change the head's ranking of other sources; the report says how much)");
   command->add_flag("--fine-tune", options->fine_tune,
                     "fine-tune the network with sieve-train instead of adding a campaign model");
   command->add_option("--replay-posts", options->replay_posts,
@@ -95,11 +97,13 @@ std::vector<Command> add_adapt_command(CLI::App& app) {
                     "ones learn the campaign faster but may forget more of the sources they knew");
   command->add_option("--held-back", options->held_back_share, "share of the posts held back by group")
       ->check(CLI::Range(0.05, 0.5));
-  command->add_option("--work", options->work, "--fine-tune: folder of the training runs (default: <out>.work)");
+  command->add_option("--work", options->work,
+                      "--fine-tune: folder of the training runs (default: <out>.work)");
   command->add_flag("--keep-work", options->keep_work, "--fine-tune: keep the work folder");
   command->add_option("--report", options->report, "the JSON report (default: <out>.json)");
   command->add_option("--seed", options->seed, "held-back groups, replayed posts and training order");
-  command->add_option("--threads", options->threads, "--fine-tune and --suggest: threads (default: all cores)")
+  command
+      ->add_option("--threads", options->threads, "--fine-tune and --suggest: threads (default: all cores)")
       ->check(kNotNegative);
   command
       ->add_option("--suggest", options->suggest,

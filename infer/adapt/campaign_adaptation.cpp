@@ -13,11 +13,11 @@
 
 #include "sieve/analysis/adaptation_checks.h"
 #include "sieve/analysis/model_labels.h"
-#include "sieve/core/metrics.h"
 #include "sieve/core/config_file.h"
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
 #include "sieve/core/json_writer.h"
+#include "sieve/core/metrics.h"
 #include "sieve/datasets/adaptation_plan.h"
 #include "sieve/datasets/record_reader.h"
 #include "sieve/datasets/replay_sample.h"
@@ -52,7 +52,8 @@ std::size_t head_index(const infer::Model& base, const std::string& head) {
 }
 
 // The labelled posts as the campaign model reads them, with the base head's network logit of each.
-CampaignPosts featurize(const infer::Model& base, std::size_t head, const std::vector<datasets::Record>& records) {
+CampaignPosts featurize(const infer::Model& base, std::size_t head,
+                        const std::vector<datasets::Record>& records) {
   CampaignPosts posts;
   posts.dense_width = base.featurizer().settings().dense_width();
   infer::ScoreWorkspace workspace;
@@ -82,8 +83,8 @@ ReplayPosts replay_posts(const infer::Model& base, std::size_t head, const Campa
   replay.background.dense_width = replay.check.dense_width = base.featurizer().settings().dense_width();
   if (options.replay.empty() || options.background_posts == 0) return replay;
   const datasets::ReplayCheckPosts drawn =
-      datasets::sample_replay_posts(options.replay, options.background_posts + options.check_posts, options.seed,
-                                    excluded_sources(base), base.featurizer(), schema);
+      datasets::sample_replay_posts(options.replay, options.background_posts + options.check_posts,
+                                    options.seed, excluded_sources(base), base.featurizer(), schema);
   const bool bigrams = base.featurizer().settings().subword_bigrams;
   std::vector<std::string> names;
   infer::ScoreWorkspace workspace;
@@ -104,7 +105,10 @@ ReplayPosts replay_posts(const infer::Model& base, std::size_t head, const Campa
     const bool is_background = i < options.background_posts;
     CampaignPosts& posts = is_background ? replay.background : replay.check;
     posts.add(f.ids.data(), f.ids.size(), f.subword_count, f.bigram_count, f.dense.data(),
-              logits[base.output_offset(head)], label == 1 ? 1 : label == 0 || is_background ? 0 : -1,
+              logits[base.output_offset(head)],
+              label == 1                    ? 1
+              : label == 0 || is_background ? 0
+                                            : -1,
               /*group=*/i);
     (is_background ? replay.background_sources : replay.check_sources).push_back(source);
     if (is_background) posts.sources.push_back(source);
@@ -146,7 +150,8 @@ float keep_false_positive_rate(infer::CampaignModel& campaign, const CampaignPos
   std::vector<std::size_t> negatives, base_crossings;
   for (std::size_t i = 0; i < background.size(); ++i) {
     if (background.labels[i] == 1) continue;
-    if (sources[i] >= negatives.size()) negatives.resize(sources[i] + 1), base_crossings.resize(sources[i] + 1);
+    if (sources[i] >= negatives.size())
+      negatives.resize(sources[i] + 1), base_crossings.resize(sources[i] + 1);
     ++negatives[sources[i]];
     if (background.base_logits[i] >= threshold) ++base_crossings[sources[i]];
   }
@@ -156,7 +161,8 @@ float keep_false_positive_rate(infer::CampaignModel& campaign, const CampaignPos
       if (background.labels[i] == 1 || negatives[sources[i]] < kMinSourceNegatives) continue;
       const infer::CampaignPost post = background.post(i);
       const float base = background.base_logits[i];
-      if (base + campaign.gate(post) * (campaign.logit(post, base) + shift - base) >= threshold) ++crossings[sources[i]];
+      if (base + campaign.gate(post) * (campaign.logit(post, base) + shift - base) >= threshold)
+        ++crossings[sources[i]];
     }
     for (std::size_t s = 0; s < crossings.size(); ++s) {
       if (crossings[s] > base_crossings[s]) return false;
@@ -175,7 +181,8 @@ float keep_false_positive_rate(infer::CampaignModel& campaign, const CampaignPos
 
 // The held-back posts under the base head and under the base head with the campaign beside it.
 infer::PairedAucInterval evaluate(const infer::CampaignModel& campaign, const CampaignPosts& held_back,
-                                  const std::vector<datasets::Record>& records, const CampaignAdaptOptions& options) {
+                                  const std::vector<datasets::Record>& records,
+                                  const CampaignAdaptOptions& options) {
   std::vector<double> before, after;
   std::vector<std::string> groups;
   for (std::size_t i = 0; i < held_back.size(); ++i) {
@@ -185,8 +192,8 @@ infer::PairedAucInterval evaluate(const infer::CampaignModel& campaign, const Ca
     after.push_back(sigmoid(adapted_logit(campaign, post, base)));
     groups.push_back(records[i].group.empty() ? records[i].id : records[i].group);
   }
-  return infer::paired_auc_bootstrap(held_back.labels, before, after, groups, options.bootstrap_resamples, 0.95,
-                                     options.seed);
+  return infer::paired_auc_bootstrap(held_back.labels, before, after, groups, options.bootstrap_resamples,
+                                     0.95, options.seed);
 }
 
 // The largest drop, over the check posts' sources holding kCheckMinPerClass posts of each class of the
@@ -205,7 +212,9 @@ double largest_drop(const infer::CampaignModel& campaign, const ReplayPosts& rep
   for (const auto& [source, scores] : cells) {
     const auto positives = static_cast<std::size_t>(std::count_if(
         scores.first.begin(), scores.first.end(), [](const metrics::Scored& s) { return s.positive; }));
-    if (positives < analysis::kCheckMinPerClass || scores.first.size() - positives < analysis::kCheckMinPerClass) continue;
+    if (positives < analysis::kCheckMinPerClass ||
+        scores.first.size() - positives < analysis::kCheckMinPerClass)
+      continue;
     drop = std::max(drop, metrics::roc_auc(scores.first) - metrics::roc_auc(scores.second));
   }
   return drop;
@@ -220,7 +229,8 @@ infer::CampaignModel open_gate(const TrainedCampaign& trained, const ReplayPosts
   static constexpr double kOpenings[] = {0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 0.95};
   std::optional<infer::CampaignModel> kept;
   const auto consider = [&](infer::CampaignModel campaign, double quantile) {
-    const float shift = keep_false_positive_rate(campaign, replay.background, replay.background_sources, threshold);
+    const float shift =
+        keep_false_positive_rate(campaign, replay.background, replay.background_sources, threshold);
     const double drop = largest_drop(campaign, replay);
     if (!kept || drop < choice.forgetting) {
       choice = {quantile, drop, shift};
@@ -292,7 +302,9 @@ std::string CampaignAdaptResult::to_text() const {
                 "%.0f%% interval [%+.4f, %+.4f]: %s\n",
                 held_back_posts, held_back.groups, held_back.before, held_back.after,
                 held_back.after - held_back.before, held_back.level * 100, held_back.low, held_back.high,
-                held_back.better() ? "better" : held_back.verdict() == "worse" ? "worse" : "not shown better");
+                held_back.better()               ? "better"
+                : held_back.verdict() == "worse" ? "worse"
+                                                 : "not shown better");
   return line;
 }
 
@@ -310,8 +322,9 @@ CampaignAdaptResult adapt_campaign(const CampaignAdaptOptions& options,
   result.campaign = campaign_name(options);
   for (const infer::CampaignModel& c : base->campaigns()) {
     if (c.info().name == result.campaign) {
-      throw Error(ErrorKind::kConfig, "--name " + result.campaign,
-                  "the model already holds a campaign of that name: remove it first (sieve campaigns --remove)");
+      throw Error(
+          ErrorKind::kConfig, "--name " + result.campaign,
+          "the model already holds a campaign of that name: remove it first (sieve campaigns --remove)");
     }
   }
   datasets::ReaderConfig config = options.reader;
@@ -321,27 +334,29 @@ CampaignAdaptResult adapt_campaign(const CampaignAdaptOptions& options,
   std::vector<datasets::Record> records =
       labelled_for(datasets::read_records({options.labelled}, config, &stats), head, unlabelled);
   result.rejected_rows = stats.rejected;
-  datasets::HeldBackSplit split = datasets::hold_back_by_group(records, options.held_back_share, options.seed);
+  datasets::HeldBackSplit split =
+      datasets::hold_back_by_group(records, options.held_back_share, options.seed);
   result.train_posts = split.train.size();
   result.held_back_posts = split.held_back.size();
   say(std::to_string(split.train.size()) + " posts to learn from, " + std::to_string(split.held_back.size()) +
-      " held back by group" + (unlabelled ? ", " + std::to_string(unlabelled) + " without a '" + options.head +
-                                                "' label left out" : ""));
+      " held back by group" +
+      (unlabelled ? ", " + std::to_string(unlabelled) + " without a '" + options.head + "' label left out"
+                  : ""));
 
   const ReplayPosts replay = replay_posts(*base, head, options, config.schema);
   const CampaignPosts& background = replay.background;
   result.background_posts = background.size();
   say(background.size() ? std::to_string(background.size()) + " posts of " + options.replay +
-                              " teach the gate what is not the campaign, " + std::to_string(replay.check.size()) +
-                              " more check what the head forgets"
+                              " teach the gate what is not the campaign, " +
+                              std::to_string(replay.check.size()) + " more check what the head forgets"
                         : "no --replay: the campaign model decides every post of '" + options.head + "'");
   const std::size_t table_size = base->featurizer().table_size();
   infer::CampaignInfo info{result.campaign, options.head, 0, 0, 0, utc_now(), ""};
   const float threshold = threshold_logit(base->heads()[head]);
   GateChoice choice;
   const infer::CampaignModel trial = open_gate(
-      train_campaign(info, featurize(*base, head, split.train), background, table_size, options.training), replay,
-      threshold, options.open_gate, choice);
+      train_campaign(info, featurize(*base, head, split.train), background, table_size, options.training),
+      replay, threshold, options.open_gate, choice);
   result.held_back = evaluate(trial, featurize(*base, head, split.held_back), split.held_back, options);
 
   info.held_back_json = result.held_back.to_json();
@@ -353,8 +368,9 @@ CampaignAdaptResult adapt_campaign(const CampaignAdaptOptions& options,
   result.forgetting = choice.forgetting;
   result.level_shift = choice.level_shift;
   say("gate open from the labelled posts' " + std::to_string(static_cast<int>(choice.quantile * 100)) +
-      "th percentile; largest within-source ROC-AUC drop on the check posts " + std::to_string(choice.forgetting) +
-      "; level lowered by " + std::to_string(-choice.level_shift) + " to keep the false-positive rates");
+      "th percentile; largest within-source ROC-AUC drop on the check posts " +
+      std::to_string(choice.forgetting) + "; level lowered by " + std::to_string(-choice.level_shift) +
+      " to keep the false-positive rates");
   infer::write_with_campaigns(base->file(), campaigns, options.out);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

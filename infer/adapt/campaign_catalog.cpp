@@ -15,8 +15,8 @@ std::string list_campaigns(const std::string& model) {
   std::string text = "name\thead\tposts\tpositives\tbackground\ttrained_at\n";
   for (const infer::CampaignModel& c : loaded->campaigns()) {
     const infer::CampaignInfo& i = c.info();
-    text += i.name + "\t" + i.head + "\t" + std::to_string(i.posts) + "\t" + std::to_string(i.positives) + "\t" +
-            std::to_string(i.background) + "\t" + i.trained_at + "\n";
+    text += i.name + "\t" + i.head + "\t" + std::to_string(i.posts) + "\t" + std::to_string(i.positives) +
+            "\t" + std::to_string(i.background) + "\t" + i.trained_at + "\n";
   }
   return text;
 }

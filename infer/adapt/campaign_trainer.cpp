@@ -29,7 +29,8 @@ struct LogisticFit {
 
   float logit(const LogisticProblem& p, std::size_t i) const {
     float z = bias;
-    for (std::size_t e = p.row_begin[i]; e < p.row_begin[i + 1]; ++e) z += columns[p.columns[e]] * p.values[e];
+    for (std::size_t e = p.row_begin[i]; e < p.row_begin[i + 1]; ++e)
+      z += columns[p.columns[e]] * p.values[e];
     const float* x = p.dense.data() + i * p.dense_width;
     for (std::size_t j = 0; j < p.dense_width; ++j) z += dense[j] * x[j];
     return z;
@@ -49,8 +50,10 @@ LogisticFit fit(const LogisticProblem& p, const CampaignTrainingSettings& s) {
     double grad_bias = 0;
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (p.weights[i] == 0) continue;
-      const double g = p.weights[i] * (1.0 / (1.0 + std::exp(-static_cast<double>(f.logit(p, i)))) - p.targets[i]);
-      for (std::size_t e = p.row_begin[i]; e < p.row_begin[i + 1]; ++e) grad_columns[p.columns[e]] += g * p.values[e];
+      const double g =
+          p.weights[i] * (1.0 / (1.0 + std::exp(-static_cast<double>(f.logit(p, i)))) - p.targets[i]);
+      for (std::size_t e = p.row_begin[i]; e < p.row_begin[i + 1]; ++e)
+        grad_columns[p.columns[e]] += g * p.values[e];
       const float* x = p.dense.data() + i * p.dense_width;
       for (std::size_t j = 0; j < p.dense_width; ++j) grad_dense[j] += g * x[j];
       grad_bias += g;
@@ -94,8 +97,8 @@ void add_posts(const CampaignPosts& set, const std::vector<std::uint32_t>& colum
                float dense_multiplier = 1) {
   for (std::size_t i = 0; i < set.size(); ++i) {
     const std::size_t begin = set.offsets[i];
-    const std::size_t ends[3] = {begin + set.subword_counts[i], begin + set.subword_counts[i] + set.bigram_counts[i],
-                                 set.offsets[i + 1]};
+    const std::size_t ends[3] = {begin + set.subword_counts[i],
+                                 begin + set.subword_counts[i] + set.bigram_counts[i], set.offsets[i + 1]};
     std::size_t from = begin;
     for (const std::size_t to : ends) {
       const float value = to > from ? 1.0f / std::sqrt(static_cast<float>(to - from)) : 0.0f;
@@ -109,8 +112,8 @@ void add_posts(const CampaignPosts& set, const std::vector<std::uint32_t>& colum
     }
     p.row_begin.push_back(p.columns.size());
     for (std::size_t j = 0; j < p.dense_width; ++j) {
-      p.dense.push_back((set.dense[i * set.dense_width + j] - model.dense_mean()[j]) * model.dense_scale()[j] *
-                        dense_multiplier);
+      p.dense.push_back((set.dense[i * set.dense_width + j] - model.dense_mean()[j]) *
+                        model.dense_scale()[j] * dense_multiplier);
     }
     p.targets.push_back(static_cast<float>(set.labels[i]));
     p.weights.push_back(static_cast<float>(weight_each));
@@ -139,7 +142,8 @@ void standardise(const CampaignPosts& a, const CampaignPosts& b, double factor, 
 
 // Each labelled post's campaign logit (the problem's first groups.size() posts) from a model learned
 // without its fold of groups; the posts after them (background) are learned in every fold.
-std::vector<float> cross_fitted_logits(const LogisticProblem& problem, const std::vector<std::uint64_t>& groups,
+std::vector<float> cross_fitted_logits(const LogisticProblem& problem,
+                                       const std::vector<std::uint64_t>& groups,
                                        const CampaignTrainingSettings& settings) {
   std::vector<float> logits(groups.size());
   for (std::size_t fold = 0; fold < settings.folds; ++fold) {
@@ -192,6 +196,91 @@ void stack(const std::vector<float>& base_logits, const std::vector<float>& camp
   bias = static_cast<float>(f.bias - f.dense[0] * mean[0] / sd[0] - f.dense[1] * mean[1] / sd[1]);
 }
 
+// The score part: a regression on the labelled posts and, with background_weight of the total, the
+// background posts under their own labels of the head (none: 0), so ordinary traffic stays below the
+// campaign; stacked with the base logit on the labelled posts alone (how far the campaign's own posts are
+// ranked by the base head and by the campaign logit).
+void learn_score(const CampaignPosts& labelled, const CampaignPosts& background,
+                 const CampaignTrainingSettings& settings, infer::CampaignModel& model) {
+  const double background_weight = background.size() > 0 ? settings.background_weight : 0.0;
+  LogisticProblem score;
+  const std::vector<std::uint32_t> score_columns = distinct_ids({&labelled, &background});
+  score.column_count = score_columns.size();
+  score.dense_width = labelled.dense_width;
+  add_posts(labelled, score_columns, model, (1 - background_weight) / static_cast<double>(labelled.size()),
+            score);
+  if (background_weight > 0) {
+    add_posts(background, score_columns, model, background_weight / static_cast<double>(background.size()),
+              score);
+  }
+  LogisticProblem labelled_only;
+  labelled_only.targets.assign(score.targets.begin(),
+                               score.targets.begin() + static_cast<std::ptrdiff_t>(labelled.size()));
+  labelled_only.weights.assign(labelled.size(), 1.0f / static_cast<float>(labelled.size()));
+  float campaign_weight = 0;
+  stack(labelled.base_logits, cross_fitted_logits(score, labelled.groups, settings), labelled_only, settings,
+        model.base_weight, campaign_weight, model.score_bias);
+  const LogisticFit whole = fit(score, settings);
+  for (std::size_t c = 0; c < score_columns.size(); ++c) {
+    model.score_rows()[score_columns[c]] = campaign_weight * whole.columns[c];
+  }
+  for (std::size_t j = 0; j < whole.dense.size(); ++j)
+    model.score_dense()[j] = campaign_weight * whole.dense[j];
+  model.score_bias += campaign_weight * whole.bias;
+}
+
+// Each source of the background weighs the same, so the gate learns to tell the campaign from every kind
+// of post the base model knows, not only from the most common ones.
+void weigh_sources_alike(const CampaignPosts& background, std::size_t first, LogisticProblem& gate) {
+  if (background.sources.empty()) return;
+  std::vector<std::size_t> per_source;
+  for (const std::uint32_t source : background.sources) {
+    if (source >= per_source.size()) per_source.resize(source + 1);
+    ++per_source[source];
+  }
+  const auto present = static_cast<double>(
+      std::count_if(per_source.begin(), per_source.end(), [](std::size_t n) { return n > 0; }));
+  for (std::size_t i = 0; i < background.size(); ++i) {
+    gate.weights[first + i] =
+        static_cast<float>(0.5 / (present * static_cast<double>(per_source[background.sources[i]])));
+  }
+}
+
+// The gate as learned (labelled posts against the background), and its logit on each of them.
+void learn_gate(const CampaignPosts& labelled, const CampaignPosts& background, std::size_t positives,
+                const CampaignTrainingSettings& settings, TrainedCampaign& trained) {
+  infer::CampaignModel& model = trained.model;
+  LogisticProblem gate;
+  const std::vector<std::uint32_t> gate_columns = distinct_ids({&labelled, &background});
+  gate.column_count = gate_columns.size();
+  gate.dense_width = labelled.dense_width;
+  // Dense values (what kind of text a post is) enter the gate at full scale; the score part scales them
+  // by dense_factor beside its feature blocks.
+  const float gate_dense = settings.dense_factor == 0 ? 1.0f : static_cast<float>(1 / settings.dense_factor);
+  add_posts(labelled, gate_columns, model, 0, gate, gate_dense);
+  // Each class of the labelled posts weighs a quarter, so the gate learns the campaign's stream rather
+  // than its positives.
+  for (std::size_t i = 0; i < labelled.size(); ++i) {
+    const std::size_t in_class = labelled.labels[i] == 1 ? positives : labelled.size() - positives;
+    gate.weights[i] = static_cast<float>(0.25 / static_cast<double>(in_class));
+  }
+  std::fill(gate.targets.begin(), gate.targets.end(), 1.0f);
+  add_posts(background, gate_columns, model, 0.5 / static_cast<double>(background.size()), gate, gate_dense);
+  weigh_sources_alike(background, labelled.size(), gate);
+  std::fill(gate.targets.begin() + static_cast<std::ptrdiff_t>(labelled.size()), gate.targets.end(), 0.0f);
+  const LogisticFit gate_fit = fit(gate, settings);
+  for (std::size_t c = 0; c < gate_columns.size(); ++c)
+    model.gate_rows()[gate_columns[c]] = gate_fit.columns[c];
+  model.gate_dense() = gate_fit.dense;
+  for (float& w : model.gate_dense()) w *= gate_dense;
+  model.gate_bias = gate_fit.bias;
+  for (std::size_t i = 0; i < gate.size(); ++i) {
+    if (gate.weights[i] == 0) continue;
+    (i < labelled.size() ? trained.gate.labelled_logits : trained.gate.background_logits)
+        .push_back(gate_fit.logit(gate, i));
+  }
+}
+
 }  // namespace
 
 infer::CampaignPost CampaignPosts::post(std::size_t i) const {
@@ -223,7 +312,8 @@ TrainedCampaign train_campaign(infer::CampaignInfo info, const CampaignPosts& la
                                const CampaignPosts& background, std::size_t table_size,
                                const CampaignTrainingSettings& settings) {
   settings.validate();
-  const auto positives = static_cast<std::size_t>(std::count(labelled.labels.begin(), labelled.labels.end(), 1));
+  const auto positives =
+      static_cast<std::size_t>(std::count(labelled.labels.begin(), labelled.labels.end(), 1));
   if (positives == 0 || positives == labelled.size()) {
     throw Error(ErrorKind::kInvalidInput, info.name, "a campaign model needs labelled posts of both classes");
   }
@@ -231,77 +321,13 @@ TrainedCampaign train_campaign(infer::CampaignInfo info, const CampaignPosts& la
   info.positives = positives;
   info.background = background.size();
   TrainedCampaign trained{infer::CampaignModel(std::move(info), table_size, labelled.dense_width), {}};
-  infer::CampaignModel& model = trained.model;
-  standardise(labelled, background, settings.dense_factor, model);
-
-  // The score part learns the labelled posts and, with background_weight of the total, the background
-  // posts under their own labels of the head (none: 0), so ordinary traffic stays below the campaign.
-  const double background_weight = background.size() > 0 ? settings.background_weight : 0.0;
-  LogisticProblem score;
-  const std::vector<std::uint32_t> score_columns = distinct_ids({&labelled, &background});
-  score.column_count = score_columns.size();
-  score.dense_width = labelled.dense_width;
-  add_posts(labelled, score_columns, model, (1 - background_weight) / static_cast<double>(labelled.size()), score);
-  if (background_weight > 0) {
-    add_posts(background, score_columns, model, background_weight / static_cast<double>(background.size()), score);
-  }
-  // The stacking learns from the labelled posts alone: how far the campaign's own posts are ranked by
-  // the base head and by the campaign logit.
-  LogisticProblem labelled_only;
-  labelled_only.targets.assign(score.targets.begin(), score.targets.begin() + static_cast<std::ptrdiff_t>(labelled.size()));
-  labelled_only.weights.assign(labelled.size(), 1.0f / static_cast<float>(labelled.size()));
-  float campaign_weight = 0;
-  stack(labelled.base_logits, cross_fitted_logits(score, labelled.groups, settings), labelled_only, settings,
-        model.base_weight, campaign_weight, model.score_bias);
-  const LogisticFit whole = fit(score, settings);
-  for (std::size_t c = 0; c < score_columns.size(); ++c) {
-    model.score_rows()[score_columns[c]] = campaign_weight * whole.columns[c];
-  }
-  for (std::size_t j = 0; j < whole.dense.size(); ++j) model.score_dense()[j] = campaign_weight * whole.dense[j];
-  model.score_bias += campaign_weight * whole.bias;
-
+  standardise(labelled, background, settings.dense_factor, trained.model);
+  learn_score(labelled, background, settings, trained.model);
   if (background.size() == 0) {
-    model = with_fixed_gate(model, true);  // no other traffic to tell apart: the campaign decides every post
-    return trained;
-  }
-  LogisticProblem gate;
-  const std::vector<std::uint32_t> gate_columns = distinct_ids({&labelled, &background});
-  gate.column_count = gate_columns.size();
-  gate.dense_width = labelled.dense_width;
-  // Each class of the labelled posts weighs a quarter, so the gate learns the campaign's stream rather
-  // than its positives.
-  // Dense values (what kind of text a post is) enter the gate at full scale; the score part scales them
-  // by dense_factor beside its feature blocks.
-  const float gate_dense = settings.dense_factor == 0 ? 1.0f : static_cast<float>(1 / settings.dense_factor);
-  add_posts(labelled, gate_columns, model, 0, gate, gate_dense);
-  for (std::size_t i = 0; i < labelled.size(); ++i) {
-    const std::size_t in_class = labelled.labels[i] == 1 ? positives : labelled.size() - positives;
-    gate.weights[i] = static_cast<float>(0.25 / static_cast<double>(in_class));
-  }
-  std::fill(gate.targets.begin(), gate.targets.end(), 1.0f);
-  // Each source of the background weighs the same, so the gate learns to tell the campaign from every
-  // kind of post the base model knows, not only from the most common ones.
-  add_posts(background, gate_columns, model, 0.5 / static_cast<double>(background.size()), gate, gate_dense);
-  if (!background.sources.empty()) {
-    std::vector<std::size_t> per_source;
-    for (const std::uint32_t source : background.sources) {
-      if (source >= per_source.size()) per_source.resize(source + 1);
-      ++per_source[source];
-    }
-    const auto present = static_cast<double>(std::count_if(per_source.begin(), per_source.end(), [](std::size_t n) { return n > 0; }));
-    for (std::size_t i = 0; i < background.size(); ++i) {
-      gate.weights[labelled.size() + i] = static_cast<float>(0.5 / (present * static_cast<double>(per_source[background.sources[i]])));
-    }
-  }
-  std::fill(gate.targets.begin() + static_cast<std::ptrdiff_t>(labelled.size()), gate.targets.end(), 0.0f);
-  const LogisticFit gate_fit = fit(gate, settings);
-  for (std::size_t c = 0; c < gate_columns.size(); ++c) model.gate_rows()[gate_columns[c]] = gate_fit.columns[c];
-  model.gate_dense() = gate_fit.dense;
-  for (float& w : model.gate_dense()) w *= gate_dense;
-  model.gate_bias = gate_fit.bias;
-  for (std::size_t i = 0; i < gate.size(); ++i) {
-    if (gate.weights[i] == 0) continue;
-    (i < labelled.size() ? trained.gate.labelled_logits : trained.gate.background_logits).push_back(gate_fit.logit(gate, i));
+    // No other traffic to tell apart: the campaign decides every post.
+    trained.model = with_fixed_gate(trained.model, true);
+  } else {
+    learn_gate(labelled, background, positives, settings, trained);
   }
   return trained;
 }

@@ -26,9 +26,10 @@ std::string PairedAucInterval::to_json() const {
   return w.take();
 }
 
-PairedAucInterval paired_auc_bootstrap(const std::vector<std::int8_t>& labels, const std::vector<double>& before,
-                                       const std::vector<double>& after, const std::vector<std::string>& groups,
-                                       std::size_t resamples, double level, std::uint64_t seed) {
+PairedAucInterval paired_auc_bootstrap(const std::vector<std::int8_t>& labels,
+                                       const std::vector<double>& before, const std::vector<double>& after,
+                                       const std::vector<std::string>& groups, std::size_t resamples,
+                                       double level, std::uint64_t seed) {
   PairedAucInterval result;
   result.level = level;
   std::map<std::string, std::vector<std::size_t>> by_group;
@@ -65,7 +66,8 @@ PairedAucInterval paired_auc_bootstrap(const std::vector<std::int8_t>& labels, c
   }
   std::sort(differences.begin(), differences.end());
   const auto at = [&](double q) {
-    const auto k = static_cast<std::size_t>(std::floor(q * static_cast<double>(differences.size() - 1) + 0.5));
+    const auto k =
+        static_cast<std::size_t>(std::floor(q * static_cast<double>(differences.size() - 1) + 0.5));
     return differences[std::min(k, differences.size() - 1)];
   };
   result.low = at((1 - level) / 2);

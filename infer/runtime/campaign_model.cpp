@@ -1,8 +1,10 @@
 #include "sieve/runtime/campaign_model.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <string>
+#include <string_view>
 
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
@@ -12,7 +14,8 @@ namespace sieve::infer {
 namespace {
 
 // Sum of rows[id] over ids[begin, end), divided by the square root of their count (0 for none).
-float block_sum(const std::vector<float>& rows, const std::uint32_t* ids, std::size_t begin, std::size_t end) {
+float block_sum(const std::vector<float>& rows, const std::uint32_t* ids, std::size_t begin,
+                std::size_t end) {
   if (end <= begin) return 0;
   float sum = 0;
   for (std::size_t i = begin; i < end; ++i) sum += rows[ids[i]];
@@ -25,7 +28,24 @@ std::string tensor_name(std::size_t index, const char* part) {
 
 void check_finite(const std::vector<float>& values, const std::string& where, const std::string& name) {
   for (const float v : values) {
-    if (!std::isfinite(v)) throw Error(ErrorKind::kFormat, where, "campaign '" + name + "': a value is not finite");
+    if (!std::isfinite(v))
+      throw Error(ErrorKind::kFormat, where, "campaign '" + name + "': a value is not finite");
+  }
+}
+
+// Every campaign.<k>.* tensor must belong to one of the `count` listed campaigns: a file whose list and
+// tensors disagree was not written by write_with_campaigns().
+void check_campaign_tensors(const ModelFile& file, std::size_t count, const std::string& where) {
+  static constexpr std::string_view kPrefix = "campaign.";
+  for (const Tensor& t : file.tensors()) {
+    if (t.name.compare(0, kPrefix.size(), kPrefix) != 0) continue;
+    const char* begin = t.name.data() + kPrefix.size();
+    const char* end = t.name.data() + t.name.size();
+    std::size_t index = 0;
+    const auto [at, error] = std::from_chars(begin, end, index);
+    if (error != std::errc() || at == end || *at != '.' || index >= count) {
+      throw Error(ErrorKind::kFormat, where, "tensor '" + t.name + "' belongs to no listed campaign");
+    }
   }
 }
 
@@ -66,10 +86,12 @@ void CampaignModel::add_tensors(ModelFileWriter& writer, std::size_t index) cons
   const auto rows = static_cast<std::int64_t>(table_size());
   std::vector<float> both(score_rows_);
   both.insert(both.end(), gate_rows_.begin(), gate_rows_.end());
-  writer.add_tensor(tensor_name(index, "rows"), DType::kF32, {2, rows}, both.data(), both.size() * sizeof(float));
+  writer.add_tensor(tensor_name(index, "rows"), DType::kF32, {2, rows}, both.data(),
+                    both.size() * sizeof(float));
   if (dense_width() == 0) return;
   std::vector<float> dense(dense_mean_);
-  for (const auto* part : {&dense_scale_, &score_dense_, &gate_dense_}) dense.insert(dense.end(), part->begin(), part->end());
+  for (const auto* part : {&dense_scale_, &score_dense_, &gate_dense_})
+    dense.insert(dense.end(), part->begin(), part->end());
   writer.add_tensor(tensor_name(index, "dense"), DType::kF32, {4, static_cast<std::int64_t>(dense_width())},
                     dense.data(), dense.size() * sizeof(float));
 }
@@ -96,8 +118,11 @@ std::string campaigns_json(const std::vector<CampaignModel>& campaigns) {
 std::vector<CampaignModel> read_campaigns(const ModelFile& file, std::size_t table_size,
                                           std::size_t dense_width) {
   std::vector<CampaignModel> campaigns;
-  if (file.metadata().count(kCampaignsMetadataKey) == 0) return campaigns;
   const std::string where = file.path() + ": campaigns";
+  if (file.metadata().count(kCampaignsMetadataKey) == 0) {
+    check_campaign_tensors(file, 0, where);
+    return campaigns;
+  }
   StrictJsonDocument document(file.metadata(kCampaignsMetadataKey), where);
   simdjson::dom::array list = document.root().get_array("campaigns");
   document.root().reject_unknown_keys();
@@ -113,6 +138,7 @@ std::vector<CampaignModel> read_campaigns(const ModelFile& file, std::size_t tab
     info.background = entry.get_uint("background");
     info.trained_at = entry.get_string("trained_at");
     info.held_back_json = entry.get_string("held_back");
+    if (info.positives > info.posts) entry.fail("positives", "more than its posts");
     CampaignModel& c = campaigns.emplace_back(std::move(info), table_size, dense_width);
     c.base_weight = static_cast<float>(entry.get_number("base_weight"));
     c.score_bias = static_cast<float>(entry.get_number("score_bias"));

@@ -21,10 +21,10 @@ struct CampaignPosts {
   std::vector<std::uint32_t> ids;
   std::vector<std::size_t> offsets{0};
   std::vector<std::uint32_t> subword_counts, bigram_counts;
-  std::vector<float> dense;        // size() × dense_width
-  std::vector<float> base_logits;  // the base head's network logit of each post
-  std::vector<std::int8_t> labels;  // 0 or 1 (labelled posts; background posts are all "not the campaign")
-  std::vector<std::uint64_t> groups;  // the account or document of each post (cross-fitting keeps it whole)
+  std::vector<float> dense;            // size() × dense_width
+  std::vector<float> base_logits;      // the base head's network logit of each post
+  std::vector<std::int8_t> labels;     // 0 or 1 (labelled posts; background posts are all "not the campaign")
+  std::vector<std::uint64_t> groups;   // the account or document of each post (cross-fitting keeps it whole)
   std::vector<std::uint32_t> sources;  // background posts: each one's source, as an index (may be empty)
   std::size_t dense_width = 0;
 
@@ -35,14 +35,14 @@ struct CampaignPosts {
 };
 
 struct CampaignTrainingSettings {
-  double l2 = 1e-4;              // penalty on every weight, per post
+  double l2 = 1e-4;               // penalty on every weight, per post
   std::size_t iterations = 1000;  // full-batch gradient steps of each part
   double learning_rate = 0.5;
-  double dense_factor = 0.1;  // standardised dense values are scaled by this: a few dozen of them should
-                              // not outweigh the three feature blocks (each of norm 1)
+  double dense_factor = 0.1;       // standardised dense values are scaled by this: a few dozen of them should
+                                   // not outweigh the three feature blocks (each of norm 1)
   double background_weight = 0.5;  // share of the score part's loss on the background posts
-  std::size_t folds = 5;      // of the groups, for the cross-fitted campaign logits the stacking learns from
-  void validate() const;      // throws Error(kConfig)
+  std::size_t folds = 5;  // of the groups, for the cross-fitted campaign logits the stacking learns from
+  void validate() const;  // throws Error(kConfig)
 };
 
 // The gate as learned, before it is opened: its logit on the labelled posts and on the background posts.

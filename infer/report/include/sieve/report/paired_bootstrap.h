@@ -11,10 +11,10 @@
 namespace sieve::infer {
 
 struct PairedAucInterval {
-  double before = 0, after = 0;      // ROC-AUC on the posts as given (NaN when a class is absent)
-  double low = 0, high = 0;          // the interval of after − before (NaN when no resample had both classes)
+  double before = 0, after = 0;  // ROC-AUC on the posts as given (NaN when a class is absent)
+  double low = 0, high = 0;      // the interval of after − before (NaN when no resample had both classes)
   double level = 0.95;
-  std::size_t resamples = 0;         // that had both classes
+  std::size_t resamples = 0;  // that had both classes
   std::size_t groups = 0;
   // True when the whole interval lies above zero: the only case where "after" is called better.
   bool better() const { return low > 0; }
@@ -24,9 +24,9 @@ struct PairedAucInterval {
 };
 
 // posts: labels (0/1), the two models' scores, the group of each. Deterministic for a seed.
-PairedAucInterval paired_auc_bootstrap(const std::vector<std::int8_t>& labels, const std::vector<double>& before,
-                                       const std::vector<double>& after, const std::vector<std::string>& groups,
-                                       std::size_t resamples = 1000, double level = 0.95,
-                                       std::uint64_t seed = 1);
+PairedAucInterval paired_auc_bootstrap(const std::vector<std::int8_t>& labels,
+                                       const std::vector<double>& before, const std::vector<double>& after,
+                                       const std::vector<std::string>& groups, std::size_t resamples = 1000,
+                                       double level = 0.95, std::uint64_t seed = 1);
 
 }  // namespace sieve::infer

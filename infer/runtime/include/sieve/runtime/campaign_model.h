@@ -36,12 +36,12 @@ struct CampaignPost {
 // What a campaign is, as `sieve campaigns` lists it and the adapted model's file stores it.
 struct CampaignInfo {
   std::string name;
-  std::string head;             // the binary head whose output it changes
-  std::size_t posts = 0;        // labelled posts it learned from
-  std::size_t positives = 0;    // of which labelled 1
-  std::size_t background = 0;   // base training posts its gate learned as "not the campaign"
-  std::string trained_at;       // UTC, ISO 8601
-  std::string held_back_json;   // the held-back evaluation of `sieve adapt` (a JSON object)
+  std::string head;            // the binary head whose output it changes
+  std::size_t posts = 0;       // labelled posts it learned from
+  std::size_t positives = 0;   // of which labelled 1
+  std::size_t background = 0;  // base training posts its gate learned as "not the campaign"
+  std::string trained_at;      // UTC, ISO 8601
+  std::string held_back_json;  // the held-back evaluation of `sieve adapt` (a JSON object)
 };
 
 class CampaignModel {
