@@ -166,7 +166,7 @@ def main(results_path, doc, repo):
         "A source of the corpus plays the new campaign: a base model is trained without it, then adapted with a "
         "few of its labelled training posts, and every model is scored on the source's test posts, whose groups "
         "(accounts, documents) the adaptation never saw. `sieve adapt` learns a campaign model beside the base "
-        "head (docs/campaigns.md): a logistic regression on the base featurizer's ids and dense values, "
+        "head (docs/training.md, "The campaign model"): a logistic regression on the base featurizer's ids and dense values, "
         "stacked with the base head's logit, behind a gate that opens for posts of the campaign's kind as far as "
         "the head's other sources allow, its level lowered until no source of the base training posts gets "
         "more false positives. Beside it: the same with `--open-gate` (the campaign model scores every post of "
