@@ -37,34 +37,59 @@ struct LogisticFit {
   }
 };
 
+// The largest curvature of the weighted logistic loss is at most a quarter of the largest squared norm of
+// a post's inputs (the weights sum to 1); a step of its inverse never overshoots.
+double safe_step(const LogisticProblem& p) {
+  double largest = 1;  // the bias
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    double squares = 1;
+    for (std::size_t e = p.row_begin[i]; e < p.row_begin[i + 1]; ++e) squares += p.values[e] * p.values[e];
+    const float* x = p.dense.data() + i * p.dense_width;
+    for (std::size_t j = 0; j < p.dense_width; ++j) squares += x[j] * x[j];
+    largest = std::max(largest, squares);
+  }
+  return 4 / largest;
+}
+
+// Gradient descent with Nesterov momentum at the safe step, from zero weights: deterministic.
 LogisticFit fit(const LogisticProblem& p, const CampaignTrainingSettings& s) {
-  LogisticFit f;
+  LogisticFit f, ahead;
   f.columns.assign(p.column_count, 0.0f);
   f.dense.assign(p.dense_width, 0.0f);
+  LogisticFit velocity = f;
   std::vector<double> grad_columns(p.column_count), grad_dense(p.dense_width);
-  const auto lr = static_cast<float>(s.learning_rate);
+  const auto lr = static_cast<float>(std::min(s.learning_rate, safe_step(p)));
   const auto l2 = static_cast<float>(s.l2);
+  const auto momentum = static_cast<float>(s.momentum);
   for (std::size_t step = 0; step < s.iterations; ++step) {
+    ahead = f;  // the gradient is taken where the momentum is about to carry the weights
+    for (std::size_t c = 0; c < p.column_count; ++c) ahead.columns[c] += momentum * velocity.columns[c];
+    for (std::size_t j = 0; j < p.dense_width; ++j) ahead.dense[j] += momentum * velocity.dense[j];
+    ahead.bias += momentum * velocity.bias;
     std::fill(grad_columns.begin(), grad_columns.end(), 0.0);
     std::fill(grad_dense.begin(), grad_dense.end(), 0.0);
     double grad_bias = 0;
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (p.weights[i] == 0) continue;
       const double g =
-          p.weights[i] * (1.0 / (1.0 + std::exp(-static_cast<double>(f.logit(p, i)))) - p.targets[i]);
-      for (std::size_t e = p.row_begin[i]; e < p.row_begin[i + 1]; ++e)
+          p.weights[i] * (1.0 / (1.0 + std::exp(-static_cast<double>(ahead.logit(p, i)))) - p.targets[i]);
+      for (std::size_t e = p.row_begin[i]; e < p.row_begin[i + 1]; ++e) {
         grad_columns[p.columns[e]] += g * p.values[e];
+      }
       const float* x = p.dense.data() + i * p.dense_width;
       for (std::size_t j = 0; j < p.dense_width; ++j) grad_dense[j] += g * x[j];
       grad_bias += g;
     }
+    const auto move = [&](float& v, float& w, float ahead_w, double grad, float decay) {
+      v = momentum * v - lr * (static_cast<float>(grad) + decay * ahead_w);
+      w += v;
+    };
     for (std::size_t c = 0; c < p.column_count; ++c) {
-      f.columns[c] -= lr * (static_cast<float>(grad_columns[c]) + l2 * f.columns[c]);
+      move(velocity.columns[c], f.columns[c], ahead.columns[c], grad_columns[c], l2);
     }
-    for (std::size_t j = 0; j < p.dense_width; ++j) {
-      f.dense[j] -= lr * (static_cast<float>(grad_dense[j]) + l2 * f.dense[j]);
-    }
-    f.bias -= lr * static_cast<float>(grad_bias);
+    for (std::size_t j = 0; j < p.dense_width; ++j)
+      move(velocity.dense[j], f.dense[j], ahead.dense[j], grad_dense[j], l2);
+    move(velocity.bias, f.bias, ahead.bias, grad_bias, 0);
   }
   return f;
 }
@@ -302,9 +327,10 @@ void CampaignPosts::add(const std::uint32_t* post_ids, std::size_t count, std::u
 }
 
 void CampaignTrainingSettings::validate() const {
-  if (!(l2 >= 0) || iterations == 0 || !(learning_rate > 0) || !(dense_factor >= 0) || folds < 2) {
+  if (!(l2 >= 0) || iterations == 0 || !(learning_rate > 0) || !(momentum >= 0 && momentum < 1) ||
+      !(dense_factor >= 0) || folds < 2) {
     throw Error(ErrorKind::kConfig, "campaign training",
-                "l2 and dense_factor >= 0, iterations and learning rate > 0, folds >= 2");
+                "l2 and dense_factor >= 0, iterations and learning rate > 0, momentum in [0, 1), folds >= 2");
   }
 }
 

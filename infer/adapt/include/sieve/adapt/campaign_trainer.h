@@ -1,6 +1,6 @@
 #pragma once
 // Learning a campaign model (sieve/runtime/campaign_model.h) from a few hundred labelled posts: logistic
-// regressions by full-batch gradient descent, deterministic, in about a second on one core.
+// regressions by full-batch gradient descent with momentum, deterministic, in a few seconds on one core.
 //   score: a regression on the posts' features alone, stacked with the base head: the weights of the base
 //          logit and of the campaign's logit come from a regression on cross-fitted campaign logits (each
 //          post scored by a model that never saw its group), so a campaign model that learned nothing
@@ -35,9 +35,10 @@ struct CampaignPosts {
 };
 
 struct CampaignTrainingSettings {
-  double l2 = 1e-4;               // penalty on every weight, per post
-  std::size_t iterations = 1000;  // full-batch gradient steps of each part
-  double learning_rate = 0.5;
+  double l2 = 1e-4;                // penalty on every weight, per post
+  std::size_t iterations = 1000;   // full-batch gradient steps of each part
+  double learning_rate = 2.0;      // the largest step; smaller when the inputs' norms require it
+  double momentum = 0.9;           // Nesterov
   double dense_factor = 0.1;       // standardised dense values are scaled by this: a few dozen of them should
                                    // not outweigh the three feature blocks (each of norm 1)
   double background_weight = 0.5;  // share of the score part's loss on the background posts
