@@ -136,6 +136,9 @@ struct GateChoice {
   float level_shift = 0;
 };
 
+// An opening from this quantile of the labelled posts up leaves most of the campaign to the base head.
+constexpr double kNarrowOpening = 0.75;
+
 // The largest drop of a head's within-source ROC-AUC on the check posts an adaptation may cause.
 constexpr double kMaxForgetting = 0.005;
 
@@ -367,10 +370,18 @@ CampaignAdaptResult adapt_campaign(const CampaignAdaptOptions& options,
   result.gate_quantile = choice.quantile;
   result.forgetting = choice.forgetting;
   result.level_shift = choice.level_shift;
-  say("gate open from the labelled posts' " + std::to_string(static_cast<int>(choice.quantile * 100)) +
-      "th percentile; largest within-source ROC-AUC drop on the check posts " +
-      std::to_string(choice.forgetting) + "; level lowered by " + std::to_string(-choice.level_shift) +
-      " to keep the false-positive rates");
+  char line[320];
+  std::snprintf(line, sizeof line,
+                "gate open from the labelled posts' %.0fth percentile of the gate; largest within-source "
+                "ROC-AUC drop of '%s' on the check posts %.4f; campaign logit lowered by %.2f to keep the "
+                "false-positive rates",
+                choice.quantile * 100, options.head.c_str(), choice.forgetting, -choice.level_shift);
+  say(line);
+  if (!options.open_gate && choice.quantile >= kNarrowOpening) {
+    say("warning: the campaign's posts could hardly be told from the head's other sources, so the gate lets "
+        "few of them in; if your traffic is mostly of the campaign's kind, --open-gate lets the campaign "
+        "model score every post (and reports what the other sources lose)");
+  }
   infer::write_with_campaigns(base->file(), campaigns, options.out);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
