@@ -153,8 +153,10 @@ float keep_false_positive_rate(infer::CampaignModel& campaign, const CampaignPos
   std::vector<std::size_t> negatives, base_crossings;
   for (std::size_t i = 0; i < background.size(); ++i) {
     if (background.labels[i] == 1) continue;
-    if (sources[i] >= negatives.size())
-      negatives.resize(sources[i] + 1), base_crossings.resize(sources[i] + 1);
+    if (sources[i] >= negatives.size()) {
+      negatives.resize(sources[i] + 1);
+      base_crossings.resize(sources[i] + 1);
+    }
     ++negatives[sources[i]];
     if (background.base_logits[i] >= threshold) ++base_crossings[sources[i]];
   }
@@ -164,8 +166,9 @@ float keep_false_positive_rate(infer::CampaignModel& campaign, const CampaignPos
       if (background.labels[i] == 1 || negatives[sources[i]] < kMinSourceNegatives) continue;
       const infer::CampaignPost post = background.post(i);
       const float base = background.base_logits[i];
-      if (base + campaign.gate(post) * (campaign.logit(post, base) + shift - base) >= threshold)
+      if (base + campaign.gate(post) * (campaign.logit(post, base) + shift - base) >= threshold) {
         ++crossings[sources[i]];
+      }
     }
     for (std::size_t s = 0; s < crossings.size(); ++s) {
       if (crossings[s] > base_crossings[s]) return false;
