@@ -69,6 +69,11 @@ CampaignPosts featurize(const infer::Model& base, std::size_t head,
   return posts;
 }
 
+// Check posts: drawn from kCheckDraws times as many posts of the shards, at most kCheckPostsPerSource a
+// source.
+constexpr std::size_t kCheckDraws = 6;
+constexpr std::size_t kCheckPostsPerSource = 400;
+
 // Posts of the base model's training shards, with the base head's network logit of each: the background
 // the campaign learns against, and check posts that say what an adapted head forgot. Labels of the head;
 // missing ones are 0 in the background (ordinary traffic) and -1 in the check posts.
@@ -82,14 +87,25 @@ ReplayPosts replay_posts(const infer::Model& base, std::size_t head, const Campa
   ReplayPosts replay;
   replay.background.dense_width = replay.check.dense_width = base.featurizer().settings().dense_width();
   if (options.replay.empty() || options.background_posts == 0) return replay;
-  const datasets::ReplayCheckPosts drawn =
-      datasets::sample_replay_posts(options.replay, options.background_posts + options.check_posts,
-                                    options.seed, excluded_sources(base), base.featurizer(), schema);
+  // The check posts are drawn from many more, at most kCheckPostsPerSource of each source, so that the
+  // small sources the head knows are checked too.
+  const datasets::ReplayCheckPosts drawn = datasets::sample_replay_posts(
+      options.replay, options.background_posts + kCheckDraws * options.check_posts, options.seed,
+      excluded_sources(base), base.featurizer(), schema);
+  std::map<std::string, std::size_t> checked;
   const bool bigrams = base.featurizer().settings().subword_bigrams;
   std::vector<std::string> names;
   infer::ScoreWorkspace workspace;
   std::vector<float> logits(base.output_count());
   for (std::size_t i = 0; i < drawn.size(); ++i) {
+    const bool is_background = i < options.background_posts;
+    if (!is_background &&
+        (replay.check.size() >= options.check_posts || checked[drawn.sources[i]]++ >= kCheckPostsPerSource)) {
+      continue;
+    }
+    const auto known = std::find(names.begin(), names.end(), drawn.sources[i]);
+    const auto source = static_cast<std::uint32_t>(known - names.begin());
+    if (known == names.end()) names.push_back(drawn.sources[i]);
     tokenizer::Features& f = workspace.features;
     f.ids.assign(drawn.ids.begin() + static_cast<std::ptrdiff_t>(drawn.offsets[i]),
                  drawn.ids.begin() + static_cast<std::ptrdiff_t>(drawn.offsets[i + 1]));
@@ -99,10 +115,6 @@ ReplayPosts replay_posts(const infer::Model& base, std::size_t head, const Campa
                    drawn.dense.begin() + static_cast<std::ptrdiff_t>((i + 1) * drawn.dense_width));
     base.network_logits(f, workspace, logits.data());
     const std::int8_t label = drawn.labels[i * schema.heads.size() + head];
-    const auto known = std::find(names.begin(), names.end(), drawn.sources[i]);
-    const auto source = static_cast<std::uint32_t>(known - names.begin());
-    if (known == names.end()) names.push_back(drawn.sources[i]);
-    const bool is_background = i < options.background_posts;
     CampaignPosts& posts = is_background ? replay.background : replay.check;
     posts.add(f.ids.data(), f.ids.size(), f.subword_count, f.bigram_count, f.dense.data(),
               logits[base.output_offset(head)],
