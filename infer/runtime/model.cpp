@@ -166,6 +166,7 @@ void Model::apply_campaigns(const tokenizer::Features& features, float* logits) 
     for (std::size_t j = k; j < campaigns_.size(); ++j) {
       if (campaign_offsets_[j] != offset) continue;
       const float gate = campaigns_[j].gate(post);
+      if (gate == 0) continue;  // the post is not of the campaign's kind: its score part is not needed
       move += gate * (campaigns_[j].logit(post, base) - base);
       weight += gate;
     }
