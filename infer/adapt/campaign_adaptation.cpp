@@ -390,7 +390,8 @@ CampaignAdaptResult adapt_campaign(const CampaignAdaptOptions& options,
                 "gate open from the labelled posts' %.0fth percentile of the gate; largest within-source "
                 "ROC-AUC drop of '%s' on the check posts %.4f; campaign logit lowered by %.2f to keep the "
                 "false-positive rates",
-                choice.quantile * 100, options.head.c_str(), choice.forgetting, -choice.level_shift);
+                choice.quantile * 100, options.head.c_str(), choice.forgetting,
+                std::max(0.0f, -choice.level_shift));
   say(line);
   if (!options.open_gate && choice.quantile >= kNarrowOpening) {
     say("warning: the campaign's posts could hardly be told from the head's other sources, so the gate lets "
