@@ -1,6 +1,7 @@
 // Writes the binary seeds of the fuzz targets into <folder>/<target>/: a runtime model (a small bag model
-// with a real tokenizer), a shard with dense values and a fluency model with contrast models, written by the current code so that the seeds
-// always match the formats. The text seeds are files in tests/fuzz/seeds/.
+// with a real tokenizer, alone and with a campaign model beside a head), a shard with dense values and a
+// fluency model with contrast models, written by the current code so that the seeds always match the formats.
+// The text seeds are files in tests/fuzz/seeds/.
 
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +10,7 @@
 
 #include "runtime_model_files.h"
 #include "sieve/datasets/shard.h"
+#include "sieve/runtime/campaign_model.h"
 #include "sieve/tokenizer/fluency_model.h"
 
 namespace {
@@ -53,6 +55,22 @@ void write_fluency(const std::string& path) {
   std::fclose(file);
 }
 
+// The bag model with a campaign of its first head, every weight set, so the fuzzer starts from the
+// campaign part's metadata and tensors.
+void write_campaign_model(const std::string& base, std::size_t table_size, const std::string& path) {
+  const sieve::infer::ModelFile file = sieve::infer::ModelFile::open(base);
+  sieve::infer::CampaignModel campaign({"seed", "coordinated", 10, 5, 20, "2026-01-01T00:00:00Z", "{}"},
+                                       table_size, 0);
+  for (std::size_t r = 0; r < table_size; ++r) {
+    campaign.score_rows()[r] = static_cast<float>(r % 7) / 7 - 0.5f;
+    campaign.gate_rows()[r] = static_cast<float>(r % 5) / 5;
+  }
+  campaign.base_weight = 0.5f;
+  campaign.score_bias = -0.25f;
+  campaign.gate_bias = 0.1f;
+  sieve::infer::write_with_campaigns(file, {campaign}, path);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,6 +85,8 @@ int main(int argc, char** argv) {
   fs::create_directories(root / "fluency_fuzzer");
   sieve::infer::testing::ModelParts parts = sieve::infer::testing::bag_parts(4);
   sieve::infer::testing::write(parts, (root / "model_fuzzer" / "bag.sieve").string());
+  write_campaign_model((root / "model_fuzzer" / "bag.sieve").string(), parts.table_size,
+                       (root / "model_fuzzer" / "bag-campaign.sieve").string());
   write_shard((root / "shard_fuzzer" / "three_posts.shard").string());
   write_fluency((root / "fluency_fuzzer" / "tiny.flm").string());
   return 0;
