@@ -305,6 +305,12 @@ class WorkFolder {
 int run_fine_tune(const AdaptOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   auto base = infer::Model::load(options.base);
+  if (!base->campaigns().empty()) {
+    // Their stacking and gates were fitted to this network's logits, which fine-tuning changes.
+    throw Error(ErrorKind::kConfig, options.base,
+                "holds campaign models (sieve campaigns): fine-tune the model without them, then add them "
+                "again with sieve adapt");
+  }
   datasets::ReaderConfig config = resolve(options.reader);
   config.schema = adapted_schema(*base, options.heads);
   datasets::ReadStats stats;

@@ -155,6 +155,10 @@ TEST_F(CampaignAdapt, KeepsEarlierCampaignsAndRemovesOneByName) {
   r = run_sieve("adapt " + second + " " + posts + " --head coordinated --name two -o " + dir + "/third.sieve");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("already holds a campaign of that name"), std::string::npos) << r.err;
+  // Fine-tuning would change the logits the campaigns were fitted to.
+  r = run_sieve("adapt --fine-tune " + second + " " + posts + " --head coordinated -o " + dir + "/tuned.sieve");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("holds campaign models"), std::string::npos) << r.err;
 
   ASSERT_EQ(run_sieve("campaigns " + second + " --remove one").exit_code, 0);
   r = run_sieve("campaigns " + second);
