@@ -1,13 +1,11 @@
 // sieve adapt --fine-tune base.sieve labelled.jsonl -o adapted.sieve: fine-tunes the whole model on a new
 // campaign's few hundred labelled posts (the default, a campaign model beside the heads, is
-// sieve/adapt/campaign_adaptation.h). It can add a head the base model lacks. It holds back a fifth of the posts by group, featurizes the rest with the
-// base model's own tokenizer, mixes in posts of the base model's training shards (--replay), trains a small
-// grid of learning rates with sieve-train, keeps the run that ranks the held-back posts best among those that
-// did not forget the base sources (replayed posts kept out of training), and reports the held-back metrics
-// before and after. `sieve adapt --suggest N` (suggest_command.cpp) picks the posts
-// to label first.
-
-#include "adapt_command.h"
+// sieve/adapt/campaign_adaptation.h). It can add a head the base model lacks. It holds back a fifth of the
+// posts by group, featurizes the rest with the base model's own tokenizer, mixes in posts of the base model's
+// training shards (--replay), trains a small grid of learning rates with sieve-train, keeps the run that
+// ranks the held-back posts best among those that did not forget the base sources (replayed posts kept out of
+// training), and reports the held-back metrics before and after. `sieve adapt --suggest N`
+// (suggest_command.cpp) picks the posts to label first.
 
 #include <simdjson.h>
 
@@ -21,9 +19,10 @@
 #include <map>
 #include <optional>
 
+#include "adapt_command.h"
 #include "file_io.h"
-#include "sieve/analysis/model_labels.h"
 #include "sieve/analysis/adaptation_checks.h"
+#include "sieve/analysis/model_labels.h"
 #include "sieve/core/config_file.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
@@ -152,6 +151,14 @@ void write_adapted_model(const std::string& run_model, const infer::ModelFile& b
     writer.add_tensors_of(base, [](const infer::Tensor& t) { return t.name == "ood.rarity"; });
   }
   writer.write(out);
+}
+
+// Campaign models' stacking and gates were fitted to the network's logits, which fine-tuning changes.
+void refuse_campaign_models(const infer::Model& base) {
+  if (base.campaigns().empty()) return;
+  throw Error(ErrorKind::kConfig, base.file().path(),
+              "holds campaign models (sieve campaigns): fine-tune the model without them, then add them "
+              "again with sieve adapt");
 }
 
 // One training run of the grid, as it ended.
@@ -305,12 +312,7 @@ class WorkFolder {
 int run_fine_tune(const AdaptOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   auto base = infer::Model::load(options.base);
-  if (!base->campaigns().empty()) {
-    // Their stacking and gates were fitted to this network's logits, which fine-tuning changes.
-    throw Error(ErrorKind::kConfig, options.base,
-                "holds campaign models (sieve campaigns): fine-tune the model without them, then add them "
-                "again with sieve adapt");
-  }
+  refuse_campaign_models(*base);
   datasets::ReaderConfig config = resolve(options.reader);
   config.schema = adapted_schema(*base, options.heads);
   datasets::ReadStats stats;
