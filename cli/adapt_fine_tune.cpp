@@ -7,8 +7,6 @@
 // training), and reports the held-back metrics before and after. `sieve adapt --suggest N`
 // (suggest_command.cpp) picks the posts to label first.
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -21,9 +19,9 @@
 
 #include "adapt_command.h"
 #include "file_io.h"
+#include "sieve/adapt/base_training.h"
 #include "sieve/analysis/adaptation_checks.h"
 #include "sieve/analysis/model_labels.h"
-#include "sieve/core/config_file.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/datasets/adaptation_plan.h"
@@ -91,22 +89,6 @@ void write_jsonl(const std::vector<datasets::Record>& records, const datasets::L
     out.text() += '\n';
   }
   out.close();
-}
-
-// The training settings stored in the base model, so the adaptation trains the same network the same way.
-std::string base_config_toml(const infer::Model& base) {
-  simdjson::dom::parser parser;
-  std::string_view toml;
-  if (parser.parse(base.file().metadata("sieve")).at_pointer("/provenance/config").get(toml)) return "";
-  return std::string(toml);
-}
-
-// The sources the base model was trained without (leave-one-source-out): replay must not show them.
-std::vector<std::string> base_excluded_sources(const std::string& work, const std::string& toml) {
-  std::vector<std::string> sources;
-  if (toml.empty()) return sources;
-  ConfigFile::load(work + "/base.toml").table("train").read("exclude_sources", sources);
-  return sources;
 }
 
 infer::BeforeAfterReport compare(const std::vector<datasets::Record>& held_back,
@@ -340,14 +322,15 @@ int run_fine_tune(const AdaptOptions& options) {
       {work + "/train.jsonl"}, corpus, base->featurizer(), work + "/shards-train", prepare);
   datasets::prepare_shards({work + "/held_back.jsonl"}, corpus, base->featurizer(),
                            work + "/shards-held-back", prepare);
-  const std::string toml = base_config_toml(*base);
+  // The base model's own training settings, so the adaptation trains the same network the same way.
+  const std::string toml = adapt::training_config_toml(*base);
   if (!toml.empty()) std::ofstream(work + "/base.toml") << toml;
   datasets::ReplaySample replay;
   if (!options.replay.empty()) {
     const std::size_t want =
         options.replay_posts > 0 ? options.replay_posts : kReplayPerPost * split.train.size();
     replay = datasets::add_replay_sample(options.replay, want, kCheckPosts, options.seed,
-                                         base_excluded_sources(work, toml), base->featurizer(), corpus,
+                                         adapt::excluded_sources(*base), base->featurizer(), corpus,
                                          work + "/shards-train", train_summary);
     std::cerr << "sieve: adapt: replaying " << replay.replayed << " posts of " << options.replay << "; "
               << replay.check.size() << " more check what the other heads forget\n";

@@ -1,7 +1,5 @@
 #include "sieve/adapt/campaign_adaptation.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -11,9 +9,9 @@
 #include <map>
 #include <optional>
 
+#include "sieve/adapt/base_training.h"
 #include "sieve/analysis/adaptation_checks.h"
 #include "sieve/analysis/model_labels.h"
-#include "sieve/core/config_file.h"
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
 #include "sieve/core/json_writer.h"
@@ -25,18 +23,6 @@
 
 namespace sieve::adapt {
 namespace {
-
-// The sources the base model was trained without (leave-one-source-out): its background must not show them.
-std::vector<std::string> excluded_sources(const infer::Model& base) {
-  simdjson::dom::parser parser;
-  std::string_view toml;
-  std::vector<std::string> sources;
-  if (parser.parse(base.file().metadata("sieve")).at_pointer("/provenance/config").get(toml)) return sources;
-  ConfigFile::parse(std::string(toml), base.file().path() + ": provenance.config")
-      .table("train")
-      .read("exclude_sources", sources);
-  return sources;
-}
 
 std::size_t head_index(const infer::Model& base, const std::string& head) {
   for (std::size_t h = 0; h < base.heads().size(); ++h) {
