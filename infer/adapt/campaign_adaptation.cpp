@@ -158,15 +158,21 @@ float keep_false_positive_rate(infer::CampaignModel& campaign, const CampaignPos
     ++negatives[sources[i]];
     if (background.base_logits[i] >= threshold) ++base_crossings[sources[i]];
   }
+  // The gate and the campaign's logit of each negative that counts, computed once for every shift tried.
+  std::vector<std::size_t> counted;
+  std::vector<float> gates, logits;
+  for (std::size_t i = 0; i < background.size(); ++i) {
+    if (background.labels[i] == 1 || negatives[sources[i]] < kMinSourceNegatives) continue;
+    const infer::CampaignPost post = background.post(i);
+    counted.push_back(i);
+    gates.push_back(campaign.gate(post));
+    logits.push_back(campaign.logit(post, background.base_logits[i]));
+  }
   const auto holds = [&](float shift) {
     std::vector<std::size_t> crossings(negatives.size());
-    for (std::size_t i = 0; i < background.size(); ++i) {
-      if (background.labels[i] == 1 || negatives[sources[i]] < kMinSourceNegatives) continue;
-      const infer::CampaignPost post = background.post(i);
-      const float base = background.base_logits[i];
-      if (base + campaign.gate(post) * (campaign.logit(post, base) + shift - base) >= threshold) {
-        ++crossings[sources[i]];
-      }
+    for (std::size_t k = 0; k < counted.size(); ++k) {
+      const float base = background.base_logits[counted[k]];
+      if (base + gates[k] * (logits[k] + shift - base) >= threshold) ++crossings[sources[counted[k]]];
     }
     for (std::size_t s = 0; s < crossings.size(); ++s) {
       if (crossings[s] > base_crossings[s]) return false;
