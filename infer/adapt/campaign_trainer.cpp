@@ -115,21 +115,19 @@ std::vector<std::uint32_t> distinct_ids(const std::vector<const CampaignPosts*>&
   return ids;
 }
 
-// Appends the posts of set to p, each block's entries worth 1 / sqrt(its id count) (campaign_model.h),
+// Appends the posts of set to p, each block's entries worth campaign_block_weight of its id count,
 // targets from the labels, each post weighing weight_each.
 void add_posts(const CampaignPosts& set, const std::vector<std::uint32_t>& columns,
                const infer::CampaignModel& model, double weight_each, LogisticProblem& p,
                float dense_multiplier = 1) {
   for (std::size_t i = 0; i < set.size(); ++i) {
-    const std::size_t begin = set.offsets[i];
-    const std::size_t ends[3] = {begin + set.subword_counts[i],
-                                 begin + set.subword_counts[i] + set.bigram_counts[i], set.offsets[i + 1]};
-    std::size_t from = begin;
-    for (const std::size_t to : ends) {
-      const float value = to > from ? 1.0f / std::sqrt(static_cast<float>(to - from)) : 0.0f;
+    const std::uint32_t* ids = set.ids.data() + set.offsets[i];
+    std::size_t from = 0;
+    for (const std::size_t to : set.post(i).block_ends()) {
+      const float value = infer::campaign_block_weight(to - from);
       for (std::size_t k = from; k < to; ++k) {
-        const auto at = std::lower_bound(columns.begin(), columns.end(), set.ids[k]);
-        if (at == columns.end() || *at != set.ids[k]) continue;
+        const auto at = std::lower_bound(columns.begin(), columns.end(), ids[k]);
+        if (at == columns.end() || *at != ids[k]) continue;
         p.columns.push_back(static_cast<std::uint32_t>(at - columns.begin()));
         p.values.push_back(value);
       }

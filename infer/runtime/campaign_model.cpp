@@ -13,13 +13,13 @@
 namespace sieve::infer {
 namespace {
 
-// Sum of rows[id] over ids[begin, end), divided by the square root of their count (0 for none).
+// Sum of rows[id] over ids[begin, end), times campaign_block_weight of their count.
 float block_sum(const std::vector<float>& rows, const std::uint32_t* ids, std::size_t begin,
                 std::size_t end) {
   if (end <= begin) return 0;
   float sum = 0;
   for (std::size_t i = begin; i < end; ++i) sum += rows[ids[i]];
-  return sum / std::sqrt(static_cast<float>(end - begin));
+  return sum * campaign_block_weight(end - begin);
 }
 
 std::string tensor_name(std::size_t index, const char* part) {
@@ -62,10 +62,12 @@ CampaignModel::CampaignModel(CampaignInfo info, std::size_t table_size, std::siz
 
 float CampaignModel::linear(const std::vector<float>& rows, const std::vector<float>& dense_weights,
                             const CampaignPost& post) const {
-  const std::size_t subwords = post.subword_count;
-  const std::size_t bigrams_end = subwords + post.bigram_count;
-  float sum = block_sum(rows, post.ids, 0, subwords) + block_sum(rows, post.ids, subwords, bigrams_end) +
-              block_sum(rows, post.ids, bigrams_end, post.id_count);
+  float sum = 0;
+  std::size_t begin = 0;
+  for (const std::size_t end : post.block_ends()) {
+    sum += block_sum(rows, post.ids, begin, end);
+    begin = end;
+  }
   if (post.dense != nullptr) {
     for (std::size_t j = 0; j < dense_weights.size(); ++j) {
       sum += dense_weights[j] * (post.dense[j] - dense_mean_[j]) * dense_scale_[j];

@@ -15,6 +15,8 @@
 // block's weights are summed and divided by the square root of its id count, so no block drowns the
 // others by its length. Dense values enter standardised.
 
+#include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -31,7 +33,18 @@ struct CampaignPost {
   std::uint32_t subword_count = 0;
   std::uint32_t bigram_count = 0;
   const float* dense = nullptr;  // dense_width values, or nullptr when the model has none
+
+  // Where each of the three feature blocks ends in ids: subwords, bigrams, n-grams.
+  std::array<std::size_t, 3> block_ends() const {
+    return {subword_count, std::size_t{subword_count} + bigram_count, id_count};
+  }
 };
+
+// What each id of a feature block of `ids` ids counts: 1 / sqrt(ids), so no block drowns the others by its
+// length. The trainer builds its inputs with it, the runtime scores with it.
+inline float campaign_block_weight(std::size_t ids) {
+  return ids > 0 ? 1.0f / std::sqrt(static_cast<float>(ids)) : 0.0f;
+}
 
 // What a campaign is, as `sieve campaigns` lists it and the adapted model's file stores it.
 struct CampaignInfo {
