@@ -3,8 +3,6 @@ fixture) and the corpus' test posts. Skips when either is absent (a build withou
 import json
 import os
 import subprocess
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -143,22 +141,8 @@ def test_bad_model_files_raise_with_where(tmp_path):
         sieve.Model(str(truncated))
 
 
-def test_scoring_releases_the_gil(model, posts):
+def test_scoring_releases_the_gil(model, posts, python_runs_during):
     texts = [p["text"] for p in posts] * 20  # 40,000 posts: long enough to see the other thread run
-    call = {}
-
-    def work():
-        call["start"] = time.perf_counter()
-        model.score(texts, threads=1)
-        call["end"] = time.perf_counter()
-
-    worker = threading.Thread(target=work)
-    stamps = []
-    worker.start()
-    while worker.is_alive():
-        stamps.append(time.perf_counter())
-    worker.join()
-    assert call["end"] - call["start"] > 0.05
-    # Holding the GIL, the C++ call would let this thread run no Python at all until it returned.
-    inside = [t for t in stamps if call["start"] + 0.01 < t < call["end"] - 0.01]
-    assert len(inside) > 1000
+    seconds, steps_inside = python_runs_during(lambda: model.score(texts, threads=1))
+    assert seconds > 0.05
+    assert steps_inside > 1000
