@@ -26,13 +26,7 @@ using testing::ModelParts;
 using testing::temp_path;
 using testing::write;
 
-const std::vector<std::string> kPosts = {
-    "The prime minister stole the money 1200 #scandal @user7",
-    "Le premier ministre a caché le rapport",
-    "这个总理隐瞒了真相",
-    "",
-    "A post the tokenizer has never seen: zyxw qqq!",
-};
+const std::vector<std::string>& kPosts = testing::sample_posts();
 
 // The campaign's score weight of feature row r, and its gate weight.
 float score_row(std::size_t r) { return 0.05f * static_cast<float>(r % 13) - 0.3f; }

@@ -30,13 +30,7 @@ using testing::temp_path;
 using testing::TensorSpec;
 using testing::write;
 
-const std::vector<std::string> kPosts = {
-    "The prime minister stole the money 1200 #scandal @user7",
-    "Le premier ministre a caché le rapport",
-    "这个总理隐瞒了真相",
-    "",
-    "A post the tokenizer has never seen: zyxw qqq!",
-};
+const std::vector<std::string>& kPosts = testing::sample_posts();
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 

@@ -62,4 +62,15 @@ std::string write(const ModelParts& parts, const std::string& name) {
   return path;
 }
 
+const std::vector<std::string>& sample_posts() {
+  static const std::vector<std::string> posts = {
+      "The prime minister stole the money 1200 #scandal @user7",
+      "Le premier ministre a caché le rapport",
+      "这个总理隐瞒了真相",
+      "",
+      "A post the tokenizer has never seen: zyxw qqq!",
+  };
+  return posts;
+}
+
 }  // namespace sieve::infer::testing

@@ -32,6 +32,10 @@ ModelParts bag_parts(int hidden = 0);
 // The "sieve" metadata document of parts.
 std::string metadata(const ModelParts& parts);
 
+// Posts to score with these models: English with a number, a hashtag and a handle, French, Chinese, an empty
+// post and one of pieces the tokenizer never saw.
+const std::vector<std::string>& sample_posts();
+
 // Writes parts to a file under the temporary folder (temp_path(name)) and returns its path; with an
 // absolute or relative path containing '/', writes there instead.
 std::string write(const ModelParts& parts, const std::string& name);
