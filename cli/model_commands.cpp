@@ -6,14 +6,16 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "command.h"
-#include "sieve/analysis/model_labels.h"
 #include "reader_options.h"
+#include "sieve/analysis/model_labels.h"
 #include "sieve/analysis/record_scoring.h"
 #include "sieve/core/calibration.h"
 #include "sieve/core/error.h"
 #include "sieve/core/metrics.h"
+#include "sieve/core/organic_threshold.h"
 #include "sieve/core/rates.h"
 #include "sieve/format/model_file.h"
 #include "sieve/network/quantize.h"
@@ -34,7 +36,10 @@ struct CalibrateOptions {
   std::string organic;  // organic traffic: thresholds at max_fpr ("" for none)
   double max_fpr = 0.01;
   bool per_language = false;
-  bool balance_sources = false;  // each source of the organic posts counts the same in the rate
+  // How the organic posts weigh, and what of the rate is kept at max_fpr: the words of --weighting and
+  // --bound, parsed into `rule` (its defaults when not given).
+  std::string weighting, bound;
+  metrics::OrganicRule rule;
   std::size_t min_posts = 1000;  // organic posts a language needs for a threshold of its own
   ReaderOptions reader;
   analysis::ScoringOptions scoring;
@@ -131,69 +136,107 @@ void fit_temperatures(const infer::Model& model, datasets::RecordReader& reader,
   }
 }
 
-// Sets each binary head's threshold so that at most max_fpr of the organic posts (those not labelled 1
-// for it) are flagged: overall, and per language with min_posts of them when per_language.
-void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& reader,
-                            const CalibrateOptions& options, std::vector<infer::HeadInfo>& heads) {
-  // head → lang → (score, source) of each organic post
-  std::vector<std::map<std::string, std::vector<std::pair<double, std::string>>>> organic(heads.size());
+// The organic posts of each binary head by language: the posts not labelled 1 for it, as it scores them.
+using OrganicByLanguage = std::map<std::string, std::vector<metrics::OrganicPost>>;
+
+std::vector<OrganicByLanguage> score_organic(const infer::Model& model, datasets::RecordReader& reader,
+                                             const CalibrateOptions& options,
+                                             const std::vector<infer::HeadInfo>& heads) {
+  std::vector<OrganicByLanguage> organic(heads.size());
   analysis::ScoringOptions scoring = options.scoring;
   scoring.keep_logits = true;
   analysis::score_records(model, reader, scoring, nullptr, [&](analysis::ScoredChunk& chunk) {
     for (std::size_t i = 0; i < chunk.records.size(); ++i) {
+      const datasets::Record& r = chunk.records[i];
       for (std::size_t h = 0; h < heads.size(); ++h) {
-        if (!heads[h].binary || chunk.records[i].labels[h] == 1) continue;
+        if (!heads[h].binary || r.labels[h] == 1) continue;
         const float logit = chunk.logits[i * model.output_count() + model.output_offset(h)];
-        organic[h][chunk.records[i].lang].emplace_back(
-            infer::Model::binary_probability(logit, heads[h].temperature), chunk.records[i].source);
+        organic[h][r.lang].push_back(
+            {infer::Model::binary_probability(logit, heads[h].temperature), r.source, r.lang});
       }
     }
   });
-  const auto print = [](const std::string& head, const std::string& lang, const infer::OrganicRate& r) {
-    std::printf("%-14s %-6s %8llu %10.4f %8llu %8.4f %10.4f\n", head.c_str(), lang.c_str(),
-                static_cast<unsigned long long>(r.posts), r.threshold,
-                static_cast<unsigned long long>(r.flagged), r.fpr, r.fpr_upper);
-  };
-  // Each post weighs 1, or with --balance-sources 1 / the posts of its source.
-  const auto rate_of = [&](const std::vector<std::pair<double, std::string>>& posts) {
-    std::vector<double> scores, weights;
-    std::map<std::string, double> per_source;
-    for (const auto& [score, source] : posts) {
-      scores.push_back(score);
-      ++per_source[source];
-    }
-    for (const auto& post : posts)
-      weights.push_back(options.balance_sources ? 1.0 / per_source[post.second] : 1.0);
-    const metrics::FprThreshold t = metrics::threshold_for_weighted_fpr(scores, weights, options.max_fpr);
-    return infer::OrganicRate{t.threshold, t.posts, t.flagged, t.fpr, t.fpr_upper};
-  };
+  return organic;
+}
+
+void print_rate(const std::string& head, const std::string& lang, const metrics::OrganicThreshold& t) {
+  std::printf("%-14s %-6s %8zu %10.4f %8zu %8.4f %10.4f  ", head.c_str(), lang.c_str(), t.rate.posts,
+              t.rate.threshold, t.rate.flagged, t.rate.fpr, t.rate.fpr_upper);
+  std::string sources;
+  for (const auto& [source, posts] : t.posts_per_source) {
+    sources += (sources.empty() ? "" : ", ") + (source.empty() ? std::string("(no source)") : source) + " " +
+               std::to_string(posts);
+  }
+  std::printf("%s\n", sources.c_str());
+}
+
+infer::OrganicRate stored(const metrics::FprThreshold& t) {
+  return {t.threshold, t.posts, t.flagged, t.fpr, t.fpr_upper};
+}
+
+Error too_few(const std::string& head, std::size_t posts, const CalibrateOptions& options) {
+  char why[400];
+  std::snprintf(why, sizeof why,
+                "head '%s': %zu organic posts are too few for the Wilson bound of the rate to reach %g under "
+                "--weighting %s (about %.0f equally weighted posts are needed); give more posts, a higher "
+                "--max-fpr or --bound point",
+                head.c_str(), posts, options.max_fpr, metrics::weighting_name(options.rule.weighting).c_str(),
+                metrics::fewest_posts_for_bound(options.max_fpr));
+  return Error(ErrorKind::kInvalidInput, options.organic, why);
+}
+
+// Sets each binary head's threshold so that the rule's rate of the organic posts (those not labelled 1 for
+// it) stays at max_fpr: overall, and per language with min_posts of them when per_language. Refuses a head
+// whose organic posts are too few for the rule; a language with too few keeps the overall threshold.
+void set_organic_thresholds(const infer::Model& model, datasets::RecordReader& reader,
+                            const CalibrateOptions& options, std::vector<infer::HeadInfo>& heads) {
+  const std::vector<OrganicByLanguage> organic = score_organic(model, reader, options, heads);
   const bool any =
       std::any_of(organic.begin(), organic.end(), [](const auto& by_lang) { return !by_lang.empty(); });
   if (!any) {
     throw Error(ErrorKind::kInvalidInput, options.organic,
                 "no organic post (a post counts for each head it is not labelled 1 for)");
   }
-  std::printf("%-14s %-6s %8s %10s %8s %8s %10s\n", "head", "lang", "organic", "threshold", "flagged", "FPR",
-              "FPR <=95%");
+  // Every head's overall threshold first: a sample too small for one of them refuses before anything is
+  // printed or stored.
+  std::vector<std::optional<metrics::OrganicThreshold>> overall(heads.size());
+  for (std::size_t h = 0; h < heads.size(); ++h) {
+    if (!heads[h].binary || organic[h].empty()) continue;
+    std::vector<metrics::OrganicPost> all;
+    for (const auto& [lang, posts] : organic[h]) all.insert(all.end(), posts.begin(), posts.end());
+    overall[h] = metrics::organic_threshold(all, options.rule, options.max_fpr);
+    if (!overall[h]->enough) throw too_few(heads[h].name, all.size(), options);
+  }
+  std::printf("organic posts weighted by %s, %s rate kept at %g\n",
+              metrics::weighting_name(options.rule.weighting).c_str(),
+              options.rule.bound == metrics::RateBound::kWilson ? "the Wilson 95 % upper bound of the"
+                                                                : "the measured",
+              options.max_fpr);
+  std::printf("%-14s %-6s %8s %10s %8s %8s %10s  %s\n", "head", "lang", "organic", "threshold", "flagged",
+              "FPR", "FPR <=95%", "posts per source");
   for (std::size_t h = 0; h < heads.size(); ++h) {
     if (!heads[h].binary) continue;
-    std::vector<std::pair<double, std::string>> all;
-    for (const auto& [lang, posts] : organic[h]) all.insert(all.end(), posts.begin(), posts.end());
-    if (all.empty()) {
+    if (!overall[h]) {
       std::printf("%-14s %-6s %8d: no organic post, threshold left at %.4f\n", heads[h].name.c_str(), "all",
                   0, heads[h].threshold);
       continue;
     }
     heads[h].organic_max_fpr = options.max_fpr;
-    heads[h].organic = rate_of(all);
-    heads[h].threshold = heads[h].organic.threshold;
+    heads[h].organic = stored(overall[h]->rate);
+    heads[h].threshold = overall[h]->rate.threshold;
     heads[h].language_thresholds.clear();
-    print(heads[h].name, "all", heads[h].organic);
+    print_rate(heads[h].name, "all", *overall[h]);
     if (!options.per_language) continue;
-    for (const auto& [lang, scores] : organic[h]) {
-      if (scores.size() < options.min_posts || lang.empty()) continue;
-      heads[h].language_thresholds[lang] = rate_of(scores);
-      print(heads[h].name, lang, heads[h].language_thresholds[lang]);
+    for (const auto& [lang, posts] : organic[h]) {
+      if (posts.size() < options.min_posts || lang.empty()) continue;
+      const metrics::OrganicThreshold own = metrics::organic_threshold(posts, options.rule, options.max_fpr);
+      if (!own.enough) {
+        std::printf("%-14s %-6s %8zu: too few for the bound, keeps the overall threshold\n",
+                    heads[h].name.c_str(), lang.c_str(), posts.size());
+        continue;
+      }
+      heads[h].language_thresholds[lang] = stored(own.rate);
+      print_rate(heads[h].name, lang, own);
     }
   }
 }
@@ -204,6 +247,9 @@ int run_calibrate(CalibrateOptions options) {
                 "give labelled posts (temperatures), --organic posts (thresholds) or both");
   }
   metrics::check_max_fpr(options.max_fpr, "--max-fpr");
+  if (!options.weighting.empty())
+    options.rule.weighting = metrics::parse_weighting(options.weighting, "--weighting");
+  if (!options.bound.empty()) options.rule.bound = metrics::parse_bound(options.bound, "--bound");
   const std::string output = options.output.empty() ? options.model : options.output;
   options.scoring.keep_logits = true;
   datasets::ReaderConfig config = resolve(options.reader);
@@ -260,9 +306,22 @@ std::vector<Command> add_model_commands(CLI::App& app) {
   calibrate->add_flag(
       "--per-language", calibrate_options->per_language,
       "a threshold per language that has --min-posts organic posts (the others use the overall one)");
-  calibrate->add_flag("--balance-sources", calibrate_options->balance_sources,
-                      "count every source of the organic posts the same (the mean of their rates), so the "
-                      "threshold holds whatever the mix of the traffic");
+  calibrate
+      ->add_option(
+          "--weighting", calibrate_options->weighting,
+          "how the organic posts weigh in the rate: languages (every language the same, and every source "
+          "within it; the default), sources (every source the same) or posts (the sample's own mix)")
+      ->type_name("RULE");
+  calibrate->add_flag_function(
+      "--balance-sources",
+      [options = calibrate_options.get()](std::int64_t) { options->weighting = "sources"; },
+      "the same as --weighting sources");
+  calibrate
+      ->add_option(
+          "--bound", calibrate_options->bound,
+          "what of the rate stays at --max-fpr: wilson (its 95 % upper bound, the default) or point (the "
+          "rate measured on the sample; with --weighting posts, the behaviour of earlier versions)")
+      ->type_name("BOUND");
   calibrate
       ->add_option("--min-posts", calibrate_options->min_posts,
                    "organic posts a language needs for a threshold of its own (default 1000)")

@@ -21,6 +21,15 @@ Interval wilson_interval(std::size_t successes, std::size_t n, double z) {
           successes == n ? 1.0 : std::min(1.0, centre + half)};
 }
 
+double wilson_upper(double p, double n, double z) {
+  if (!(n > 0)) return std::nan("");
+  if (p >= 1) return 1.0;
+  const double z2n = z * z / n;
+  const double centre = (p + z2n / 2) / (1 + z2n);
+  const double half = z * std::sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n);
+  return std::min(1.0, centre + half);
+}
+
 namespace {
 
 // Probabilities are floats when the runtime decides. A threshold halfway between two neighbouring floats
@@ -46,7 +55,7 @@ FprThreshold threshold_for_fpr(const std::vector<double>& organic_scores, double
 }
 
 FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_scores,
-                                        const std::vector<double>& weights, double max_fpr) {
+                                        const std::vector<double>& weights, double max_fpr, RateBound bound) {
   check_max_fpr(max_fpr);
   FprThreshold t;
   t.posts = organic_scores.size();
@@ -63,8 +72,13 @@ FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_score
     total += w;
     squares += w * w;
   }
+  const double effective = total * total / squares;
+  const auto kept = [&](double rate) {
+    const double promised = bound == RateBound::kWilson ? wilson_upper(rate, effective) : rate;
+    return promised <= max_fpr + 1e-12;
+  };
   // Walk down the scores a tie at a time (equal as the float probabilities the runtime decides on); stop
-  // before the tie that would pass the rate.
+  // before the tie that would break the promise.
   const auto as_decided = [&](std::size_t i) { return static_cast<float>(organic_scores[order[i]]); };
   double flagged_weight = 0;
   std::size_t k = 0;
@@ -72,7 +86,7 @@ FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_score
     std::size_t end = k;
     double tie_weight = 0;
     while (end < order.size() && as_decided(end) == as_decided(k)) tie_weight += weights[order[end++]];
-    if ((flagged_weight + tie_weight) / total > max_fpr + 1e-12) break;
+    if (!kept((flagged_weight + tie_weight) / total)) break;
     flagged_weight += tie_weight;
     k = end;
   }
@@ -80,10 +94,7 @@ FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_score
   t.threshold = k == order.size() ? 0 : just_above(organic_scores[order[k]]);
   t.flagged = k;
   t.fpr = flagged_weight / total;
-  const double effective = total * total / squares;
-  t.fpr_upper = wilson_interval(static_cast<std::size_t>(std::lround(t.fpr * effective)),
-                                static_cast<std::size_t>(std::lround(effective)))
-                    .high;
+  t.fpr_upper = wilson_upper(t.fpr, effective);
   return t;
 }
 

@@ -301,6 +301,63 @@ TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithP
                           ": no organic post (a post counts for each head it is not labelled 1 for)\n");
 }
 
+// By default every language of the organic posts weighs the same and the Wilson upper bound of the rate is
+// what stays at the target: the table says so and what each threshold rests on, source by source. A sample
+// too small for the bound is refused in one line and nothing is written; the earlier rule (every post the
+// same, the measured rate) stays available by flag and needs no minimum.
+TEST_F(ModelCommands, CalibrateKeepsTheWilsonBoundOfEveryLanguageAndRefusesTooFewPosts) {
+  const std::vector<std::string> lines = text_lines(organic_dev_posts());
+  ASSERT_GT(lines.size(), 1000u);
+  const std::string organic = dir_ + "/organic.jsonl", few = dir_ + "/few.jsonl";
+  std::ofstream all_posts(organic), few_posts(few);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    all_posts << lines[i] << "\n";
+    if (i < 300) few_posts << lines[i] << "\n";
+  }
+  all_posts.close();
+  few_posts.close();
+  const std::string calibrated = dir_ + "/model.wilson.sieve";
+  const RunResult r = run_sieve("calibrate " + model_ + " --organic " + organic + " -o " + calibrated);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(
+      r.out.rfind("organic posts weighted by languages, the Wilson 95 % upper bound of the rate kept at "
+                  "0.01\n",
+                  0),
+      0u)
+      << r.out;
+  const std::size_t at = r.out.find("\ncoordinated    all ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::istringstream fields(r.out.substr(at + 1));
+  std::string head, lang;
+  std::size_t posts = 0, flagged = 0;
+  double threshold = 0, fpr = 0, upper = 0;
+  fields >> head >> lang >> posts >> threshold >> flagged >> fpr >> upper;
+  EXPECT_EQ(posts, lines.size());
+  EXPECT_LE(upper, 0.01);
+  EXPECT_GT(upper, fpr);
+  std::string rest;
+  std::getline(fields, rest);
+  EXPECT_NE(rest.find("tweeteval "), std::string::npos) << rest;
+  EXPECT_NE(rest.find("weibo "), std::string::npos) << rest;
+
+  const RunResult refused =
+      run_sieve("calibrate " + model_ + " --organic " + few + " -o " + dir_ + "/few.sieve");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(refused.err,
+            "sieve: " + few +
+                ": head 'coordinated': 300 organic posts are too few for the Wilson bound of the rate "
+                "to reach 0.01 under --weighting languages (about 381 equally weighted posts are "
+                "needed); give more posts, a higher --max-fpr or --bound point\n");
+  EXPECT_EQ(refused.out, "");
+  EXPECT_FALSE(std::ifstream(dir_ + "/few.sieve").good());
+  const RunResult earlier = run_sieve("calibrate " + model_ + " --organic " + few +
+                                      " --weighting posts --bound point -o " + dir_ + "/few.sieve");
+  ASSERT_EQ(earlier.exit_code, 0) << earlier.err;
+  EXPECT_NE(earlier.out.find("weighted by posts, the measured rate kept at 0.01"), std::string::npos);
+  EXPECT_EQ(run_sieve("calibrate " + model_ + " --organic " + few + " --weighting accounts").err,
+            "sieve: --weighting: 'accounts' is not one of posts, sources, languages\n");
+}
+
 // Posts of one class cannot calibrate a head; two posts the head ranks right separate perfectly, so the
 // fit runs to the end of its range, which is said and not stored.
 TEST_F(ModelCommands, CalibrateRefusesOneClassAndSaysWhenAFitEndsAtItsBound) {

@@ -16,6 +16,9 @@ struct Interval {
   double high = 0;
 };
 Interval wilson_interval(std::size_t successes, std::size_t n, double z = 1.959964);
+// The upper bound alone for a share p of a sample of effective size n (not necessarily whole numbers, as
+// for weighted posts); NaN when n is not positive.
+double wilson_upper(double p, double n, double z = 1.959964);
 
 // A threshold set on organic posts (negatives): at most max_fpr of them score at or above it.
 struct FprThreshold {
@@ -36,12 +39,18 @@ void check_max_fpr(double max_fpr, const std::string& where = "max_fpr");
 // threshold is 1 and the rates NaN. max_fpr must pass check_max_fpr.
 FprThreshold threshold_for_fpr(const std::vector<double>& organic_scores, double max_fpr);
 
+// What a threshold keeps at max_fpr: the rate measured on the sample (kPoint), or its Wilson 95 % upper
+// bound (kWilson), so that the promise also holds for the rate the sample stands for.
+enum class RateBound { kPoint, kWilson };
+
 // The same with a weight per post (say 1 / the posts of its source, so that every source of the organic
 // sample counts the same whatever its size): the rate is the flagged share of the total weight. flagged
 // and posts stay counts of posts; fpr_upper is Wilson's bound at the sample's effective size,
-// (Σw)² / Σw².
+// (Σw)² / Σw². With kWilson, a sample too small for the bound to reach max_fpr even when nothing is
+// flagged gives a threshold above every score and fpr_upper > max_fpr: the caller says so.
 FprThreshold threshold_for_weighted_fpr(const std::vector<double>& organic_scores,
-                                        const std::vector<double>& weights, double max_fpr);
+                                        const std::vector<double>& weights, double max_fpr,
+                                        RateBound bound = RateBound::kPoint);
 
 // Precision of a decision that has this recall and false-positive rate on traffic where a share
 // `prevalence` of the posts are positive: recall·P / (recall·P + fpr·(1 − P)); NaN when nothing is flagged.
