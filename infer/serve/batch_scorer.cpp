@@ -30,13 +30,16 @@ void BatchScorer::score(std::vector<std::shared_ptr<ScoreJob>>& batch) {
   // Requests past their deadline are not scored: their handlers have answered 504 already.
   const auto now = ScoreJob::Clock::now();
   std::vector<std::shared_ptr<ScoreJob>> live;
-  std::vector<std::string_view> texts;
+  std::vector<std::string_view> texts, langs;
   for (auto& job : batch) {
     if (now > job->deadline) {
       job->finish(ScoreJob::Status::kExpired);
       continue;
     }
-    for (const std::string& text : job->texts) texts.push_back(text);
+    for (std::size_t i = 0; i < job->texts.size(); ++i) {
+      texts.push_back(job->texts[i]);
+      langs.push_back(i < job->langs.size() ? std::string_view(job->langs[i]) : std::string_view());
+    }
     live.push_back(std::move(job));
   }
   if (live.empty()) return;
@@ -60,6 +63,8 @@ void BatchScorer::score(std::vector<std::shared_ptr<ScoreJob>>& batch) {
   }
   // Counted before any job is answered, so that a client who reads /metrics after its answer sees it.
   state_.metrics.add_posts_scored(texts.size());
+  state_.drift.observe({*model->model, model->languages, langs, probabilities.data(),
+                        familiarity.empty() ? nullptr : familiarity.data(), state_.options.abstain});
   std::size_t row = 0;
   for (auto& job : live) {
     const auto begin = probabilities.begin() + static_cast<std::ptrdiff_t>(row * width);

@@ -123,7 +123,11 @@ void handle_score(ServerState& state, const httplib::Request& req, const std::st
   }
   auto job = std::make_shared<ScoreJob>();
   job->texts.reserve(posts.posts.size());
-  for (const ScorePost& post : posts.posts) job->texts.push_back(post.text);
+  job->langs.reserve(posts.posts.size());
+  for (const ScorePost& post : posts.posts) {
+    job->texts.push_back(post.text);
+    job->langs.push_back(post.lang);
+  }
   job->enqueued = Clock::now();
   job->deadline = arrived + std::chrono::milliseconds(state.options.deadline_ms);
   std::future<void> done = job->done.get_future();
@@ -365,6 +369,7 @@ void handle_metrics(ServerState& state, httplib::Response& res) {
   snapshot.model_path = loaded->path;
   snapshot.ready = !state.draining;
   std::string text = state.metrics.render(snapshot);
+  state.drift.render(text);
   if (state.options.annotator) state.options.annotator->render_metrics(text);
   res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
 }

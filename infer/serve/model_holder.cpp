@@ -4,6 +4,7 @@
 
 #include "sieve/core/hash.h"
 #include "sieve/runtime/checked_model.h"
+#include "sieve/serve/drift_metrics.h"
 
 namespace sieve::infer {
 namespace {
@@ -31,6 +32,7 @@ std::shared_ptr<const LoadedModel> load_served_model(const std::string& path) {
   loaded->path = path;
   loaded->version = content_version(loaded->model->file());
   loaded->loaded_at = std::chrono::system_clock::now();
+  loaded->languages = metric_languages(*loaded->model);
   return loaded;
 }
 

@@ -11,7 +11,10 @@ std::string number(double x) {
   return text;
 }
 
-void header(std::string& out, const char* name, const char* type, const char* help) {
+}  // namespace
+
+void prometheus_header(std::string& out, std::string_view name, std::string_view type,
+                       std::string_view help) {
   out += "# HELP ";
   out += name;
   out += ' ';
@@ -23,7 +26,8 @@ void header(std::string& out, const char* name, const char* type, const char* he
   out += '\n';
 }
 
-void sample(std::string& out, std::string_view name, std::string_view labels, const std::string& value) {
+void prometheus_sample(std::string& out, std::string_view name, std::string_view labels,
+                       std::string_view value) {
   out += name;
   if (!labels.empty()) {
     out += '{';
@@ -34,8 +38,6 @@ void sample(std::string& out, std::string_view name, std::string_view labels, co
   out += value;
   out += '\n';
 }
-
-}  // namespace
 
 std::string prometheus_label(std::string_view value) {
   std::string out;
@@ -63,16 +65,17 @@ void Histogram::observe(double value) {
   sum_ += value;
 }
 
-void Histogram::render(std::string& out, std::string_view name) const {
+void Histogram::render(std::string& out, std::string_view name, std::string_view labels) const {
   const std::string bucket = std::string(name) + "_bucket";
+  const std::string le = labels.empty() ? std::string("le=\"") : std::string(labels) + ",le=\"";
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < bounds_.size(); ++i) {
     cumulative += counts_[i];
-    sample(out, bucket, "le=\"" + number(bounds_[i]) + "\"", std::to_string(cumulative));
+    prometheus_sample(out, bucket, le + number(bounds_[i]) + "\"", std::to_string(cumulative));
   }
-  sample(out, bucket, "le=\"+Inf\"", std::to_string(count_));
-  sample(out, std::string(name) + "_sum", "", number(sum_));
-  sample(out, std::string(name) + "_count", "", std::to_string(count_));
+  prometheus_sample(out, bucket, le + "+Inf\"", std::to_string(count_));
+  prometheus_sample(out, std::string(name) + "_sum", labels, number(sum_));
+  prometheus_sample(out, std::string(name) + "_count", labels, std::to_string(count_));
 }
 
 ServerMetrics::ServerMetrics()
@@ -112,31 +115,34 @@ std::uint64_t ServerMetrics::posts_scored() const {
 std::string ServerMetrics::render(const MetricsSnapshot& snapshot) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out;
-  header(out, "sieve_http_requests_total", "counter", "HTTP requests answered, by route and status.");
+  prometheus_header(out, "sieve_http_requests_total", "counter",
+                    "HTTP requests answered, by route and status.");
   for (const auto& [key, count] : requests_) {
-    sample(out, "sieve_http_requests_total",
-           "route=\"" + prometheus_label(key.first) + "\",status=\"" + std::to_string(key.second) + "\"",
-           std::to_string(count));
+    prometheus_sample(
+        out, "sieve_http_requests_total",
+        "route=\"" + prometheus_label(key.first) + "\",status=\"" + std::to_string(key.second) + "\"",
+        std::to_string(count));
   }
-  header(out, "sieve_score_request_duration_seconds", "histogram",
-         "Time from arrival to answer of POST /v1/score requests.");
+  prometheus_header(out, "sieve_score_request_duration_seconds", "histogram",
+                    "Time from arrival to answer of POST /v1/score requests.");
   score_latency_.render(out, "sieve_score_request_duration_seconds");
-  header(out, "sieve_batch_posts", "histogram", "Posts per scored batch.");
+  prometheus_header(out, "sieve_batch_posts", "histogram", "Posts per scored batch.");
   batch_posts_.render(out, "sieve_batch_posts");
-  header(out, "sieve_queue_posts", "gauge", "Posts waiting in the batching queue.");
-  sample(out, "sieve_queue_posts", "", std::to_string(snapshot.queue_posts));
-  header(out, "sieve_posts_scored_total", "counter", "Posts scored.");
-  sample(out, "sieve_posts_scored_total", "", std::to_string(posts_scored_));
-  header(out, "sieve_model_reloads_total", "counter", "Model reloads, by result.");
-  sample(out, "sieve_model_reloads_total", "result=\"ok\"", std::to_string(reloads_ok_));
-  sample(out, "sieve_model_reloads_total", "result=\"failed\"", std::to_string(reloads_failed_));
-  header(out, "sieve_model_info", "gauge", "The model being served (always 1).");
-  sample(out, "sieve_model_info",
-         "version=\"" + prometheus_label(snapshot.model_version) + "\",path=\"" +
-             prometheus_label(snapshot.model_path) + "\"",
-         "1");
-  header(out, "sieve_ready", "gauge", "1 when the server takes score requests, 0 while it drains.");
-  sample(out, "sieve_ready", "", snapshot.ready ? "1" : "0");
+  prometheus_header(out, "sieve_queue_posts", "gauge", "Posts waiting in the batching queue.");
+  prometheus_sample(out, "sieve_queue_posts", "", std::to_string(snapshot.queue_posts));
+  prometheus_header(out, "sieve_posts_scored_total", "counter", "Posts scored.");
+  prometheus_sample(out, "sieve_posts_scored_total", "", std::to_string(posts_scored_));
+  prometheus_header(out, "sieve_model_reloads_total", "counter", "Model reloads, by result.");
+  prometheus_sample(out, "sieve_model_reloads_total", "result=\"ok\"", std::to_string(reloads_ok_));
+  prometheus_sample(out, "sieve_model_reloads_total", "result=\"failed\"", std::to_string(reloads_failed_));
+  prometheus_header(out, "sieve_model_info", "gauge", "The model being served (always 1).");
+  prometheus_sample(out, "sieve_model_info",
+                    "version=\"" + prometheus_label(snapshot.model_version) + "\",path=\"" +
+                        prometheus_label(snapshot.model_path) + "\"",
+                    "1");
+  prometheus_header(out, "sieve_ready", "gauge",
+                    "1 when the server takes score requests, 0 while it drains.");
+  prometheus_sample(out, "sieve_ready", "", snapshot.ready ? "1" : "0");
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "access_log.h"
 #include "sieve/serve/batch_queue.h"
+#include "sieve/serve/drift_metrics.h"
 #include "sieve/serve/model_holder.h"
 #include "sieve/serve/server_metrics.h"
 #include "sieve/serve/server_options.h"
@@ -27,6 +28,7 @@ struct ServerState {
   ModelHolder models;
   BatchQueue queue;
   ServerMetrics metrics;
+  DriftMetrics drift;       // the scored posts' ood and scores, by language
   JsonLineLog access_log;   // one line per request
   JsonLineLog events;       // start, reloads, drain, stop: always on standard error
   std::string admin_token;  // empty: POST /admin/reload is refused

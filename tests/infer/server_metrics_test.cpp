@@ -44,6 +44,20 @@ TEST(ServerMetrics, HistogramBucketsAreCumulativeWithSumAndCount) {
   EXPECT_TRUE(has_line(after, "sieve_score_request_duration_seconds_count 1")) << after;
 }
 
+TEST(ServerMetrics, ALabelledHistogramPutsItsLabelsBeforeLeAndOnSumAndCount) {
+  Histogram histogram({0.5, 0.9, 1});
+  for (const double value : {0.2, 0.6, 0.95, 0.97, 3.0}) histogram.observe(value);
+  std::string text;
+  histogram.render(text, "sieve_post_score", R"(head="a",lang="en")");
+  EXPECT_EQ(text,
+            "sieve_post_score_bucket{head=\"a\",lang=\"en\",le=\"0.5\"} 1\n"
+            "sieve_post_score_bucket{head=\"a\",lang=\"en\",le=\"0.9\"} 2\n"
+            "sieve_post_score_bucket{head=\"a\",lang=\"en\",le=\"1\"} 4\n"
+            "sieve_post_score_bucket{head=\"a\",lang=\"en\",le=\"+Inf\"} 5\n"
+            "sieve_post_score_sum{head=\"a\",lang=\"en\"} 5.72\n"
+            "sieve_post_score_count{head=\"a\",lang=\"en\"} 5\n");
+}
+
 TEST(ServerMetrics, RendersGaugesPostsReloadsAndTheModelWithEscapedLabels) {
   ServerMetrics metrics;
   metrics.add_posts_scored(32);

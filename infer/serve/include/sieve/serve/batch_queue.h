@@ -25,6 +25,7 @@ struct ScoreJob {
   enum class Status { kPending, kScored, kExpired, kFailed };
 
   std::vector<std::string> texts;
+  std::vector<std::string> langs;  // per text: the post's language, as given or guessed (for the metrics)
   Clock::time_point enqueued = Clock::now();
   Clock::time_point deadline = Clock::time_point::max();
 

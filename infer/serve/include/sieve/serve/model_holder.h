@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "sieve/runtime/model.h"
 
@@ -17,6 +18,7 @@ struct LoadedModel {
   std::string path;
   std::string version;  // 16 hex digits of the XXH3 of the file's metadata and tensors: changes with content
   std::chrono::system_clock::time_point loaded_at;
+  std::vector<std::string> languages;  // the values of its metrics' "lang" label (drift_metrics.h)
 };
 
 // Loads, self-tests and versions one model file. Throws what load_checked_model throws.

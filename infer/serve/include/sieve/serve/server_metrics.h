@@ -18,8 +18,9 @@ class Histogram {
  public:
   explicit Histogram(std::vector<double> bounds) : bounds_(std::move(bounds)), counts_(bounds_.size()) {}
   void observe(double value);
-  // "<name>_bucket{le=...}", "<name>_sum" and "<name>_count" lines.
-  void render(std::string& out, std::string_view name) const;
+  // "<name>_bucket{le=...}", "<name>_sum" and "<name>_count" lines; labels ("head=\"a\",lang=\"en\""), when
+  // given, come first in each.
+  void render(std::string& out, std::string_view name, std::string_view labels = {}) const;
 
  private:
   std::vector<double> bounds_;
@@ -62,5 +63,10 @@ class ServerMetrics {
 
 // A Prometheus label value with \, " and newlines escaped.
 std::string prometheus_label(std::string_view value);
+// The "# HELP" and "# TYPE" lines of a metric.
+void prometheus_header(std::string& out, std::string_view name, std::string_view type, std::string_view help);
+// One sample line: name{labels} value (no braces when labels is empty).
+void prometheus_sample(std::string& out, std::string_view name, std::string_view labels,
+                       std::string_view value);
 
 }  // namespace sieve::infer
