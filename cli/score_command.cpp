@@ -5,7 +5,6 @@
 #include <ctime>
 #include <iostream>
 
-#include "abstain_options.h"
 #include "command.h"
 #include "file_io.h"
 #include "reader_options.h"
@@ -30,7 +29,6 @@ struct ScoreOptions {
   std::size_t explain = 0;  // spans per head; 0: no explanation
   bool self_test_only = false;
   TemplateWindowCliOptions templates;
-  infer::AbstainPolicy abstain;
 };
 
 // Closes each line of chunk.output (an object left open by the formatter) with the template fields of its
@@ -74,7 +72,7 @@ int run_score(ScoreOptions options) {
       JsonWriter w;
       w.begin_object().key("id").value(record.id).key("lang").value(record.lang);
       infer::write_scores(w, *model, &chunk.probabilities[i * width], record.lang,
-                          chunk.familiarity.empty() ? nullptr : &chunk.familiarity[i], options.abstain);
+                          chunk.familiarity.empty() ? nullptr : &chunk.familiarity[i]);
       if (options.explain > 0) infer::write_explanation(w, *model, record.text, options.explain, workspace);
       if (window) {  // signed here, on the worker threads; the object is closed in input order
         chunk.signatures.emplace_back(window->hasher().sign(record.text));
@@ -117,10 +115,9 @@ std::vector<Command> add_score_command(CLI::App& app) {
       ->check(kNotNegative);
   score->add_flag("--self-test", options->self_test_only,
                   "check the model against its stored samples, then exit");
-  add_abstain_options(*score, options->abstain);
   score->add_flag_function(
       "--no-ood", [options](std::int64_t) { options->scoring.familiarity = false; },
-      "leave out the \"ood\" signal (and so never abstain)");
+      "leave out the \"ood\" value");
   add_template_window_options(*score, options->templates);
   add_reader_options(*score, options->reader);
   return {{score, [options] { return run_score(*options); }}};

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 
-#include "abstain_options.h"
 #include "command.h"
 #include "sieve/serve/server.h"
 #include "template_window_options.h"
@@ -63,7 +62,6 @@ std::vector<Command> add_serve_command(CLI::App& app) {
       ->capture_default_str();
   serve->add_option("--deadline-ms", options->deadline_ms, "from arrival to answer (504 beyond)")
       ->capture_default_str();
-  add_abstain_options(*serve, options->abstain);
   serve->add_option("--explain-spans", options->explain_spans, "spans per head that ?explain=1 adds")
       ->check(kNotNegative)
       ->capture_default_str();

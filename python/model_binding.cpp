@@ -134,11 +134,11 @@ py::dict decide(const ModelHandle& m, const Scores& scores, const std::optional<
   return out;
 }
 
-// The records `sieve score` writes, as dicts: id, lang, scores, ood and abstain (when the model has the
-// statistics), decisions, and with explain > 0 the spans and the normalized text.
+// The records `sieve score` writes, as dicts: id, lang, scores, ood (when the model has the statistics),
+// decisions, and with explain > 0 the spans and the normalized text.
 py::list score_records(const ModelHandle& m, const py::handle& texts, const std::optional<py::object>& ids,
-                       const std::optional<py::object>& langs, std::size_t explain, bool abstain,
-                       std::optional<double> ood_limit, int threads, std::size_t max_text_bytes) {
+                       const std::optional<py::object>& langs, std::size_t explain, int threads,
+                       std::size_t max_text_bytes) {
   const infer::Model& model = *m.model;
   const std::vector<std::string> posts = checked_posts(texts, max_text_bytes);
   const std::vector<std::string> id_of =
@@ -154,7 +154,6 @@ py::list score_records(const ModelHandle& m, const py::handle& texts, const std:
     std::vector<float> probabilities(posts.size() * width);
     std::vector<infer::PostFamiliarity> familiarity(posts.size());
     const bool has_ood = model.out_of_domain() != nullptr;
-    const infer::AbstainPolicy policy{abstain, ood_limit};
     tbb::task_arena arena(workers);
     arena.execute([&] {
       const std::vector<std::string_view> views(posts.begin(), posts.end());
@@ -164,7 +163,7 @@ py::list score_records(const ModelHandle& m, const py::handle& texts, const std:
         JsonWriter w;
         w.begin_object().key("id").value(id_of[i]).key("lang").value(lang_of[i]);
         infer::write_scores(w, model, &probabilities[i * width], lang_of[i],
-                            has_ood ? &familiarity[i] : nullptr, policy);
+                            has_ood ? &familiarity[i] : nullptr);
         if (explain > 0) infer::write_explanation(w, model, posts[i], explain, workspaces.local());
         w.end_object();
         lines[i] = w.take();
@@ -279,8 +278,7 @@ void bind_model(py::module_& m) {
            "Decisions from Model.score's array: head -> bool array (binary heads, at the threshold of each "
            "post's language when langs is given) or list of chosen labels.")
       .def("score_records", &score_records, py::arg("texts"), py::arg("ids") = py::none(),
-           py::arg("langs") = py::none(), py::arg("explain") = 0, py::arg("abstain") = true,
-           py::arg("ood_limit") = py::none(), py::arg("threads") = 0,
+           py::arg("langs") = py::none(), py::arg("explain") = 0, py::arg("threads") = 0,
            py::arg("max_text_bytes") = kMaxTextBytes,
            "The records `sieve score` writes, as dicts (id: the index unless ids are given; lang: guessed "
            "from the text unless langs are given); posts are checked as Model.score checks them.")

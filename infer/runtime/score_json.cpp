@@ -6,7 +6,7 @@
 namespace sieve::infer {
 
 void write_scores(JsonWriter& w, const Model& model, const float* probabilities, std::string_view lang,
-                  const PostFamiliarity* familiarity, const AbstainPolicy& policy) {
+                  const PostFamiliarity* familiarity) {
   w.key("scores").begin_object();
   for (std::size_t h = 0; h < model.heads().size(); ++h) {
     const HeadInfo& head = model.heads()[h];
@@ -22,23 +22,15 @@ void write_scores(JsonWriter& w, const Model& model, const float* probabilities,
     w.end_object();
   }
   w.end_object();
-  bool abstain = false;
   if (const OutOfDomain* ood = model.out_of_domain(); ood && familiarity) {
-    const double value = ood->ood(familiarity->rarity, lang);
-    w.key("ood").value(value);
-    if (ood->abstains(value, familiarity->subwords, policy)) {
-      abstain = true;
-      w.key("abstain").value(familiarity->subwords < ood->min_subwords() ? "short" : "ood");
-    }
+    w.key("ood").value(ood->ood(familiarity->rarity, lang));
   }
   w.key("decisions").begin_object();
   for (std::size_t h = 0; h < model.heads().size(); ++h) {
     const HeadInfo& head = model.heads()[h];
     const float* p = probabilities + model.output_offset(h);
     w.key(head.name);
-    if (abstain) {
-      w.null();
-    } else if (head.binary) {
+    if (head.binary) {
       w.value(p[0] >= head.threshold_for(lang));
     } else {
       const auto best = std::max_element(p, p + head.labels.size()) - p;

@@ -64,7 +64,7 @@ void BatchScorer::score(std::vector<std::shared_ptr<ScoreJob>>& batch) {
   // Counted before any job is answered, so that a client who reads /metrics after its answer sees it.
   state_.metrics.add_posts_scored(texts.size());
   state_.drift.observe({*model->model, model->languages, langs, probabilities.data(),
-                        familiarity.empty() ? nullptr : familiarity.data(), state_.options.abstain});
+                        familiarity.empty() ? nullptr : familiarity.data()});
   std::size_t row = 0;
   for (auto& job : live) {
     const auto begin = probabilities.begin() + static_cast<std::ptrdiff_t>(row * width);

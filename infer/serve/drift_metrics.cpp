@@ -16,7 +16,6 @@ constexpr std::string_view kGuessedLanguages[] = {"en", "fr", "zh"};
 struct CountedPost {
   std::size_t label = 0;  // index of its language label
   double ood = 0;         // when the model has out-of-domain statistics
-  bool decided = true;    // false: the server abstains, every decision is null
 };
 
 std::vector<CountedPost> counted_posts(const ScoredBatch& batch) {
@@ -24,11 +23,8 @@ std::vector<CountedPost> counted_posts(const ScoredBatch& batch) {
   std::vector<CountedPost> posts(batch.langs.size());
   for (std::size_t i = 0; i < posts.size(); ++i) {
     posts[i].label = metric_language(batch.languages, batch.langs[i]);
-    if (!ood) continue;
-    // As write_scores() computes them, so the metrics count what the answers say.
-    const PostFamiliarity& familiarity = batch.familiarity[i];
-    posts[i].ood = ood->ood(familiarity.rarity, batch.langs[i]);
-    posts[i].decided = !ood->abstains(posts[i].ood, familiarity.subwords, batch.policy);
+    // As write_scores() computes it, so the metrics count what the answers say.
+    if (ood) posts[i].ood = ood->ood(batch.familiarity[i].rarity, batch.langs[i]);
   }
   return posts;
 }
@@ -45,7 +41,7 @@ std::vector<std::uint8_t> flags(const ScoredBatch& batch, const std::vector<Coun
     for (std::size_t i = 0; i < posts.size(); ++i, p += model.output_count()) {
       const double threshold =
           head.language_thresholds.empty() ? head.threshold : head.threshold_for(batch.langs[i]);
-      flagged[i * heads + h] = posts[i].decided && *p >= threshold;
+      flagged[i * heads + h] = *p >= threshold;
     }
   }
   return flagged;

@@ -102,7 +102,7 @@ bool wants_explanation(const httplib::Request& req) {
 void write_post(JsonWriter& w, const LoadedModel& model, const ScorePost& post, const float* probabilities,
                 const PostFamiliarity* familiarity, bool explain, const ServerOptions& options) {
   w.begin_object().key("id").raw(post.id_json).key("lang").value(post.lang);
-  write_scores(w, *model.model, probabilities, post.lang, familiarity, options.abstain);
+  write_scores(w, *model.model, probabilities, post.lang, familiarity);
   if (explain) {
     thread_local ScoreWorkspace workspace;
     write_explanation(w, *model.model, post.text, options.explain_spans, workspace);
@@ -199,10 +199,8 @@ void handle_model(ServerState& state, httplib::Response& res) {
   }
   w.end_array().key("ood");
   if (const OutOfDomain* ood = model.out_of_domain()) {
-    const double limit = ood->limit(state.options.abstain);
-    w.begin_object().key("training_posts").value(ood->posts()).key("limit").value(limit);
-    w.key("min_subwords").value(static_cast<std::uint64_t>(ood->min_subwords()));
-    w.key("abstain").value(state.options.abstain.abstain).end_object();
+    w.begin_object().key("training_posts").value(ood->posts()).key("limit").value(ood->limit());
+    w.key("min_subwords").value(static_cast<std::uint64_t>(ood->min_subwords())).end_object();
   } else {
     w.null();
   }

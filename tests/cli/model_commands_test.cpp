@@ -68,12 +68,10 @@ TEST_F(ModelCommands, ScoreWritesOneLinePerGoodRowAndReportsTheBadOnes) {
     EXPECT_EQ(std::string_view(line["lang"]), langs[i]);  // given for a, guessed for c and e
     const double ood = line["ood"];
     EXPECT_TRUE(ood >= 0 && ood <= 1) << lines[i];
-    const bool abstains = line["abstain"].error() == simdjson::SUCCESS;
     for (const char* head : {"coordinated", "machine", "nonnative", "abusive"}) {
       const double p = line["scores"][head];
       EXPECT_TRUE(p >= 0 && p <= 1) << lines[i];
-      EXPECT_TRUE(abstains ? line["decisions"][head].is_null() : line["decisions"][head].is_bool())
-          << lines[i];
+      EXPECT_TRUE(line["decisions"][head].is_bool()) << lines[i];
     }
   }
   // Written to a file, the scores replace the previous results only once complete: a missing input
@@ -86,9 +84,13 @@ TEST_F(ModelCommands, ScoreWritesOneLinePerGoodRowAndReportsTheBadOnes) {
   EXPECT_EQ(file_text(results), r.out);
 }
 
-TEST_F(ModelCommands, ScoreAbstainsOnShortAndUnfamiliarPostsUnlessTold) {
+// A short post and an unfamiliar one are decided like any other and carry their "ood"; --no-ood leaves the
+// value out. The options of the abstention that measurement retired are refused by name.
+TEST_F(ModelCommands, ScoreDecidesEveryPostAndGivesItsOod) {
   const std::string input =
       R"({"id":"short","text":"ok"})"
+      "\n"
+      R"({"id":"odd","text":"qzx vvkq jjwp zzqx kkvq xxzq"})"
       "\n"
       R"({"id":"long","text":"The prime minister hid the report about the offshore fund, share before they delete it"})"
       "\n";
@@ -101,24 +103,23 @@ TEST_F(ModelCommands, ScoreAbstainsOnShortAndUnfamiliarPostsUnlessTold) {
     return out;
   };
   const std::vector<std::string> by_default = rows("");
-  ASSERT_EQ(by_default.size(), 2u);
-  EXPECT_NE(by_default[0].find(R"("abstain":"short","decisions":{"coordinated":null)"), std::string::npos)
-      << by_default[0];
-  EXPECT_EQ(by_default[1].find("abstain"), std::string::npos)
-      << by_default[1];  // a post like the training ones
-  const std::vector<std::string> strict = rows("--ood-limit 0");
-  EXPECT_NE(strict[1].find(R"("abstain":"ood")"), std::string::npos) << strict[1];
-  for (const std::string& row : rows("--no-abstain")) {
-    EXPECT_NE(row.find(R"("ood":)"), std::string::npos) << row;
+  ASSERT_EQ(by_default.size(), 3u);
+  double odd_ood = 0, long_ood = 0;
+  ASSERT_EQ(parser.parse(by_default[1])["ood"].get(odd_ood), simdjson::SUCCESS) << by_default[1];
+  ASSERT_EQ(parser.parse(by_default[2])["ood"].get(long_ood), simdjson::SUCCESS) << by_default[2];
+  EXPECT_GT(odd_ood, long_ood);  // letters no training post had are rarer than a campaign's words
+  for (const std::string& row : by_default) {
+    EXPECT_EQ(row.find("abstain"), std::string::npos) << row;
     EXPECT_EQ(row.find("null"), std::string::npos) << row;
   }
   for (const std::string& row : rows("--no-ood")) {
     EXPECT_EQ(row.find("ood"), std::string::npos) << row;
     EXPECT_EQ(row.find("null"), std::string::npos) << row;
   }
-  const RunResult bad = run_sieve("score " + model_ + " - --ood-limit 2", input);
-  EXPECT_NE(bad.exit_code, 0);
-  EXPECT_NE(bad.err.find("--ood-limit"), std::string::npos) << bad.err;
+  for (const char* retired : {"--no-abstain", "--ood-limit 0.5"}) {
+    const RunResult r = run_sieve("score " + model_ + " - " + retired, input);
+    EXPECT_EQ(r.exit_code, 2) << retired;
+  }
 }
 
 TEST_F(ModelCommands, ShardsPartitionTheInputAndScoresDoNotDependOnThreads) {
@@ -258,7 +259,7 @@ TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithP
   EXPECT_NE(r.out.find("thresholds stored in " + calibrated), std::string::npos) << r.out;
 
   // What serving decides on the same posts is what calibration counted: per language at most 2 %.
-  const RunResult scored = run_sieve("score " + calibrated + " " + organic + " --no-abstain");
+  const RunResult scored = run_sieve("score " + calibrated + " " + organic);
   ASSERT_EQ(scored.exit_code, 0) << scored.err;
   simdjson::dom::parser parser;
   std::map<std::string, std::pair<int, int>> flagged;  // lang → (flagged, posts), coordinated head
@@ -383,7 +384,7 @@ TEST_F(ModelCommands, CalibrateRefusesOneClassAndSaysWhenAFitEndsAtItsBound) {
     const std::vector<std::string> organic = text_lines(organic_dev_posts());
     for (std::size_t i = 0; i < 300 && i < organic.size(); ++i) dev_posts += organic[i] + "\n";
   }
-  const RunResult scores = run_sieve("score " + model_ + " - --no-abstain", dev_posts);
+  const RunResult scores = run_sieve("score " + model_ + " -", dev_posts);
   simdjson::dom::parser parser, scored_parser;
   const auto posts = text_lines(dev_posts), scored = text_lines(scores.out);
   ASSERT_EQ(posts.size(), scored.size()) << scores.err;

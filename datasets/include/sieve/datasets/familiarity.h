@@ -17,9 +17,10 @@ namespace sieve::datasets {
 inline constexpr std::size_t kRarityQuantiles = 100;
 // A language gets its own quantiles with this many training posts; the others use all posts'.
 inline constexpr std::size_t kMinLanguagePosts = 1000;
-// Above this ood a post's decisions abstain: one training post in a hundred would.
+// Above this ood a post counts as unfamiliar (sieve drift, the server's metrics): one training post in a
+// hundred would.
 inline constexpr double kDefaultOodLimit = 0.99;
-// Posts with fewer subword pieces than this abstain too: a word or two says little about who wrote it.
+// Posts with fewer subword pieces than this are short: a word or two says little about who wrote it.
 inline constexpr std::uint32_t kDefaultMinSubwords = 4;
 
 struct FeatureFamiliarity {

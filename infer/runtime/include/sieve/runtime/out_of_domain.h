@@ -23,12 +23,6 @@ struct PostFamiliarity {
   std::uint32_t subwords = 0;  // subword pieces
 };
 
-// How a caller decides about posts the model does not know: abstaining gives `null` decisions.
-struct AbstainPolicy {
-  bool abstain = true;
-  std::optional<double> ood_limit;  // unset: the model's stored limit
-};
-
 class OutOfDomain {
  public:
   // From the file's "ood" metadata and "ood.rarity" tensor of table_size values; nullopt when the model
@@ -38,12 +32,11 @@ class OutOfDomain {
   // Share of the training posts of lang (all posts' when lang has no quantiles) less rare than rarity,
   // interpolated between quantile points: in [0, 1].
   double ood(float rarity, std::string_view lang) const;
-  bool abstains(double ood, std::uint32_t subwords, const AbstainPolicy& policy) const {
-    return policy.abstain && (ood > limit(policy) || subwords < min_subwords_);
-  }
+  // Above it a post is unfamiliar: rarer than all but a hundredth of the training posts, say. Every post
+  // is still decided (docs/selective-prediction.md: abstaining on such posts did not lower the error);
+  // `sieve drift` counts the share of them.
   double limit() const { return limit_; }
-  // The limit in force under policy: its own, else the stored one.
-  double limit(const AbstainPolicy& policy) const { return policy.ood_limit.value_or(limit_); }
+  // Posts with fewer subword pieces than this say too little for "ood" to mean much.
   std::uint32_t min_subwords() const { return min_subwords_; }
   std::uint64_t posts() const { return posts_; }
 

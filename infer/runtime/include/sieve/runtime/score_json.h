@@ -14,10 +14,9 @@ namespace sieve::infer {
 // Writes the keys "scores" and "decisions" into the open object of w, from one row of probabilities
 // (model.output_count() values, as Model::score writes them) of a post in language lang: a binary head
 // decides with that language's threshold when `sieve calibrate --organic` gave it one. When the model has
-// out-of-domain statistics and familiarity is given, "ood" too, and a post the policy abstains on gets
-// "abstain" ("ood" or "short") and null decisions.
+// out-of-domain statistics and familiarity is given, "ood" too (a value to read: every post is decided).
 void write_scores(JsonWriter& w, const Model& model, const float* probabilities, std::string_view lang,
-                  const PostFamiliarity* familiarity = nullptr, const AbstainPolicy& policy = {});
+                  const PostFamiliarity* familiarity = nullptr);
 
 // Writes the keys "explain" (per head, the top_k spans that moved its logit most) and "normalized".
 // Costs one forward pass per span of the post.

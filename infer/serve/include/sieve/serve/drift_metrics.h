@@ -16,7 +16,7 @@
 
 namespace sieve::infer {
 
-// Upper bounds of the buckets (besides +Inf): ood values gather near 1, where the abstain limit is.
+// Upper bounds of the buckets (besides +Inf): ood values gather near 1, where the model's limit is.
 inline const std::vector<double> kOodBuckets = {0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1};
 inline const std::vector<double> kScoreBuckets = {0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5,
                                                   0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1};
@@ -35,7 +35,6 @@ struct ScoredBatch {
   const std::vector<std::string_view>& langs;  // per post: its language, as given or guessed
   const float* probabilities;                  // per post, a row of model.output_count() values
   const PostFamiliarity* familiarity;          // per post; null when the model has no ood statistics
-  const AbstainPolicy& policy;                 // the server's: a post it abstains on flags nothing
 };
 
 class DriftMetrics {

@@ -36,7 +36,6 @@ struct ServerOptions {
   std::string access_log = "-";   // JSON lines, one per request: a file, "-" for standard error, "" for none
   bool handle_signals = true;  // SIGTERM/SIGINT drain and exit, SIGHUP reloads (off when embedded in tests)
   std::shared_ptr<PostAnnotator> annotator;  // adds fields to each post and lines to /metrics; none: off
-  AbstainPolicy abstain;                     // posts unlike the training posts, or too short: null decisions
 
   // Throws Error(kConfig, "--option", "...") naming the first option out of range or inconsistent.
   void validate() const;
