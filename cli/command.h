@@ -26,6 +26,7 @@ std::vector<Command> add_model_commands(CLI::App& app);    // quantize, calibrat
 std::vector<Command> add_fluency_commands(CLI::App& app);  // fluency train
 std::vector<Command> add_adapt_command(CLI::App& app);     // adapt, adapt --suggest
 std::vector<Command> add_embed_command(CLI::App& app);     // embed train
+std::vector<Command> add_drift_command(CLI::App& app);     // drift
 
 // The subcommands of `sieve data`, one file each.
 std::vector<Command> add_simulate_command(CLI::App& data);  // simulate

@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
         &sieve::cli::add_data_commands, &sieve::cli::add_train_command, &sieve::cli::add_score_command,
         &sieve::cli::add_serve_command, &sieve::cli::add_eval_command, &sieve::cli::add_cluster_command,
         &sieve::cli::add_accounts_command, &sieve::cli::add_model_commands, &sieve::cli::add_fluency_commands,
-        &sieve::cli::add_adapt_command, &sieve::cli::add_embed_command}) {
+        &sieve::cli::add_adapt_command, &sieve::cli::add_embed_command, &sieve::cli::add_drift_command}) {
     for (auto& command : add(app)) commands.push_back(std::move(command));
   }
   try {
