@@ -45,9 +45,9 @@ std::string metadata(const ModelParts& parts) {
   return w.take();
 }
 
-std::string write(const ModelParts& parts, const std::string& name) {
+std::string write(const ModelParts& parts, const std::string& name, const std::string& sieve_metadata) {
   ModelFileWriter writer;
-  writer.set_metadata("sieve", metadata(parts));
+  writer.set_metadata("sieve", sieve_metadata.empty() ? metadata(parts) : sieve_metadata);
   for (const TensorSpec& t : parts.tensors)
     writer.add_tensor(t.name, t.dtype, t.shape, t.bytes.data(), t.bytes.size());
   writer.add_tensor("tokenizer.model", DType::kU8, {static_cast<std::int64_t>(parts.tokenizer.size())},

@@ -37,7 +37,8 @@ std::string metadata(const ModelParts& parts);
 const std::vector<std::string>& sample_posts();
 
 // Writes parts to a file under the temporary folder (temp_path(name)) and returns its path; with an
-// absolute or relative path containing '/', writes there instead.
-std::string write(const ModelParts& parts, const std::string& name);
+// absolute or relative path containing '/', writes there instead. sieve_metadata, when given, is stored
+// instead of metadata(parts) (a test's edit of it).
+std::string write(const ModelParts& parts, const std::string& name, const std::string& sieve_metadata = "");
 
 }  // namespace sieve::infer::testing

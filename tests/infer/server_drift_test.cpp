@@ -39,20 +39,7 @@ std::string write_edited(const ModelParts& parts, const std::string& from, const
   std::string json = metadata(parts);
   for (std::size_t at = json.find(from); at != std::string::npos; at = json.find(from, at + to.size()))
     json.replace(at, from.size(), to);
-  ModelFileWriter writer;
-  writer.set_metadata("sieve", json);
-  for (const TensorSpec& t : parts.tensors)
-    writer.add_tensor(t.name, t.dtype, t.shape, t.bytes.data(), t.bytes.size());
-  writer.add_tensor("tokenizer.model", DType::kU8, {static_cast<std::int64_t>(parts.tokenizer.size())},
-                    parts.tokenizer.data(), parts.tokenizer.size(), 1);
-  if (!parts.ood_json.empty()) {
-    writer.set_metadata("ood", parts.ood_json);
-    writer.add_tensor("ood.rarity", DType::kF32, {static_cast<std::int64_t>(parts.ood_rarity.size())},
-                      parts.ood_rarity.data(), parts.ood_rarity.size() * sizeof(float));
-  }
-  const std::string path = temp_path(name);
-  writer.write(path);
-  return path;
+  return write(parts, name, json);
 }
 
 // The samples of a Prometheus text: "name{labels}" → value.
