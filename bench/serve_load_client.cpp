@@ -1,8 +1,10 @@
 // sieve_serve_load: a closed-loop HTTP load client for `sieve serve`. C connections each send POST
-// /v1/score requests of B posts (texts of the corpus' test.jsonl, in turn) back to back for S seconds;
-// prints one JSON line: requests, posts/s, p50/p99 latency and errors.
+// /v1/score requests (or, with --route oip, Open Inference Protocol infer requests to
+// /v2/models/sieve/infer) of B posts (texts of the corpus' test.jsonl, in turn) back to back for S
+// seconds; prints one JSON line: requests, posts/s, p50/p99 latency and errors.
 //
 // Usage: sieve_serve_load --port P [--host H] [--batch B] [--connections C] [--seconds S] [--file test.jsonl]
+//                         [--route v1|oip]
 
 #include <httplib.h>
 
@@ -28,6 +30,7 @@ struct LoadOptions {
   int connections = 16;             // requests in flight at once
   double seconds = 10;              // how long to send
   std::string file = "test.jsonl";  // in the corpus folder
+  std::string route = "v1";         // v1: POST /v1/score; oip: POST /v2/models/sieve/infer
 };
 
 LoadOptions parse(int argc, char** argv) {
@@ -46,16 +49,37 @@ LoadOptions parse(int argc, char** argv) {
       options.seconds = std::atof(value.c_str());
     else if (key == "--file")
       options.file = value;
+    else if (key == "--route")
+      options.route = value;
     else {
       std::fprintf(stderr, "sieve_serve_load: unknown option %s\n", key.c_str());
       std::exit(2);
     }
+  }
+  if (options.route != "v1" && options.route != "oip") {
+    std::fprintf(stderr, "sieve_serve_load: --route is v1 or oip, not %s\n", options.route.c_str());
+    std::exit(2);
   }
   if (options.port <= 0 || options.batch < 1 || options.connections < 1 || options.seconds <= 0) {
     std::fprintf(stderr, "sieve_serve_load: needs --port and positive --batch, --connections, --seconds\n");
     std::exit(2);
   }
   return options;
+}
+
+// Open Inference Protocol request bodies: one BYTES tensor "text" of batch posts, as make_bodies.
+std::vector<std::string> make_oip_bodies(const std::vector<std::string>& texts, std::size_t batch) {
+  std::vector<std::string> bodies;
+  for (std::size_t start = 0; start < texts.size(); start += batch) {
+    std::string body =
+        R"({"inputs":[{"name":"text","datatype":"BYTES","shape":[)" + std::to_string(batch) + R"(],"data":[)";
+    for (std::size_t i = 0; i < batch; ++i) {
+      if (i) body += ',';
+      sieve::append_json_string(body, texts[(start + i) % texts.size()]);
+    }
+    bodies.push_back(body + "]}]}");
+  }
+  return bodies;
 }
 
 // Request bodies that together use every text once (the last one wraps around).
@@ -90,7 +114,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sieve_serve_load: no texts in %s\n", options.file.c_str());
     return 2;
   }
-  const std::vector<std::string> bodies = make_bodies(texts, options.batch);
+  const bool oip = options.route == "oip";
+  const std::vector<std::string> bodies =
+      oip ? make_oip_bodies(texts, options.batch) : make_bodies(texts, options.batch);
+  const std::string path = oip ? "/v2/models/sieve/infer" : "/v1/score";
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   const auto end = start + std::chrono::duration<double>(options.seconds);
@@ -106,7 +133,7 @@ int main(int argc, char** argv) {
       std::vector<double>& mine = latencies[static_cast<std::size_t>(c)];
       for (std::size_t i = static_cast<std::size_t>(c); Clock::now() < end; i += options.connections) {
         const auto sent = Clock::now();
-        const auto res = client.Post("/v1/score", bodies[i % bodies.size()], "application/json");
+        const auto res = client.Post(path, bodies[i % bodies.size()], "application/json");
         if (!res || res->status != 200) {
           ++errors;
           continue;
@@ -122,9 +149,9 @@ int main(int argc, char** argv) {
   const double requests = static_cast<double>(all.size());
   const double p50 = percentile(all, 0.50), p99 = percentile(all, 0.99);
   std::printf(
-      "{\"batch\":%zu,\"connections\":%d,\"seconds\":%.2f,\"requests\":%.0f,\"requests_per_s\":%.1f,"
-      "\"posts_per_s\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"errors\":%zu}\n",
-      options.batch, options.connections, elapsed, requests, requests / elapsed,
+      "{\"route\":\"%s\",\"batch\":%zu,\"connections\":%d,\"seconds\":%.2f,\"requests\":%.0f,"
+      "\"requests_per_s\":%.1f,\"posts_per_s\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"errors\":%zu}\n",
+      options.route.c_str(), options.batch, options.connections, elapsed, requests, requests / elapsed,
       requests * static_cast<double>(options.batch) / elapsed, p50, p99, errors.load());
   return errors.load() == 0 ? 0 : 1;
 }

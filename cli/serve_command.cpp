@@ -60,6 +60,10 @@ std::vector<Command> add_serve_command(CLI::App& app) {
   serve->add_option("--max-text-bytes", options->max_text_bytes, "bytes of one post's text (400 beyond)")
       ->check(kNotNegative)
       ->capture_default_str();
+  serve
+      ->add_option("--model-name", options->model_name,
+                   "the model's name in the Open Inference Protocol's /v2/models/{name} routes")
+      ->capture_default_str();
   serve->add_option("--deadline-ms", options->deadline_ms, "from arrival to answer (504 beyond)")
       ->capture_default_str();
   serve->add_option("--explain-spans", options->explain_spans, "spans per head that ?explain=1 adds")

@@ -8,6 +8,8 @@
 
 #include "http_answers.h"
 #include "http_connection.h"
+#include "oip_routes.h"
+#include "queued_scoring.h"
 #include "request_body.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
@@ -29,11 +31,6 @@ struct RequestTrace {
 };
 thread_local RequestTrace request;
 
-// The endpoints: a POST endpoint reads a body, a GET endpoint answers HEAD too.
-struct Endpoint {
-  const char* path;
-  bool post;
-};
 constexpr Endpoint kEndpoints[] = {{"/v1/score", true}, {"/v1/model", false}, {"/healthz", false},
                                    {"/readyz", false},  {"/metrics", false},  {"/admin/reload", true}};
 
@@ -41,7 +38,7 @@ const Endpoint* find_endpoint(const std::string& path) {
   for (const Endpoint& endpoint : kEndpoints) {
     if (path == endpoint.path) return &endpoint;
   }
-  return nullptr;
+  return find_oip_endpoint(path);
 }
 
 std::string iso_time(std::chrono::system_clock::time_point when) {
@@ -80,19 +77,6 @@ bool refuse_before_body(const ServerState& state, const httplib::Request& req, h
   return true;
 }
 
-// A POST endpoint's handler, called with the body once it is read within the limit.
-using BodyHandler = std::function<void(const httplib::Request&, const std::string&, httplib::Response&)>;
-
-httplib::Server::HandlerWithContentReader with_body(const ServerState& state, BodyHandler handle) {
-  return [&state, handle = std::move(handle)](const httplib::Request& req, httplib::Response& res,
-                                              const httplib::ContentReader& reader) {
-    std::string body;
-    const bool complete = read_body(req, res, reader, state.options.max_body_bytes, body);
-    request.body_bytes = body.size();
-    if (complete) handle(req, body, res);
-  };
-}
-
 bool wants_explanation(const httplib::Request& req) {
   if (!req.has_param("explain")) return false;
   const std::string value = req.get_param_value("explain");
@@ -113,7 +97,7 @@ void write_post(JsonWriter& w, const LoadedModel& model, const ScorePost& post, 
 
 void handle_score(ServerState& state, const httplib::Request& req, const std::string& body,
                   httplib::Response& res) {
-  const auto arrived = request.start;
+  const auto arrived = request_arrival();
   ScoreRequest posts;
   try {
     posts = parse_score_request(body, {state.options.max_posts, state.options.max_text_bytes});
@@ -128,37 +112,7 @@ void handle_score(ServerState& state, const httplib::Request& req, const std::st
     job->texts.push_back(post.text);
     job->langs.push_back(post.lang);
   }
-  job->enqueued = Clock::now();
-  job->deadline = arrived + std::chrono::milliseconds(state.options.deadline_ms);
-  std::future<void> done = job->done.get_future();
-  switch (state.queue.push(job)) {
-    case BatchQueue::PushResult::kQueued:
-      break;
-    case BatchQueue::PushResult::kFull:
-      res.set_header("Retry-After", "1");
-      send_error(res, 429,
-                 "the queue holds " + std::to_string(state.queue.depth()) + " posts and cannot take " +
-                     std::to_string(job->posts()) + " more (limit " +
-                     std::to_string(state.options.queue_capacity) + "); retry later");
-      return;
-    case BatchQueue::PushResult::kClosed:
-      send_error(res, 503, "the server is shutting down");
-      return;
-  }
-  if (done.wait_until(job->deadline) == std::future_status::timeout) {
-    send_error(res, 504,
-               "not scored within the deadline of " + std::to_string(state.options.deadline_ms) + " ms");
-    return;
-  }
-  if (job->status == ScoreJob::Status::kExpired) {
-    send_error(res, 504,
-               "not scored within the deadline of " + std::to_string(state.options.deadline_ms) + " ms");
-    return;
-  }
-  if (job->status != ScoreJob::Status::kScored) {
-    send_error(res, 500, "scoring failed: " + job->failure);
-    return;
-  }
+  if (!score_queued(state, job, arrived, res)) return;
   const LoadedModel& model = *job->model;
   const std::size_t width = model.model->output_count();
   const bool explain = wants_explanation(req);
@@ -341,6 +295,7 @@ void install_checks(httplib::Server& http, ServerState& state) {
         // Content-Length (it would not for a refusal instead of 100 Continue).
         ignore_range(req);
         if (res.body.empty()) answer_library_error(state, req, res);
+        if (is_oip_path(req.path)) reshape_as_oip_error(res);
         return httplib::Server::HandlerResponse::Handled;
       }));
   http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
@@ -374,6 +329,18 @@ void handle_metrics(ServerState& state, httplib::Response& res) {
 
 }  // namespace
 
+Clock::time_point request_arrival() { return request.start; }
+
+httplib::Server::HandlerWithContentReader with_body(const ServerState& state, BodyHandler handle) {
+  return [&state, handle = std::move(handle)](const httplib::Request& req, httplib::Response& res,
+                                              const httplib::ContentReader& reader) {
+    std::string body;
+    const bool complete = read_body(req, res, reader, state.options.max_body_bytes, body);
+    request.body_bytes = body.size();
+    if (complete) handle(req, body, res);
+  };
+}
+
 void install_routes(httplib::Server& http, ServerState& state) {
   install_checks(http, state);
   // The POST endpoints read their bodies themselves (request_body.h), whatever their framing and type.
@@ -392,6 +359,7 @@ void install_routes(httplib::Server& http, ServerState& state) {
            [&state](const httplib::Request&, httplib::Response& res) { handle_ready(state, res); });
   http.Get("/metrics",
            [&state](const httplib::Request&, httplib::Response& res) { handle_metrics(state, res); });
+  install_oip_routes(http, state);
 }
 
 }  // namespace sieve::infer

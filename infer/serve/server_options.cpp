@@ -28,6 +28,8 @@ void ServerOptions::validate() const {
   require(max_body_bytes >= 64, "--max-body-bytes", "must be at least 64");
   require(max_text_bytes >= 1, "--max-text-bytes", "must be at least 1");
   require(deadline_ms >= 1, "--deadline-ms", "must be at least 1");
+  require(!model_name.empty() && model_name.find_first_of("/?#%") == std::string::npos, "--model-name",
+          "must be a non-empty name without '/', '?', '#' or '%', not '" + model_name + "'");
 }
 
 }  // namespace sieve::infer

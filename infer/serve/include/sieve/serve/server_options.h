@@ -34,6 +34,7 @@ struct ServerOptions {
   std::size_t explain_spans = 5;  // spans per head that ?explain=1 adds
   std::string admin_token_file;   // bearer token of POST /admin/reload; empty: the admin endpoint is off
   std::string access_log = "-";   // JSON lines, one per request: a file, "-" for standard error, "" for none
+  std::string model_name = "sieve";  // the model's name in the Open Inference Protocol's /v2/models/{name}
   bool handle_signals = true;  // SIGTERM/SIGINT drain and exit, SIGHUP reloads (off when embedded in tests)
   std::shared_ptr<PostAnnotator> annotator;  // adds fields to each post and lines to /metrics; none: off
 
