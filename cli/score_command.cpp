@@ -9,6 +9,7 @@
 #include "file_io.h"
 #include "reader_options.h"
 #include "sieve/analysis/record_scoring.h"
+#include "sieve/analysis/score_lines.h"
 #include "sieve/core/error.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/runtime/checked_model.h"
@@ -66,13 +67,10 @@ int run_score(ScoreOptions options) {
   datasets::RecordReader reader(options.input, config);
   if (window) reader.report_unreadable_times();  // the template window counts posts by their time
   const auto format = [&](analysis::ScoredChunk& chunk, infer::ScoreWorkspace& workspace) {
-    const std::size_t width = model->output_count();
     for (std::size_t i = 0; i < chunk.records.size(); ++i) {
       const datasets::Record& record = chunk.records[i];
       JsonWriter w;
-      w.begin_object().key("id").value(record.id).key("lang").value(record.lang);
-      infer::write_scores(w, *model, &chunk.probabilities[i * width], record.lang,
-                          chunk.familiarity.empty() ? nullptr : &chunk.familiarity[i]);
+      analysis::write_score_record(w, *model, chunk, i);
       if (options.explain > 0) infer::write_explanation(w, *model, record.text, options.explain, workspace);
       if (window) {  // signed here, on the worker threads; the object is closed in input order
         chunk.signatures.emplace_back(window->hasher().sign(record.text));

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "bindings.h"
+#include "sieve/analysis/score_lines.h"
 #include "sieve/core/json_writer.h"
 #include "sieve/core/text_limits.h"
 #include "sieve/datasets/reader_config.h"
@@ -219,6 +220,29 @@ py::dict thresholds(const ModelHandle& m, bool per_language) {
   return out;
 }
 
+// Model.score_file: a file of posts scored into a file of JSON lines as `sieve score` writes them, in C++
+// with the GIL released (the whole cost of a file stays out of Python: python/sieve_dask.py runs it on Dask
+// workers).
+py::dict score_file(const ModelHandle& m, const std::string& input, const std::string& output, int threads) {
+  analysis::ScoringOptions options;
+  options.threads = arena_threads(threads);
+  datasets::ReaderConfig config;
+  config.schema = {};  // labels in the input are not needed to score it, as in `sieve score`
+  analysis::ScoredFile scored;
+  {
+    py::gil_scoped_release release;
+    scored = analysis::score_file(*m.model, input, output, config, options);
+  }
+  py::dict out;
+  out["path"] = input;
+  out["output"] = output;
+  out["rows"] = scored.stats.rows;
+  out["posts"] = scored.stats.accepted;
+  out["rejected"] = scored.stats.rejected;
+  out["problems"] = scored.problems;
+  return out;
+}
+
 }  // namespace
 
 void bind_model(py::module_& m) {
@@ -282,6 +306,11 @@ void bind_model(py::module_& m) {
            py::arg("max_text_bytes") = kMaxTextBytes,
            "The records `sieve score` writes, as dicts (id: the index unless ids are given; lang: guessed "
            "from the text unless langs are given); posts are checked as Model.score checks them.")
+      .def(
+          "score_file", &score_file, py::arg("input"), py::arg("output"), py::arg("threads") = 1,
+          "Scores the posts of a JSONL, CSV or TSV file (.gz, .zst) into output as `sieve score` writes them "
+          "(output.partial, renamed when complete), with the GIL released; returns path, output, rows, "
+          "posts, rejected and the first rejected rows as problems ('<file>:<line>: <reason>').")
       .def("explain", &explain, py::arg("text"), py::arg("head"), py::arg("k") = 3,
            py::arg("max_text_bytes") = kMaxTextBytes,
            "The k spans of the normalized post that moved the head's logit most, either way.")
