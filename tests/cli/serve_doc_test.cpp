@@ -74,7 +74,10 @@ class ServeDoc : public ::testing::Test {
   // What the page says, with the machine's token file in place of /etc/sieve/token.
   std::string local(const std::string& command) const {
     std::string text = replaced(command, "/etc/sieve/token", dir_ + "/token");
-    return server_ ? replaced(text, "localhost:8080", "localhost:" + std::to_string(server_->port())) : text;
+    if (!server_) return text;
+    const std::string port = std::to_string(server_->port());
+    return replaced(replaced(text, "localhost:8080", "localhost:" + port), "127.0.0.1:8080",
+                    "127.0.0.1:" + port);
   }
 
   std::string dir_;
@@ -93,6 +96,19 @@ void expect_scores(const std::string& out) {
   for (const simdjson::dom::element post : posts) {
     for (const char* key : {"scores", "decisions", "model_version"}) EXPECT_FALSE(post[key].error()) << key;
   }
+}
+
+// The Open Inference Protocol example: the two outputs it asks for, one value per post each.
+void expect_infer(const std::string& out) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element answer;
+  ASSERT_FALSE(parser.parse(out).get(answer)) << out;
+  EXPECT_EQ(std::string_view(answer["id"]), "r1") << out;
+  const simdjson::dom::array outputs = answer["outputs"];
+  ASSERT_EQ(outputs.size(), 2u) << out;
+  EXPECT_EQ(std::string_view(outputs.at(0)["name"]), "coordinated");
+  EXPECT_EQ(std::string_view(outputs.at(1)["datatype"]), "BOOL");
+  for (const simdjson::dom::element output : outputs) EXPECT_EQ(output["data"].get_array().size(), 2u) << out;
 }
 
 void expect_reload(const std::string& out, const std::string& path) {
@@ -121,6 +137,20 @@ TEST_F(ServeDoc, EveryShellExampleRunsAsWritten) {
       ASSERT_TRUE(server_) << "a curl example before the page starts a server";
       expect_scores(run_shell(local(command), dir_));
       ++scored;
+    } else if (command.rfind("curl ", 0) == 0 &&
+               command.find("/v2/models/sieve/infer") != std::string::npos) {
+      ASSERT_TRUE(server_) << "a curl example before the page starts a server";
+      expect_infer(run_shell(local(command), dir_));
+      ++scored;
+    } else if (command.rfind("python3 examples/oip_client.py", 0) == 0) {
+      // Debian's interpreter, and the script where the repository has it.
+      ASSERT_TRUE(server_) << "a client example before the page starts a server";
+      const std::string script = std::string(SIEVE_SOURCE_DIR) + "/examples/oip_client.py";
+      const std::string out =
+          run_shell("/usr/bin/" + replaced(local(command), "examples/oip_client.py", script), dir_);
+      EXPECT_NE(out.find("model sieve version"), std::string::npos) << out;
+      EXPECT_NE(out.find("second post"), std::string::npos) << out;
+      ++scored;
     } else if (command.rfind("curl ", 0) == 0 && command.find("/admin/reload") != std::string::npos) {
       ASSERT_TRUE(server_) << "a curl example before the page starts a server";
       const std::size_t path = command.find(R"("path":")");
@@ -148,12 +178,12 @@ TEST_F(ServeDoc, EveryShellExampleRunsAsWritten) {
     }
   }
   EXPECT_EQ(served, 1);
-  EXPECT_EQ(scored, 1);
+  EXPECT_EQ(scored, 3);  // /v1/score, the protocol's infer and its Python client
   EXPECT_EQ(reloaded, 2);
   // The reloads were counted, and the server stops on SIGTERM as the page says.
   server_->signal(SIGTERM);
   EXPECT_EQ(server_->wait_exit(), 0) << server_->standard_error();
-  EXPECT_NE(server_->standard_error().find("\"event\":\"stopped\",\"posts_scored\":2,"), std::string::npos)
+  EXPECT_NE(server_->standard_error().find("\"event\":\"stopped\",\"posts_scored\":6,"), std::string::npos)
       << server_->standard_error();
 }
 
