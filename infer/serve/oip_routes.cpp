@@ -243,9 +243,11 @@ void reshape_as_oip_error(httplib::Response& res) {
   simdjson::dom::parser parser;
   simdjson::dom::element error;
   std::string_view message;
-  if (!parser.parse(res.body).at_key("error").get(error) && error.is_string()) return;  // already so
+  // A body that is not JSON, or has no "error", gets the status alone: error stays unset then.
+  const bool has_error = !parser.parse(res.body).at_key("error").get(error);
+  if (has_error && error.is_string()) return;  // already so
   std::string text = "request failed with status " + std::to_string(res.status);
-  if (!error.at_key("message").get_string().get(message)) text = std::string(message);
+  if (has_error && !error.at_key("message").get_string().get(message)) text = std::string(message);
   JsonWriter w;
   w.begin_object().key("error").value(text).end_object();
   res.set_content(w.take(), kJson);

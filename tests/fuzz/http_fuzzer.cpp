@@ -70,7 +70,11 @@ void check_answers(const std::string& written) {
     if (at == written.size() || written.compare(at, 9, "HTTP/1.1 ") == 0) continue;
     const std::string_view body = std::string_view(written).substr(at, length);
     if (body.size() != length) finding("an answer's body is shorter than its Content-Length", written);
-    if (status >= 400 && body.find("{\"error\":{\"status\":" + std::to_string(status)) != 0)
+    // A refusal says why in JSON: the server's {"error":{"status":...}}, or on the Open Inference
+    // Protocol's /v2 routes the protocol's {"error":"..."}.
+    const bool server_error = body.find("{\"error\":{\"status\":" + std::to_string(status)) == 0;
+    const bool protocol_error = body.find("{\"error\":\"") == 0;
+    if (status >= 400 && !server_error && !protocol_error)
       finding("a refusal without its JSON error body", written);
     at += length;
   }
