@@ -9,25 +9,30 @@
 
 namespace sieve::metrics {
 
+namespace {
+
+// Wilson's score interval of a share p of n trials (n > 0, neither need be whole), before clamping.
+Interval wilson_bounds(double p, double n, double z) {
+  const double z2n = z * z / n;
+  const double centre = (p + z2n / 2) / (1 + z2n);
+  const double half = z * std::sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n);
+  return {centre - half, centre + half};
+}
+
+}  // namespace
+
 Interval wilson_interval(std::size_t successes, std::size_t n, double z) {
   if (n == 0) return {std::nan(""), std::nan("")};
-  const double p = static_cast<double>(successes) / static_cast<double>(n);
-  const double z2n = z * z / static_cast<double>(n);
-  const double centre = (p + z2n / 2) / (1 + z2n);
-  const double half =
-      z * std::sqrt(p * (1 - p) / static_cast<double>(n) + z2n / (4 * static_cast<double>(n))) / (1 + z2n);
+  const Interval b =
+      wilson_bounds(static_cast<double>(successes) / static_cast<double>(n), static_cast<double>(n), z);
   // At 0 and at n the bound is exactly 0 (or 1); the formula would leave rounding dust there.
-  return {successes == 0 ? 0.0 : std::max(0.0, centre - half),
-          successes == n ? 1.0 : std::min(1.0, centre + half)};
+  return {successes == 0 ? 0.0 : std::max(0.0, b.low), successes == n ? 1.0 : std::min(1.0, b.high)};
 }
 
 double wilson_upper(double p, double n, double z) {
   if (!(n > 0)) return std::nan("");
   if (p >= 1) return 1.0;
-  const double z2n = z * z / n;
-  const double centre = (p + z2n / 2) / (1 + z2n);
-  const double half = z * std::sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n);
-  return std::min(1.0, centre + half);
+  return std::min(1.0, wilson_bounds(p, n, z).high);
 }
 
 namespace {
