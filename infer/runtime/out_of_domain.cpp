@@ -68,6 +68,12 @@ float OutOfDomain::post_rarity(const std::uint32_t* ids, std::size_t count) cons
   return mean_of_rows(rarity_, ids, count);
 }
 
+std::vector<std::string> OutOfDomain::languages() const {
+  std::vector<std::string> names;
+  for (const auto& [lang, points] : languages_) names.push_back(lang);
+  return names;
+}
+
 double OutOfDomain::ood(float rarity, std::string_view lang) const {
   const auto it = languages_.find(lang);
   const std::vector<float>& points = it == languages_.end() ? overall_ : it->second;

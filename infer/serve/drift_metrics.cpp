@@ -1,7 +1,4 @@
 #include "sieve/serve/drift_metrics.h"
-
-#include <simdjson.h>
-
 #include <algorithm>
 #include <set>
 
@@ -58,13 +55,8 @@ std::vector<std::string> metric_languages(const Model& model) {
   for (const HeadInfo& head : model.heads()) {
     for (const auto& [lang, rate] : head.language_thresholds) known.insert(lang);
   }
-  const auto ood = model.file().metadata().find("ood");
-  simdjson::dom::parser parser;
-  simdjson::dom::object languages;
-  // Checked when the model was read: a model with out-of-domain statistics has this object.
-  if (model.out_of_domain() && ood != model.file().metadata().end() &&
-      !parser.parse(ood->second)["languages"].get_object().get(languages)) {
-    for (const auto field : languages) known.insert(std::string(field.key));
+  if (const OutOfDomain* ood = model.out_of_domain()) {
+    for (std::string& lang : ood->languages()) known.insert(std::move(lang));
   }
   known.erase("");
   known.erase(std::string(kOther));

@@ -39,6 +39,8 @@ class OutOfDomain {
   // Posts with fewer subword pieces than this say too little for "ood" to mean much.
   std::uint32_t min_subwords() const { return min_subwords_; }
   std::uint64_t posts() const { return posts_; }
+  // The languages with quantile points of their own (the others read the overall points), sorted.
+  std::vector<std::string> languages() const;
 
  private:
   const float* rarity_ = nullptr;  // in place in the mapped file
