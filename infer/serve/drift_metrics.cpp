@@ -1,4 +1,5 @@
 #include "sieve/serve/drift_metrics.h"
+
 #include <algorithm>
 #include <set>
 
