@@ -30,6 +30,13 @@ def read_jsonl(path):
         return [json.loads(line) for line in f]
 
 
+def model_metadata(path):
+    """The metadata of a model.sieve (its header: 8 bytes of length, then JSON), key → document text."""
+    with open(path, "rb") as f:
+        size = int.from_bytes(f.read(8), "little")
+        return json.loads(f.read(size))["__metadata__"]
+
+
 def corpus_shards(runner, sieve, corpus, work):
     """The corpus' 16k tokenizer and its train and dev shards in work, made when missing: (spm, shards)."""
     os.makedirs(work, exist_ok=True)
