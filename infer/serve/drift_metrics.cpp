@@ -37,9 +37,7 @@ std::vector<std::uint8_t> flags(const ScoredBatch& batch, const std::vector<Coun
     if (!head.binary) continue;
     const float* p = batch.probabilities + model.output_offset(h);
     for (std::size_t i = 0; i < posts.size(); ++i, p += model.output_count()) {
-      const double threshold =
-          head.language_thresholds.empty() ? head.threshold : head.threshold_for(batch.langs[i]);
-      flagged[i * heads + h] = *p >= threshold;
+      flagged[i * heads + h] = *p >= head.threshold_for(batch.langs[i]);
     }
   }
   return flagged;

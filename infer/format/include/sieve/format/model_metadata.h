@@ -4,6 +4,7 @@
 // SentencePiece-free: the normalizer and featurizer settings stay JSON here, the runtime parses them.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -37,12 +38,12 @@ struct HeadInfo {
   // gives over all the organic posts, and the languages that had posts enough for a threshold of their own.
   double organic_max_fpr = 0;  // 0: not calibrated on organic posts (the threshold is the trainer's)
   OrganicRate organic;
-  std::map<std::string, OrganicRate> language_thresholds;
+  std::map<std::string, OrganicRate, std::less<>> language_thresholds;  // looked up by string_view
 
   int outputs() const { return binary ? 1 : static_cast<int>(labels.size()); }
   // The threshold that decides a post in language lang: the language's own, else the head's.
   double threshold_for(std::string_view lang) const {
-    const auto it = language_thresholds.find(std::string(lang));
+    const auto it = language_thresholds.find(lang);  // no copy of lang per post and head
     return it == language_thresholds.end() ? threshold : it->second.threshold;
   }
 };
