@@ -129,6 +129,23 @@ void bm_normalize(benchmark::State& state, Bench& bench) {
   set_counters(state, bench);
 }
 
+// The normalizer as it was before the steps that undo disguises (leetspeak, spelled-out letters, words of
+// look-alikes): BM_Normalize over this is what those steps cost, measured in the same run.
+void bm_normalize_without_disguise_steps(benchmark::State& state, Bench& bench) {
+  sieve::tokenizer::NormalizerSettings settings = bench.featurizer.normalizer().settings();
+  for (const char* step : {"fold_leetspeak", "join_spelled_letters", "fold_lookalike_words"})
+    settings.set_step(step, false);
+  const Normalizer normalizer(settings);
+  std::string out;
+  for (auto _ : state) {
+    for (const auto& post : bench.posts) {
+      normalizer.normalize(post, out);
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  set_counters(state, bench);
+}
+
 // Whole normalized posts through SentencePiece, as spm_encode does: the peer of the featurizer's
 // per-word encoding.
 void bm_encode(benchmark::State& state, Bench& bench) {
@@ -175,6 +192,7 @@ void register_benchmarks(const std::shared_ptr<Bench>& bench) {
   const std::pair<const char*, Function> all[] = {
       {"BM_IcuNfkcCasefold", bm_icu_nfkc_casefold},
       {"BM_Normalize", bm_normalize},
+      {"BM_NormalizeWithoutDisguiseSteps", bm_normalize_without_disguise_steps},
       {"BM_Encode", bm_encode},
       {"BM_Featurize", bm_featurize},
       {"BM_FeaturizeColdCache", bm_featurize_cold_cache},

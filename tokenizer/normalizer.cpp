@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "char_table.h"
+#include "leetspeak.h"
+#include "spelled_letters.h"
 #include "sieve/core/utf8.h"
 
 namespace sieve::tokenizer {
@@ -92,6 +94,7 @@ class Emitter {
   // takes at most 4 bytes plus a separating space, and a placeholder is never longer than 5 bytes per
   // character it replaces ("<num>" for one digit).
   void emit(const std::u32string& mapped) {
+    post_ = &mapped;
     out_.resize(5 * mapped.size() + 1);
     begin_ = cursor_ = out_.data();
     emit_chunks(mapped);
@@ -201,6 +204,8 @@ class Emitter {
         } else {
           for (; p < signs_end; ++p) put('#');
         }
+      } else if (const char32_t* leet_end = leetspeak_word_end(p, end)) {
+        for (; p < leet_end; ++p) put(detail::leet_letter(*p) ? detail::leet_letter(*p) : *p);
       } else if ((flags & detail::kDigit) && settings_.mask_numbers) {
         p = skip_number(p, end);
         put_token(kNumberToken);
@@ -224,19 +229,38 @@ class Emitter {
     return p;
   }
 
-  // A run of letters. Homoglyphs are folded only in a word that also has genuine Latin letters, so that
-  // Russian or Greek words are left alone.
+  // The end of the word at p when it is leetspeak ("pr0p4ganda"), else nullptr. The word must stand alone:
+  // not after '#' or '@' (hashtags and handles are names), not part of a number ("v1.3").
+  const char32_t* leetspeak_word_end(const char32_t* p, const char32_t* end) const {
+    auto in_word = [&](char32_t c) { return (c >= '0' && c <= '9') || (table_.flags(c) & detail::kLatin); };
+    if (!settings_.fold_leetspeak || !in_word(*p)) return nullptr;
+    if (p != chunk_begin_ && (is_word_char(p[-1]) || p[-1] == '#' || p[-1] == '@')) return nullptr;
+    const char32_t* word_end = p;
+    while (word_end < end && in_word(*word_end)) ++word_end;
+    if (word_end < end && is_word_char(*word_end)) return nullptr;
+    if (word_end + 1 < end && (*word_end == '.' || *word_end == ',' || *word_end == ':') &&
+        (table_.flags(word_end[1]) & detail::kDigit)) {
+      return nullptr;
+    }
+    return detail::is_leetspeak_word(p, word_end) ? word_end : nullptr;
+  }
+
+  // A run of letters. Homoglyphs are folded in a word that also has genuine Latin letters, and in a word
+  // of look-alikes alone ("аѕ" in Cyrillic) when the post has Latin letters and no other Cyrillic or Greek
+  // letter; Russian or Greek words are left alone.
   const char32_t* emit_word(const char32_t* p, const char32_t* end) {
     const char32_t* word_end = p;
-    bool has_latin = false, has_homoglyph = false;
+    bool has_latin = false, has_homoglyph = false, has_other = false;
     while (word_end < end) {
       const std::uint8_t flags = table_.flags(*word_end);
       if (!(flags & detail::kLetter)) break;
       has_latin = has_latin || (flags & detail::kLatin);
       has_homoglyph = has_homoglyph || (flags & detail::kHomoglyph);
+      has_other = has_other || !(flags & (detail::kLatin | detail::kHomoglyph));
       ++word_end;
     }
-    if (!(settings_.fold_homoglyphs && has_latin && has_homoglyph)) {
+    const bool fold = has_homoglyph && (has_latin || (!has_other && is_lookalike_post()));
+    if (!(settings_.fold_homoglyphs && fold)) {
       for (; p < word_end; ++p) put(*p);
       return word_end;
     }
@@ -248,6 +272,27 @@ class Emitter {
       }
     }
     return word_end;
+  }
+
+  // Whether a word of look-alikes alone is a disguise here: the post has Latin letters and no Cyrillic or
+  // Greek letter that is not a look-alike. Decided once per post, and only when such a word turns up.
+  bool is_lookalike_post() {
+    if (!settings_.fold_lookalike_words) return false;
+    if (lookalike_post_ < 0) {
+      bool latin = false, foreign = false;
+      for (const char32_t c : *post_) {
+        const std::uint8_t flags = table_.flags(c);
+        latin = latin || (flags & detail::kLatin);
+        foreign = foreign || (is_cyrillic_or_greek(c) && (flags & detail::kLetter) && !(flags & detail::kHomoglyph));
+      }
+      lookalike_post_ = latin && !foreign;
+    }
+    return lookalike_post_ == 1;
+  }
+
+  static bool is_cyrillic_or_greek(char32_t c) {
+    return (c >= 0x0370 && c <= 0x052F) || (c >= 0x1C80 && c <= 0x1C8F) || (c >= 0x1F00 && c <= 0x1FFF) ||
+           (c >= 0x2DE0 && c <= 0x2DFF) || (c >= 0xA640 && c <= 0xA69F);
   }
 
   void put(char32_t c) {
@@ -283,7 +328,9 @@ class Emitter {
   std::string& out_;
   char* begin_ = nullptr;
   char* cursor_ = nullptr;
+  const std::u32string* post_ = nullptr;
   const char32_t* chunk_begin_ = nullptr;
+  int lookalike_post_ = -1;  // -1: not decided yet
   bool pending_space_ = false;
   char32_t last_ = kNone;
   int run_ = 0;
@@ -313,6 +360,7 @@ void Normalizer::normalize(std::string_view text, std::string& out, NormalizeSta
   thread_local std::u32string word;
   mapped.clear();
   map_characters(*table_, text, mapped, word, stats);
+  if (settings_.join_spelled_letters) detail::join_spelled_letters(*table_, mapped);
   Emitter(settings_, *table_, out).emit(mapped);
   if (mapped.capacity() > (1u << 20)) std::u32string().swap(mapped);  // a 1 MB post must not pin 4 MB
 }

@@ -10,10 +10,12 @@ namespace {
 
 constexpr const char* kWhere = "normalizer settings";
 
-// One table of the boolean fields keeps to_json, from_json and operator== in step.
+// One table of the boolean fields keeps to_json, from_json and operator== in step. A step added after
+// models were first written is optional when read: its absence means the file predates it, so it is off.
 struct BoolField {
   const char* name;
   bool NormalizerSettings::*member;
+  bool optional = false;
 };
 
 constexpr BoolField kBoolFields[] = {
@@ -28,6 +30,9 @@ constexpr BoolField kBoolFields[] = {
     {"strip_hashtag_sign", &NormalizerSettings::strip_hashtag_sign},
     {"fold_homoglyphs", &NormalizerSettings::fold_homoglyphs},
     {"collapse_whitespace", &NormalizerSettings::collapse_whitespace},
+    {"fold_lookalike_words", &NormalizerSettings::fold_lookalike_words, true},
+    {"fold_leetspeak", &NormalizerSettings::fold_leetspeak, true},
+    {"join_spelled_letters", &NormalizerSettings::join_spelled_letters, true},
 };
 
 constexpr int kMaxCharRunLimit = 1000;
@@ -74,7 +79,10 @@ NormalizerSettings NormalizerSettings::from_json(std::string_view json) {
   StrictJsonDocument document(json, kWhere);
   StrictJsonObject& fields = document.root();
   NormalizerSettings settings;
-  for (const BoolField& field : kBoolFields) settings.*(field.member) = fields.get_bool(field.name);
+  for (const BoolField& field : kBoolFields) {
+    settings.*(field.member) =
+        field.optional ? fields.get_bool_or(field.name, false) : fields.get_bool(field.name);
+  }
   settings.max_char_run =
       static_cast<int>(std::clamp<std::int64_t>(fields.get_int("max_char_run"), -1, kMaxCharRunLimit + 1));
   return fields.finish(settings);

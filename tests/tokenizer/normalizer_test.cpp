@@ -7,19 +7,12 @@
 
 #include "corpus.h"
 #include "error_text.h"
+#include "normalizer_steps.h"
 
 namespace sieve::tokenizer {
 namespace {
 
-// Settings with every step off, so a test can switch on exactly the step it checks.
-NormalizerSettings nothing() {
-  NormalizerSettings s;
-  s.remove_invisible = s.nfkc = s.case_fold = s.traditional_to_simplified = false;
-  s.mask_urls = s.mask_mentions = s.mask_emails = s.mask_numbers = false;
-  s.strip_hashtag_sign = s.fold_homoglyphs = s.collapse_whitespace = false;
-  s.max_char_run = 0;
-  return s;
-}
+NormalizerSettings nothing() { return testing::no_normalizer_steps(); }
 
 std::string normalize(std::string_view text, NormalizerSettings settings = {}) {
   return Normalizer(settings).normalize(text);

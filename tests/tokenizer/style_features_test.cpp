@@ -144,7 +144,7 @@ TEST(StyleFeatures, WordAndSentenceLengths) {
   const Features lengths("ab abcd");
   EXPECT_FLOAT_EQ(lengths["word_length_mean_log1p"], log1p_of(3));
   EXPECT_FLOAT_EQ(lengths["word_length_std_log1p"], log1p_of(1));
-  EXPECT_FLOAT_EQ(Features("a a b b")["type_token_ratio"], 0.5f);
+  EXPECT_FLOAT_EQ(Features("no no yes yes")["type_token_ratio"], 0.5f);
   EXPECT_FLOAT_EQ(Features("北京北京")["type_token_ratio"], 0.5f);  // Chinese characters are tokens
 }
 

@@ -20,7 +20,10 @@ inline constexpr std::string_view kNumberToken = "<num>";
 std::vector<std::string> placeholder_tokens();
 
 // Which steps run, in this order: invisible removal, NFKC, case folding, Traditional → Simplified,
-// placeholders, hashtag sign, homoglyph folding, run squashing, whitespace collapse.
+// spelled-out letters joined, placeholders, hashtag sign, leetspeak, homoglyph folding, run squashing,
+// whitespace collapse. The three disguise steps (spelled letters, leetspeak, look-alike words) are newer
+// than the rest: a model file written before them has no key for them and reads them as off, so it keeps
+// reading posts exactly as it was trained.
 struct NormalizerSettings {
   bool remove_invisible =
       true;               // zero-width spaces and joiners, bidi controls, variation selectors, controls
@@ -33,6 +36,9 @@ struct NormalizerSettings {
   bool mask_numbers = true;               // 2023, 1,000.50, 12:30 → <num>
   bool strip_hashtag_sign = true;         // "#Trudeau" → "Trudeau": the word is kept, the '#' is not
   bool fold_homoglyphs = true;      // Cyrillic/Greek look-alikes inside a Latin word → Latin ("Тrudeau")
+  bool fold_lookalike_words = true;  // whole words of look-alikes in a post with no other Cyrillic/Greek
+  bool fold_leetspeak = true;        // digits standing for letters inside a word ("pr0p4ganda")
+  bool join_spelled_letters = true;  // "p r o p a g a n d a", "p.r.o.p.a" → one word (4 letters or more)
   int max_char_run = 3;             // longer runs of one character are cut to this length; 0 keeps them
   bool collapse_whitespace = true;  // any run of white space → one ' ', none at either end
 
