@@ -229,20 +229,19 @@ class Emitter {
     return p;
   }
 
-  // The end of the word at p when it is leetspeak ("pr0p4ganda"), else nullptr. The word must stand alone:
-  // not after '#' or '@' (hashtags and handles are names), not part of a number ("v1.3").
-  const char32_t* leetspeak_word_end(const char32_t* p, const char32_t* end) const {
-    auto in_word = [&](char32_t c) { return (c >= '0' && c <= '9') || (table_.flags(c) & detail::kLatin); };
-    if (!settings_.fold_leetspeak || !in_word(*p)) return nullptr;
-    if (p != chunk_begin_ && (is_word_char(p[-1]) || p[-1] == '#' || p[-1] == '@')) return nullptr;
-    const char32_t* word_end = p;
-    while (word_end < end && in_word(*word_end)) ++word_end;
-    if (word_end < end && is_word_char(*word_end)) return nullptr;
-    if (word_end + 1 < end && (*word_end == '.' || *word_end == ',' || *word_end == ':') &&
-        (table_.flags(word_end[1]) & detail::kDigit)) {
+  // The end of the word at p when it is leetspeak ("pr0p4ganda"), else nullptr. Whether the post is written
+  // in leetspeak is decided once, and only when a word that needs it turns up.
+  const char32_t* leetspeak_word_end(const char32_t* p, const char32_t* end) {
+    if (!settings_.fold_leetspeak) return nullptr;
+    const char32_t* word_end = detail::leet_candidate_end(table_, chunk_begin_, p, end);
+    if (!word_end) return nullptr;
+    if (detail::is_leetspeak_word(p, word_end, detail::LeetContext::kOrdinaryPost)) return word_end;
+    // A lone digit must be a whole word ("1 am", not "$1" or "1%"), as a letter standing for a word is.
+    if (word_end - p == 1 && (p != chunk_begin_ || (word_end < end && !is_closing_punctuation(*word_end))))
       return nullptr;
-    }
-    return detail::is_leetspeak_word(p, word_end) ? word_end : nullptr;
+    if (!detail::is_leetspeak_word(p, word_end, detail::LeetContext::kLeetPost)) return nullptr;
+    if (leet_post_ < 0) leet_post_ = detail::has_leetspeak_word(table_, *post_);
+    return leet_post_ == 1 ? word_end : nullptr;
   }
 
   // A run of letters. Homoglyphs are folded in a word that also has genuine Latin letters, and in a word
@@ -331,6 +330,7 @@ class Emitter {
   const std::u32string* post_ = nullptr;
   const char32_t* chunk_begin_ = nullptr;
   int lookalike_post_ = -1;  // -1: not decided yet
+  int leet_post_ = -1;       // -1: not decided yet
   bool pending_space_ = false;
   char32_t last_ = kNone;
   int run_ = 0;

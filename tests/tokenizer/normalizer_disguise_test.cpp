@@ -45,6 +45,17 @@ TEST(NormalizerLeetspeak, LeavesNumbersDatesPricesHandlesAndLinksAlone) {
                      "I have 3 cats and 1 dog"});
 }
 
+TEST(NormalizerLeetspeak, APostInLeetspeakHasItsShortWordsUndoneToo) {
+  // "pr0p4ganda" shows the post is in leetspeak; then "th3", "4nd", "0f", "1n" and a lone "1" are words.
+  EXPECT_EQ(normalize("th3 pr0p4ganda 0f 7h3 3lite 4nd 1 kn0w 1t, 1n short"),
+            "the propaganda of the elite and i know it, in short");
+  // Without such a word the same short forms are names and numbers.
+  expect_left_alone("fold_leetspeak", {"th3 band 0f 4 members, 1 of them in b4", "mp3 1 ps4 4ever"});
+  // Even in a leetspeak post, numbers, prices, units and ordinals stay.
+  EXPECT_EQ(normalize("pr0p4ganda: $5, 10%, 15 people, 1st, 3.5, 2023"),
+            "propaganda: $<num>, <num>%, <num> people, <num>st, <num>, <num>");
+}
+
 TEST(NormalizerLeetspeak, CanBeSwitchedOff) {
   EXPECT_EQ(normalize("pr0p4g4nda", without("fold_leetspeak")), "pr<num>p<num>g<num>nda");
 }
@@ -82,9 +93,8 @@ TEST(NormalizerLookalikeWords, LeavesRussianAndGreekAlone) {
 
 TEST(NormalizerDisguises, TheDisguisedPostReadsAsTheCleanOne) {
   const std::string clean = normalize("Stop the propaganda of the corrupt elite, share this message before they delete it!");
-  // "th3" (two letters before a digit, like "mp3") and "1t" (one letter) are the leetspeak left as it is.
   EXPECT_EQ(normalize("Stop 7h3 prop4ganda of th3 corrupt el17e, 5har3 thi5 me5sage before th3y d3le7e 1t!"),
-            "stop the propaganda of th<num> corrupt elite, share this message before they delete <num>t!");
+            normalize("Stop the propaganda of the corrupt elite, share this message before they delete it!"));
   EXPECT_EQ(normalize("Stop the p r o p a g a n d a of the corrupt e.l.i.t.e, share this m-e-s-s-a-g-e before "
                       "they delete it!"),
             clean);
