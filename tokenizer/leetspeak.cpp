@@ -103,7 +103,8 @@ bool has_leetspeak_word(const CharTable& table, const std::u32string& post) {
     while (p < end && (table.flags(*p) & kSpace)) ++p;
     const char32_t* chunk_end = p;
     while (chunk_end < end && !(table.flags(*chunk_end) & kSpace)) ++chunk_end;
-    if (!is_link_or_handle(p, chunk_end)) {
+    // Most runs have no digit at all: that test is cheaper than the word boundaries.
+    if (std::any_of(p, chunk_end, is_digit) && !is_link_or_handle(p, chunk_end)) {
       for (const char32_t* q = p; q < chunk_end; ++q) {
         const char32_t* word_end = leet_candidate_end(table, p, q, chunk_end);
         if (!word_end) continue;

@@ -204,8 +204,8 @@ class Emitter {
         } else {
           for (; p < signs_end; ++p) put('#');
         }
-      } else if (const char32_t* leet_end = leetspeak_word_end(p, end)) {
-        for (; p < leet_end; ++p) put(detail::leet_letter(*p) ? detail::leet_letter(*p) : *p);
+      } else if (const char32_t* leet_end = (flags & detail::kDigit) ? leetspeak_word_end(p, end) : nullptr) {
+        p = emit_leetspeak(p, leet_end);
       } else if ((flags & detail::kDigit) && settings_.mask_numbers) {
         p = skip_number(p, end);
         put_token(kNumberToken);
@@ -244,6 +244,11 @@ class Emitter {
     return leet_post_ == 1 ? word_end : nullptr;
   }
 
+  const char32_t* emit_leetspeak(const char32_t* p, const char32_t* leet_end) {
+    for (; p < leet_end; ++p) put(detail::leet_letter(*p) ? detail::leet_letter(*p) : *p);
+    return leet_end;
+  }
+
   // A run of letters. Homoglyphs are folded in a word that also has genuine Latin letters, and in a word
   // of look-alikes alone ("аѕ" in Cyrillic) when the post has Latin letters and no other Cyrillic or Greek
   // letter; Russian or Greek words are left alone.
@@ -257,6 +262,10 @@ class Emitter {
       has_homoglyph = has_homoglyph || (flags & detail::kHomoglyph);
       has_other = has_other || !(flags & (detail::kLatin | detail::kHomoglyph));
       ++word_end;
+    }
+    // Only a word that runs into a digit can be leetspeak; the check stays off the path of every other word.
+    if (word_end < end && *word_end >= '0' && *word_end <= '9') {
+      if (const char32_t* leet_end = leetspeak_word_end(p, end)) return emit_leetspeak(p, leet_end);
     }
     const bool fold = has_homoglyph && (has_latin || (!has_other && is_lookalike_post()));
     if (!(settings_.fold_homoglyphs && fold)) {

@@ -1,5 +1,6 @@
 #include "spelled_letters.h"
 
+#include <array>
 #include <string_view>
 
 #include "char_table.h"
@@ -19,12 +20,17 @@ class SpelledRuns {
     return (i == 0 || !is_alnum(text_[i - 1])) && (i + 1 == text_.size() || !is_alnum(text_[i + 1]));
   }
 
+  // Whether a run may start at i: a separator follows a single letter. Tested at every character, so the
+  // cheap test on the next character comes first.
+  bool may_start_run(std::size_t i) const {
+    return i + 2 < text_.size() && (is_space(text_[i + 1]) || is_mark(text_[i + 1])) && is_single_letter(i);
+  }
+
   // The end of the separator at i, or i when there is none; `space` says which kind it is.
   std::size_t separator_end(std::size_t i, bool& space) const {
-    static constexpr std::u32string_view kMarks = U".-_*|/+~\u00B7\u2022";
     if (i >= text_.size()) return i;
     space = is_space(text_[i]);
-    if (!space) return kMarks.find(text_[i]) != std::u32string_view::npos ? i + 1 : i;
+    if (!space) return is_mark(text_[i]) ? i + 1 : i;
     while (i < text_.size() && is_space(text_[i])) ++i;
     return i;
   }
@@ -33,7 +39,7 @@ class SpelledRuns {
   // same kind of separator (white space, or the same mark). Fewer than two when no run starts there.
   void letters_from(std::size_t i, std::vector<std::size_t>& letters) const {
     letters.clear();
-    if (!is_single_letter(i)) return;
+    if (!may_start_run(i)) return;
     letters.push_back(i);
     bool first_space = false;
     const std::size_t first_end = separator_end(i + 1, first_space);
@@ -51,20 +57,60 @@ class SpelledRuns {
  private:
   bool is_alnum(char32_t c) const { return table_.flags(c) & (kLetter | kDigit); }
   bool is_space(char32_t c) const { return table_.flags(c) & kSpace; }
+  static bool is_mark(char32_t c) {
+    switch (c) {
+      case '.': case '-': case '_': case '*': case '|': case '/': case '+': case '~': case 0x00B7: case 0x2022:
+        return true;
+      default:
+        return false;
+    }
+  }
 
   const CharTable& table_;
   const std::u32string& text_;
 };
 
+// How many pairs of single letters have one separator between them: a run of kMinSpelledLetters has one
+// fewer. A tight loop with a table for ASCII, since it runs over every post and most have no such pair.
+int spelled_letter_pairs(const CharTable& table, const std::u32string& text) {
+  static constexpr auto kAsciiSeparators = [] {
+    std::array<bool, 128> is{};
+    for (const char c : std::string_view(" \t\n\v\f\r.-_*|/+~")) is[static_cast<unsigned char>(c)] = true;
+    return is;
+  }();
+  auto is_alnum = [&](char32_t c) { return (table.flags(c) & (kLetter | kDigit)) != 0; };
+  auto is_letter = [&](char32_t c) { return (table.flags(c) & (kLatin | kHomoglyph)) != 0; };
+  const char32_t* const d = text.data();
+  const std::size_t n = text.size();
+  int pairs = 0;
+  for (std::size_t j = 1; j + 1 < n; ++j) {
+    const char32_t c = d[j];
+    const bool separator = c < 0x80 ? kAsciiSeparators[c] : (c == 0x00B7 || c == 0x2022 || (table.flags(c) & kSpace));
+    if (!separator || !is_letter(d[j - 1]) || (j >= 2 && is_alnum(d[j - 2]))) continue;
+    std::size_t next = j + 1;
+    while (next < n && (table.flags(d[next]) & kSpace)) ++next;  // white space counts as one separator
+    if (next < n && is_letter(d[next]) && (next + 1 == n || !is_alnum(d[next + 1]))) ++pairs;
+  }
+  return pairs;
+}
+
 }  // namespace
 
 void join_spelled_letters(const CharTable& table, std::u32string& text) {
+  if (spelled_letter_pairs(table, text) < kMinSpelledLetters - 1) return;
   const SpelledRuns runs(table, text);
   thread_local std::vector<std::size_t> letters;
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < text.size();) {
+  auto run_at = [&](std::size_t i) {
+    if (!runs.may_start_run(i)) return false;
     runs.letters_from(i, letters);
-    if (letters.size() < static_cast<std::size_t>(kMinSpelledLetters)) {
+    return letters.size() >= static_cast<std::size_t>(kMinSpelledLetters);
+  };
+  // Read only, up to the first run: most posts have none and are left untouched.
+  std::size_t i = 0;
+  while (i < text.size() && !run_at(i)) ++i;
+  std::size_t out = i;
+  while (i < text.size()) {
+    if (!run_at(i)) {
       text[out++] = text[i++];
       continue;
     }
