@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "command.h"
 #include "flag_names.h"
@@ -26,7 +27,7 @@ namespace {
 
 struct EvalOptions {
   std::string model;
-  std::string data;
+  std::vector<std::string> data;  // one report over all of them, in order
   std::string report_dir;
   ReaderOptions reader;
   analysis::ScoringOptions scoring;
@@ -39,7 +40,7 @@ struct EvalOptions {
 // Per post of the data: its near-duplicate cluster's size, or empty when the template slices are off.
 std::vector<std::uint32_t> template_sizes(const EvalOptions& options, const datasets::ReaderConfig& config) {
   if (options.template_min_size == 0) return {};
-  if (options.data == "-") {
+  if (std::find(options.data.begin(), options.data.end(), "-") != options.data.end()) {
     std::cerr
         << "sieve: no template slices: the posts come from standard input, which cannot be read twice\n";
     return {};
@@ -51,7 +52,7 @@ std::vector<std::uint32_t> template_sizes(const EvalOptions& options, const data
                                                     : tbb::info::default_concurrency());
   datasets::NearDuplicateClusters clusters;
   arena.execute(
-      [&] { clusters = analysis::cluster_inputs({options.data}, config, near, 1, stats).clusters; });
+      [&] { clusters = analysis::cluster_inputs(options.data, config, near, 1, stats).clusters; });
   std::vector<std::uint32_t> sizes(clusters.cluster_of.size());
   for (std::size_t i = 0; i < sizes.size(); ++i) sizes[i] = clusters.sizes[clusters.cluster_of[i]];
   return sizes;
@@ -106,9 +107,16 @@ Error no_label_error(const infer::Model& model, const std::string& data, std::si
                    "): nothing to evaluate (map a label column with --set data.label.<head>=<column>)");
 }
 
+// The files as one name, for the report and for errors.
+std::string joined(const std::vector<std::string>& files) {
+  std::string out;
+  for (const std::string& file : files) out += (out.empty() ? "" : ", ") + file;
+  return out;
+}
+
 int run_eval(EvalOptions options) {
   options.report.model_path = options.model;
-  options.report.data_path = options.data;
+  options.report.data_path = joined(options.data);
   if (!options.by.empty() && options.by != "account")
     throw Error(ErrorKind::kConfig, "--by", "'" + options.by + "': the one grouping is 'account'");
   validate_as_flags(options.report, {{"target_precision", "--precision"},
@@ -124,28 +132,32 @@ int run_eval(EvalOptions options) {
   const std::vector<std::uint32_t> sizes = template_sizes(options, config);  // reports bad rows
   datasets::RejectHandler on_reject = datasets::print_rejected_row;
   if (!sizes.empty()) on_reject = [](const std::string&, const std::string&) {};  // reported above
-  datasets::RecordReader reader(options.data, config, on_reject);
   infer::EvalReport report(report_heads(*model));
   infer::AccountEvaluation accounts(report_heads(*model));
   std::size_t post = 0, labelled = 0;
-  analysis::score_records(*model, reader, options.scoring, nullptr, [&](analysis::ScoredChunk& chunk) {
-    const std::size_t width = model->output_count();
-    for (std::size_t i = 0; i < chunk.records.size(); ++i, ++post) {
-      const datasets::Record& record = chunk.records[i];
-      labelled +=
-          std::any_of(record.labels.begin(), record.labels.end(), [](std::int8_t l) { return l >= 0; });
-      const char* slice = "";
-      if (post < sizes.size())
-        slice = sizes[post] >= options.template_min_size ? "template:clustered" : "template:singleton";
-      report.add(record.lang, record.source, record.group, &chunk.probabilities[i * width],
-                 record.labels.data(), slice);
-      if (!options.by.empty()) {
-        accounts.add(record.group_or_id(), record.lang, record.source, &chunk.probabilities[i * width],
-                     record.labels.data());
+  datasets::ReadStats read;
+  for (const std::string& file : options.data) {
+    datasets::RecordReader reader(file, config, on_reject);
+    analysis::score_records(*model, reader, options.scoring, nullptr, [&](analysis::ScoredChunk& chunk) {
+      const std::size_t width = model->output_count();
+      for (std::size_t i = 0; i < chunk.records.size(); ++i, ++post) {
+        const datasets::Record& record = chunk.records[i];
+        labelled +=
+            std::any_of(record.labels.begin(), record.labels.end(), [](std::int8_t l) { return l >= 0; });
+        const char* slice = "";
+        if (post < sizes.size())
+          slice = sizes[post] >= options.template_min_size ? "template:clustered" : "template:singleton";
+        report.add(record.lang, record.source, record.group, &chunk.probabilities[i * width],
+                   record.labels.data(), slice);
+        if (!options.by.empty()) {
+          accounts.add(record.group_or_id(), record.lang, record.source, &chunk.probabilities[i * width],
+                       record.labels.data());
+        }
       }
-    }
-  });
-  if (labelled == 0) throw no_label_error(*model, options.data, report.size());
+    });
+    read += reader.stats();
+  }
+  if (labelled == 0) throw no_label_error(*model, options.report.data_path, report.size());
   print_summary(report.write(options.report_dir, options.report));
   std::printf("%zu posts; report written to %s/report.{json,md,html}\n", report.size(),
               options.report_dir.c_str());
@@ -158,7 +170,7 @@ int run_eval(EvalOptions options) {
     std::printf("%zu accounts; report written to %s/report.{json,md,html}\n", accounts.accounts(),
                 dir.c_str());
   }
-  return finish_rows(reader.stats());
+  return finish_rows(read);
 }
 
 }  // namespace
@@ -168,7 +180,9 @@ std::vector<Command> add_eval_command(CLI::App& app) {
   CLI::App* eval =
       app.add_subcommand("eval", "Evaluate a model on labelled posts: per head, language, source");
   eval->add_option("model", options->model, "model.sieve")->required();
-  eval->add_option("data", options->data, "labelled posts (JSONL, CSV, TSV; .gz/.zst)")->required();
+  eval->add_option("data", options->data,
+                   "labelled posts (JSONL, CSV, TSV; .gz/.zst); several files make one report")
+      ->required();
   eval->add_option("--report", options->report_dir, "folder for report.json, report.md, report.html")
       ->required();
   eval->add_option("--precision", options->report.target_precision,

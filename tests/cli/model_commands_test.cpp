@@ -188,6 +188,29 @@ TEST_F(ModelCommands, EvalReportAgreesWithTheScoresItIsBuiltFrom) {
   EXPECT_GT(aucs.at("coordinated"), 0.85);  // a model that learned something
 }
 
+// Several files make one report: the same numbers as the one file they were cut from.
+TEST_F(ModelCommands, EvalOfSeveralFilesIsTheEvalOfThemTogether) {
+  const std::vector<std::string> lines = text_lines(file_text(corpus_dir() + "/test.jsonl"));
+  const std::size_t half = lines.size() / 2;
+  std::ofstream whole(dir_ + "/whole.jsonl"), first(dir_ + "/first.jsonl"), second(dir_ + "/second.jsonl");
+  for (std::size_t i = 0; i < 2 * half; ++i) {
+    whole << lines[i] << '\n';
+    (i < half ? first : second) << lines[i] << '\n';
+  }
+  whole.close(), first.close(), second.close();
+  const RunResult one = run_sieve("eval " + model_ + " " + dir_ + "/whole.jsonl --report " + dir_ + "/one");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const RunResult two = run_sieve("eval " + model_ + " " + dir_ + "/first.jsonl " + dir_ +
+                                  "/second.jsonl --report " + dir_ + "/two");
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  const auto expected = report_roc_aucs(dir_ + "/one");
+  ASSERT_EQ(expected.size(), 4u);
+  EXPECT_EQ(report_roc_aucs(dir_ + "/two"), expected);
+  simdjson::dom::parser parser;
+  const std::string json = file_text(dir_ + "/two/report.json");
+  EXPECT_EQ(std::string_view(parser.parse(json)["data"]), dir_ + "/first.jsonl, " + dir_ + "/second.jsonl");
+}
+
 TEST_F(ModelCommands, Int8LosesAtMostHalfAPointOfRocAucPerHead) {
   const std::string int8 = dir_ + "/model.int8.sieve";
   const RunResult q = run_sieve("quantize " + model_ + " " + int8);
