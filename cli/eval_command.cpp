@@ -13,9 +13,9 @@
 
 #include "command.h"
 #include "flag_names.h"
-#include "sieve/analysis/model_labels.h"
 #include "reader_options.h"
 #include "sieve/analysis/cluster_profiles.h"
+#include "sieve/analysis/model_labels.h"
 #include "sieve/analysis/record_scoring.h"
 #include "sieve/core/error.h"
 #include "sieve/report/account_evaluation.h"
@@ -51,8 +51,7 @@ std::vector<std::uint32_t> template_sizes(const EvalOptions& options, const data
   tbb::task_arena arena(options.scoring.threads > 0 ? options.scoring.threads
                                                     : tbb::info::default_concurrency());
   datasets::NearDuplicateClusters clusters;
-  arena.execute(
-      [&] { clusters = analysis::cluster_inputs(options.data, config, near, 1, stats).clusters; });
+  arena.execute([&] { clusters = analysis::cluster_inputs(options.data, config, near, 1, stats).clusters; });
   std::vector<std::uint32_t> sizes(clusters.cluster_of.size());
   for (std::size_t i = 0; i < sizes.size(); ++i) sizes[i] = clusters.sizes[clusters.cluster_of[i]];
   return sizes;

@@ -80,4 +80,10 @@ class CharTable {
   std::unordered_map<char32_t, std::u32string> homoglyphs_;
 };
 
+// A character of a word as the normalizer's word-level pass sees it: letters, digits, '_', and '>', which
+// ends every placeholder ("2016#tag" and its normalized "<num>#tag" must both see the '#' after a word).
+inline bool is_word_character(const CharTable& table, char32_t c) {
+  return c == '_' || c == '>' || (table.flags(c) & (kLetter | kDigit));
+}
+
 }  // namespace sieve::tokenizer::detail

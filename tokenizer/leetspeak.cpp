@@ -14,10 +14,10 @@ bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
 // What follows a number in ordinary writing: ordinals (English and French), times, sizes and units. The
 // English ordinals go with their own digits: "1st" and "3rd" are ordinals, "4nd" is "and".
 constexpr std::array<std::u32string_view, 41> kNumberSuffixes = {
-    U"th",  U"s",   U"am", U"pm",   U"k",    U"m",   U"b",    U"g",  U"d",   U"h",  U"x",
-    U"p",   U"v",   U"w",  U"er",   U"re",   U"e",   U"es",   U"ère", U"ème", U"eme", U"ieme",
-    U"ième", U"mn", U"min", U"mins", U"yr",  U"yrs", U"bn",   U"hr", U"hrs", U"ms", U"km",
-    U"kg",  U"gb",  U"mb", U"ml",   U"cm",   U"mm",  U"tb",   U"ghz"};
+    U"th",   U"s",  U"am",  U"pm",   U"k",  U"m",   U"b",  U"g",   U"d",   U"h",   U"x",
+    U"p",    U"v",  U"w",   U"er",   U"re", U"e",   U"es", U"ère", U"ème", U"eme", U"ieme",
+    U"ième", U"mn", U"min", U"mins", U"yr", U"yrs", U"bn", U"hr",  U"hrs", U"ms",  U"km",
+    U"kg",   U"gb", U"mb",  U"ml",   U"cm", U"mm",  U"tb", U"ghz"};
 
 bool is_number_suffix(char32_t digit, const char32_t* begin, const char32_t* end) {
   const std::u32string_view suffix(begin, static_cast<std::size_t>(end - begin));
@@ -26,32 +26,35 @@ bool is_number_suffix(char32_t digit, const char32_t* begin, const char32_t* end
   return std::find(kNumberSuffixes.begin(), kNumberSuffixes.end(), suffix) != kNumberSuffixes.end();
 }
 
-// As the normalizer's word-level pass sees a word character ('>' ends every placeholder).
-bool is_word_char(const CharTable& table, char32_t c) {
-  return c == '_' || c == '>' || (table.flags(c) & (kLetter | kDigit));
-}
-
 bool is_link_or_handle(const char32_t* begin, const char32_t* end) {
   const std::u32string_view chunk(begin, static_cast<std::size_t>(end - begin));
-  return chunk.find(U"://") != std::u32string_view::npos || chunk.find(U"www.") != std::u32string_view::npos ||
-         chunk.find(U'@') != std::u32string_view::npos;
+  return chunk.find(U"://") != std::u32string_view::npos ||
+         chunk.find(U"www.") != std::u32string_view::npos || chunk.find(U'@') != std::u32string_view::npos;
 }
 
 bool is_hexadecimal(const char32_t* begin, const char32_t* end) {
-  return end - begin >= 4 && std::all_of(begin, end, [](char32_t c) { return is_digit(c) || (c >= 'a' && c <= 'f'); });
+  return end - begin >= 4 &&
+         std::all_of(begin, end, [](char32_t c) { return is_digit(c) || (c >= 'a' && c <= 'f'); });
 }
 
 }  // namespace
 
 char32_t leet_letter(char32_t digit) {
   switch (digit) {
-    case '0': return 'o';
-    case '1': return 'i';
-    case '3': return 'e';
-    case '4': return 'a';
-    case '5': return 's';
-    case '7': return 't';
-    default: return 0;
+    case '0':
+      return 'o';
+    case '1':
+      return 'i';
+    case '3':
+      return 'e';
+    case '4':
+      return 'a';
+    case '5':
+      return 's';
+    case '7':
+      return 't';
+    default:
+      return 0;
   }
 }
 
@@ -87,11 +90,12 @@ const char32_t* leet_candidate_end(const CharTable& table, const char32_t* chunk
                                    const char32_t* end) {
   auto in_word = [&](char32_t c) { return is_digit(c) || (table.flags(c) & kLatin); };
   if (!in_word(*p)) return nullptr;
-  if (p != chunk_begin && (is_word_char(table, p[-1]) || p[-1] == '#' || p[-1] == '@')) return nullptr;
+  if (p != chunk_begin && (is_word_character(table, p[-1]) || p[-1] == '#' || p[-1] == '@')) return nullptr;
   const char32_t* word_end = p;
   while (word_end < end && in_word(*word_end)) ++word_end;
-  if (word_end < end && is_word_char(table, *word_end)) return nullptr;
-  const bool number_follows = word_end + 1 < end && (*word_end == '.' || *word_end == ',' || *word_end == ':') &&
+  if (word_end < end && is_word_character(table, *word_end)) return nullptr;
+  const bool number_follows = word_end + 1 < end &&
+                              (*word_end == '.' || *word_end == ',' || *word_end == ':') &&
                               is_digit(word_end[1]);
   return number_follows ? nullptr : word_end;
 }

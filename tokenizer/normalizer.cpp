@@ -4,8 +4,8 @@
 
 #include "char_table.h"
 #include "leetspeak.h"
-#include "spelled_letters.h"
 #include "sieve/core/utf8.h"
+#include "spelled_letters.h"
 
 namespace sieve::tokenizer {
 namespace {
@@ -120,11 +120,7 @@ class Emitter {
     }
   }
 
-  // '>' counts as a word character because it ends every placeholder: "2016#tag" and its normalized
-  // "<num>#tag" must both see the '#' after a word, or normalizing twice would differ from once.
-  bool is_word_char(char32_t c) const {
-    return c == '_' || c == '>' || (table_.flags(c) & (detail::kLetter | detail::kDigit));
-  }
+  bool is_word_char(char32_t c) const { return detail::is_word_character(table_, c); }
 
   void emit_chunk(const char32_t* begin, const char32_t* end) {
     chunk_begin_ = begin;
@@ -291,7 +287,8 @@ class Emitter {
       for (const char32_t c : *post_) {
         const std::uint8_t flags = table_.flags(c);
         latin = latin || (flags & detail::kLatin);
-        foreign = foreign || (is_cyrillic_or_greek(c) && (flags & detail::kLetter) && !(flags & detail::kHomoglyph));
+        foreign = foreign ||
+                  (is_cyrillic_or_greek(c) && (flags & detail::kLetter) && !(flags & detail::kHomoglyph));
       }
       lookalike_post_ = latin && !foreign;
     }

@@ -8,6 +8,11 @@
 namespace sieve::tokenizer::detail {
 namespace {
 
+// The separators other than white space.
+constexpr std::u32string_view kMarks = U".-_*|/+~\u00B7\u2022";
+
+bool is_mark(char32_t c) { return kMarks.find(c) != std::u32string_view::npos; }
+
 // Finds the runs of spelled-out letters. A separator is a run of white space (any mix, so "p \n r" and
 // "p r" are the same run, as they are after white space is collapsed) or one of the marks.
 class SpelledRuns {
@@ -57,14 +62,6 @@ class SpelledRuns {
  private:
   bool is_alnum(char32_t c) const { return table_.flags(c) & (kLetter | kDigit); }
   bool is_space(char32_t c) const { return table_.flags(c) & kSpace; }
-  static bool is_mark(char32_t c) {
-    switch (c) {
-      case '.': case '-': case '_': case '*': case '|': case '/': case '+': case '~': case 0x00B7: case 0x2022:
-        return true;
-      default:
-        return false;
-    }
-  }
 
   const CharTable& table_;
   const std::u32string& text_;
@@ -75,7 +72,10 @@ class SpelledRuns {
 int spelled_letter_pairs(const CharTable& table, const std::u32string& text) {
   static constexpr auto kAsciiSeparators = [] {
     std::array<bool, 128> is{};
-    for (const char c : std::string_view(" \t\n\v\f\r.-_*|/+~")) is[static_cast<unsigned char>(c)] = true;
+    for (const char c : std::string_view(" \t\n\v\f\r")) is[static_cast<unsigned char>(c)] = true;
+    for (const char32_t c : kMarks) {
+      if (c < 0x80) is[c] = true;
+    }
     return is;
   }();
   auto is_alnum = [&](char32_t c) { return (table.flags(c) & (kLetter | kDigit)) != 0; };
@@ -85,7 +85,7 @@ int spelled_letter_pairs(const CharTable& table, const std::u32string& text) {
   int pairs = 0;
   for (std::size_t j = 1; j + 1 < n; ++j) {
     const char32_t c = d[j];
-    const bool separator = c < 0x80 ? kAsciiSeparators[c] : (c == 0x00B7 || c == 0x2022 || (table.flags(c) & kSpace));
+    const bool separator = c < 0x80 ? kAsciiSeparators[c] : ((table.flags(c) & kSpace) || is_mark(c));
     if (!separator || !is_letter(d[j - 1]) || (j >= 2 && is_alnum(d[j - 2]))) continue;
     std::size_t next = j + 1;
     while (next < n && (table.flags(d[next]) & kSpace)) ++next;  // white space counts as one separator

@@ -37,12 +37,27 @@ TEST(NormalizerLeetspeak, DigitsForLettersBecomeTheLetters) {
 }
 
 TEST(NormalizerLeetspeak, LeavesNumbersDatesPricesHandlesAndLinksAlone) {
-  expect_left_alone("fold_leetspeak",
-                    {"2023", "15,000", "12:30", "2023-01-05", "$5.99", "5$", "1st 2nd 3rd 4th 17th 100th",
-                     "10am 5pm 3d 4k 5g 10x 100k 3yrs", "1er 1\u00E8re 3\u00E8me 5e", "@h4ck3r", "#r3sist",
-                     "https://t.co/a1b3c0", "www.ab3.com/x1", "name3@mail.com", "v1.3 1.5m", "fe0f 0x7 ffe3",
-                     "potus45 bfraser747", "4ever 4get some1 every1", "mp3 ps4 x1 f1", "4x4 b2b covid19 h1n1",
-                     "I have 3 cats and 1 dog"});
+  expect_left_alone("fold_leetspeak", {"2023",
+                                       "15,000",
+                                       "12:30",
+                                       "2023-01-05",
+                                       "$5.99",
+                                       "5$",
+                                       "1st 2nd 3rd 4th 17th 100th",
+                                       "10am 5pm 3d 4k 5g 10x 100k 3yrs",
+                                       "1er 1\u00E8re 3\u00E8me 5e",
+                                       "@h4ck3r",
+                                       "#r3sist",
+                                       "https://t.co/a1b3c0",
+                                       "www.ab3.com/x1",
+                                       "name3@mail.com",
+                                       "v1.3 1.5m",
+                                       "fe0f 0x7 ffe3",
+                                       "potus45 bfraser747",
+                                       "4ever 4get some1 every1",
+                                       "mp3 ps4 x1 f1",
+                                       "4x4 b2b covid19 h1n1",
+                                       "I have 3 cats and 1 dog"});
 }
 
 TEST(NormalizerLeetspeak, APostInLeetspeakHasItsShortWordsUndoneToo) {
@@ -85,19 +100,21 @@ TEST(NormalizerLookalikeWords, WordsOfLookalikesAloneAreFoldedInLatinPosts) {
 
 TEST(NormalizerLookalikeWords, LeavesRussianAndGreekAlone) {
   EXPECT_EQ(normalize("\u0430 \u0432\u043E\u0442"), "\u0430 \u0432\u043E\u0442");  // "а вот": Russian only
-  EXPECT_EQ(normalize("\u0441 friends, \u043F\u0440\u0438\u0432\u0435\u0442"),      // Russian beside English
+  EXPECT_EQ(normalize("\u0441 friends, \u043F\u0440\u0438\u0432\u0435\u0442"),     // Russian beside English
             "\u0441 friends, \u043F\u0440\u0438\u0432\u0435\u0442");
   EXPECT_EQ(normalize("\u0430 \u0441"), "\u0430 \u0441");  // no Latin letter: nothing says it is a disguise
   expect_left_alone("fold_lookalike_words", {"\u0391\u03B8\u03AE\u03BD\u03B1 and \u03BF"});
 }
 
 TEST(NormalizerDisguises, TheDisguisedPostReadsAsTheCleanOne) {
-  const std::string clean = normalize("Stop the propaganda of the corrupt elite, share this message before they delete it!");
+  const std::string clean =
+      normalize("Stop the propaganda of the corrupt elite, share this message before they delete it!");
   EXPECT_EQ(normalize("Stop 7h3 prop4ganda of th3 corrupt el17e, 5har3 thi5 me5sage before th3y d3le7e 1t!"),
             normalize("Stop the propaganda of the corrupt elite, share this message before they delete it!"));
-  EXPECT_EQ(normalize("Stop the p r o p a g a n d a of the corrupt e.l.i.t.e, share this m-e-s-s-a-g-e before "
-                      "they delete it!"),
-            clean);
+  EXPECT_EQ(
+      normalize("Stop the p r o p a g a n d a of the corrupt e.l.i.t.e, share this m-e-s-s-a-g-e before "
+                "they delete it!"),
+      clean);
   EXPECT_EQ(normalize("\u0405t\u043E\u0440 th\u0435 \u0440r\u043E\u0440\u0430g\u0430nd\u0430 \u043Ef the "
                       "corrupt elite, sh\u0430re this message before they delete \u0456t!"),
             clean);

@@ -35,12 +35,12 @@ struct NormalizerSettings {
   bool mask_emails = true;                // name@host.tld → <email>
   bool mask_numbers = true;               // 2023, 1,000.50, 12:30 → <num>
   bool strip_hashtag_sign = true;         // "#Trudeau" → "Trudeau": the word is kept, the '#' is not
-  bool fold_homoglyphs = true;      // Cyrillic/Greek look-alikes inside a Latin word → Latin ("Тrudeau")
+  bool fold_homoglyphs = true;       // Cyrillic/Greek look-alikes inside a Latin word → Latin ("Тrudeau")
   bool fold_lookalike_words = true;  // whole words of look-alikes in a post with no other Cyrillic/Greek
   bool fold_leetspeak = true;        // digits standing for letters inside a word ("pr0p4ganda")
   bool join_spelled_letters = true;  // "p r o p a g a n d a", "p.r.o.p.a" → one word (4 letters or more)
-  int max_char_run = 3;             // longer runs of one character are cut to this length; 0 keeps them
-  bool collapse_whitespace = true;  // any run of white space → one ' ', none at either end
+  int max_char_run = 3;              // longer runs of one character are cut to this length; 0 keeps them
+  bool collapse_whitespace = true;   // any run of white space → one ' ', none at either end
 
   // The switchable steps by the names to_json() uses; set_step throws Error(kConfig) on another name.
   static std::vector<std::string> step_names();
