@@ -133,13 +133,19 @@ def paired(posts):
             "accuracy": sum(t[2] for t in totals.values()) / pairs if pairs else None, "by_source": by_source}
 
 
-def fasttext_scores(ft, label, setting, split):
+def fasttext_probabilities(path):
+    """P(label 1) of each line of `fasttext predict-prob MODEL INPUT 2`'s output file."""
     scores = []
-    with open(os.path.join(ft, f"{label}.{setting}.{split}.pred")) as pred:
+    with open(path) as pred:
         for line in pred:
             parts = line.split()
             probs = {parts[k]: float(parts[k + 1]) for k in range(0, len(parts), 2)}
             scores.append(probs.get("__label__1", 1 - probs.get("__label__0", 0.5)))
+    return scores
+
+
+def fasttext_scores(ft, label, setting, split):
+    scores = fasttext_probabilities(os.path.join(ft, f"{label}.{setting}.{split}.pred"))
     keys = [line.split() for line in open(os.path.join(ft, f"{label}.{split}.key"))]
     return [(s, int(y), lang) for s, (y, lang) in zip(scores, keys)]
 

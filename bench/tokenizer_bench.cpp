@@ -117,8 +117,8 @@ void bm_icu_nfkc_casefold(benchmark::State& state, Bench& bench) {
   set_counters(state, bench);
 }
 
-void bm_normalize(benchmark::State& state, Bench& bench) {
-  const Normalizer& normalizer = bench.featurizer.normalizer();
+// Every post through one normalizer per iteration.
+void normalize_posts(benchmark::State& state, Bench& bench, const Normalizer& normalizer) {
   std::string out;
   for (auto _ : state) {
     for (const auto& post : bench.posts) {
@@ -129,21 +129,17 @@ void bm_normalize(benchmark::State& state, Bench& bench) {
   set_counters(state, bench);
 }
 
+void bm_normalize(benchmark::State& state, Bench& bench) {
+  normalize_posts(state, bench, bench.featurizer.normalizer());
+}
+
 // The normalizer as it was before the steps that undo disguises (leetspeak, spelled-out letters, words of
 // look-alikes): BM_Normalize over this is what those steps cost, measured in the same run.
 void bm_normalize_without_disguise_steps(benchmark::State& state, Bench& bench) {
   sieve::tokenizer::NormalizerSettings settings = bench.featurizer.normalizer().settings();
   for (const char* step : {"fold_leetspeak", "join_spelled_letters", "fold_lookalike_words"})
     settings.set_step(step, false);
-  const Normalizer normalizer(settings);
-  std::string out;
-  for (auto _ : state) {
-    for (const auto& post : bench.posts) {
-      normalizer.normalize(post, out);
-      benchmark::DoNotOptimize(out.data());
-    }
-  }
-  set_counters(state, bench);
+  normalize_posts(state, bench, Normalizer(settings));
 }
 
 // Whole normalized posts through SentencePiece, as spm_encode does: the peer of the featurizer's

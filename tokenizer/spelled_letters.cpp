@@ -101,8 +101,7 @@ void join_spelled_letters(const CharTable& table, std::u32string& text) {
   const SpelledRuns runs(table, text);
   thread_local std::vector<std::size_t> letters;
   auto run_at = [&](std::size_t i) {
-    if (!runs.may_start_run(i)) return false;
-    runs.letters_from(i, letters);
+    runs.letters_from(i, letters);  // tests may_start_run first, the cheap test
     return letters.size() >= static_cast<std::size_t>(kMinSpelledLetters);
   };
   // Read only, up to the first run: most posts have none and are left untouched.
