@@ -19,6 +19,8 @@ struct PrepareCommandOptions {
   std::string tokenizer;
   std::string fluency;  // a fluency model file: adds the fluency values
   bool style = false;   // adds the style values (also [featurizer] style = true)
+  // Adds them in two blocks, Chinese posts and the others (also [featurizer] style_by_script = true)
+  bool style_by_script = false;
   // With fluency: adds the statistics under the fluency model (also [featurizer] fluency_statistics = true)
   bool fluency_statistics = false;
   std::string out;
@@ -32,7 +34,8 @@ int run_prepare(const PrepareCommandOptions& options) {
   datasets::PrepareOptions prepare = options.prepare;
   prepare.records_per_shard = config.records_per_shard;
   tokenizer::FeaturizerSettings settings = config.featurizer;
-  settings.style = settings.style || options.style;
+  settings.style_by_script = settings.style_by_script || options.style_by_script;
+  settings.style = settings.style || options.style || settings.style_by_script;
   std::shared_ptr<const tokenizer::FluencyModel> fluency;
   if (!options.fluency.empty()) {
     settings.fluency = true;
@@ -92,6 +95,10 @@ std::vector<Command> add_prepare_commands(CLI::App& data) {
                               "featurizing threads (default: all cores)");
   prepare_command->add_flag("--style", prepare->style,
                             "add the dense style values of each post (docs/training.md)");
+  prepare_command->add_flag(
+      "--style-by-script", prepare->style_by_script,
+      "add the style values in two blocks, one for Chinese posts and one for the others "
+      "(implies --style)");
   prepare_command->add_option("--fluency", prepare->fluency,
                               "add the dense fluency values under this model from 'sieve fluency train'");
   prepare_command->add_flag("--fluency-statistics", prepare->fluency_statistics,

@@ -82,6 +82,7 @@ PrepareConfig load_prepare_config(const RunConfigSource& source) {
   featurizer.read("char_ngram_max", config.featurizer.char_ngram_max);
   featurizer.read("seed", config.featurizer.seed);
   featurizer.read("style", config.featurizer.style);
+  featurizer.read("style_by_script", config.featurizer.style_by_script);
   featurizer.read("fluency_statistics", config.featurizer.fluency_statistics);
   featurizer.reject_unknown_keys();
   ConfigFile::Table shards = file.table("shards");

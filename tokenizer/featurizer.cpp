@@ -9,6 +9,7 @@
 
 #include "sieve/core/error.h"
 #include "sieve/core/hash.h"
+#include "sieve/tokenizer/script_hint.h"
 #include "sieve/tokenizer/style_features.h"
 
 namespace sieve::tokenizer {
@@ -67,7 +68,12 @@ void Featurizer::dense_values(std::string_view text, std::string_view normalized
                               Features& out) const {
   out.dense.resize(settings_.dense_width());
   float* next = out.dense.data();
-  if (settings_.style) {
+  if (settings_.style && settings_.style_by_script) {
+    const bool chinese = guess_language(normalized) == "zh";
+    std::fill(next, next + 2 * kStyleFeatureCount, 0.0f);
+    style_features(text, normalized, next + (chinese ? kStyleFeatureCount : 0));
+    next += 2 * kStyleFeatureCount;
+  } else if (settings_.style) {
     style_features(text, normalized, next);
     next += kStyleFeatureCount;
   }

@@ -29,6 +29,8 @@ void FeaturizerSettings::validate() const {
                 "need 1 <= min <= max <= " + std::to_string(kMaxNgram) + " (or both 0 for none), got " +
                     std::to_string(char_ngram_min) + ".." + std::to_string(char_ngram_max));
   }
+  if (style_by_script && !style)
+    throw Error(ErrorKind::kConfig, "featurizer.style_by_script", "needs the style values (style)");
   if (fluency_statistics && !fluency)
     throw Error(ErrorKind::kConfig, "featurizer.fluency_statistics", "needs the fluency values (fluency)");
 }
@@ -42,6 +44,7 @@ std::string FeaturizerSettings::to_json() const {
   w.key("char_ngram_max").value(char_ngram_max);
   w.key("seed").value(seed);
   w.key("style").value(style);
+  w.key("style_by_script").value(style_by_script);
   w.key("fluency").value(fluency);
   w.key("fluency_statistics").value(fluency_statistics);
   w.end_object();
@@ -61,6 +64,7 @@ FeaturizerSettings FeaturizerSettings::from_json(std::string_view json) {
       static_cast<int>(std::clamp<std::int64_t>(fields.get_int("char_ngram_max"), -1, 99));
   settings.seed = fields.get_uint("seed");
   settings.style = fields.get_bool_or("style", false);  // absent in files written before the dense channel
+  settings.style_by_script = fields.get_bool_or("style_by_script", false);  // absent before the blocks
   settings.fluency = fields.get_bool_or("fluency", false);
   settings.fluency_statistics = fields.get_bool_or("fluency_statistics", false);  // absent before them
   return fields.finish(settings);
@@ -69,13 +73,15 @@ FeaturizerSettings FeaturizerSettings::from_json(std::string_view json) {
 bool FeaturizerSettings::operator==(const FeaturizerSettings& other) const {
   return hash_buckets == other.hash_buckets && subword_bigrams == other.subword_bigrams &&
          char_ngram_min == other.char_ngram_min && char_ngram_max == other.char_ngram_max &&
-         seed == other.seed && style == other.style && fluency == other.fluency &&
-         fluency_statistics == other.fluency_statistics;
+         seed == other.seed && style == other.style && style_by_script == other.style_by_script &&
+         fluency == other.fluency && fluency_statistics == other.fluency_statistics;
 }
 
 std::size_t FeaturizerSettings::dense_width() const {
   const std::size_t fluency_block = kFluencyFeatureCount + (fluency_statistics ? kFluencyStatisticCount : 0);
-  return (style ? kStyleFeatureCount : 0) + (fluency ? fluency_block * kFluencyLanguageCount : 0);
+  const std::size_t style_blocks = style_by_script ? 2 : 1;
+  return (style ? kStyleFeatureCount * style_blocks : 0) +
+         (fluency ? fluency_block * kFluencyLanguageCount : 0);
 }
 
 }  // namespace sieve::tokenizer

@@ -16,7 +16,8 @@ const sieve::tokenizer::Featurizer& featurizer() {
   static const sieve::tokenizer::Featurizer instance = [] {
     sieve::tokenizer::FeaturizerSettings settings;
     settings.hash_buckets = 4096;
-    settings.style = true;  // the dense style values read the raw bytes too
+    settings.style = true;            // the dense style values read the raw bytes too
+    settings.style_by_script = true;  // and the script of the normalized text chooses their block
     return sieve::tokenizer::Featurizer(sieve::tokenizer::Normalizer(),
                                         sieve::tokenizer::testing::small_model(), settings);
   }();
@@ -37,6 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const std::uint32_t id : features.ids) {
     if (id >= f.table_size()) std::abort();
   }
+  if (features.dense.size() != f.settings().dense_width()) std::abort();
   for (const float value : features.dense) {
     if (!std::isfinite(value)) std::abort();
   }

@@ -1,4 +1,5 @@
-// The featurizer's dense channel: the style values, then one block of fluency values per language.
+// The featurizer's dense channel: the style values (in one block, or one per script), then one block of
+// fluency values per language.
 
 #include <gtest/gtest.h>
 
@@ -43,8 +44,8 @@ std::shared_ptr<const FluencyModel> tiny_fluency() {
 }
 
 std::vector<float> block(const Features& f, std::size_t language) {
-  const auto begin = f.dense.begin() + static_cast<std::ptrdiff_t>(kStyleFeatureCount +
-                                                                    language * kFluencyFeatureCount);
+  const auto begin =
+      f.dense.begin() + static_cast<std::ptrdiff_t>(kStyleFeatureCount + language * kFluencyFeatureCount);
   return std::vector<float>(begin, begin + static_cast<std::ptrdiff_t>(kFluencyFeatureCount));
 }
 
@@ -63,6 +64,32 @@ TEST(DenseFeatures, StyleValuesAreThoseOfTheRawAndNormalizedPost) {
   style_features(text, Normalizer().normalize(text), expected.data());
   EXPECT_EQ(f.dense, expected);
   EXPECT_TRUE(Featurizer(Normalizer(), small_model()).featurize(text).dense.empty());
+}
+
+TEST(DenseFeatures, StyleByScriptFillsTheChineseBlockForAChinesePostAndTheOtherForTheRest) {
+  FeaturizerSettings settings;
+  settings.style = true;
+  settings.style_by_script = true;
+  const Featurizer featurizer(Normalizer(), small_model(), settings);
+  ASSERT_EQ(settings.dense_width(), 2 * kStyleFeatureCount);
+  for (const std::string text : {"WHY does the Minister hide the money ??", "部长为什么隐瞒这笔钱？？ why"}) {
+    const bool chinese = text.rfind("WHY", 0) != 0;
+    const Features f = featurizer.featurize(text);
+    ASSERT_EQ(f.dense.size(), 2 * kStyleFeatureCount);
+    std::vector<float> expected(kStyleFeatureCount);
+    style_features(text, Normalizer().normalize(text), expected.data());
+    const auto filled = f.dense.begin() + (chinese ? kStyleFeatureCount : 0);
+    const auto empty = f.dense.begin() + (chinese ? 0 : kStyleFeatureCount);
+    EXPECT_EQ(std::vector<float>(filled, filled + kStyleFeatureCount), expected) << text;
+    EXPECT_TRUE(all_zero(std::vector<float>(empty, empty + kStyleFeatureCount))) << text;
+  }
+}
+
+TEST(DenseFeatures, StyleByScriptWithoutTheStyleValuesIsAConfigurationError) {
+  FeaturizerSettings settings;
+  settings.style_by_script = true;
+  EXPECT_EQ(error_text([&] { settings.validate(); }),
+            "config: featurizer.style_by_script: needs the style values (style)");
 }
 
 TEST(DenseFeatures, FluencyFillsTheBlockOfTheLanguageThatScoredThePost) {
@@ -145,10 +172,13 @@ TEST(DenseFeatures, SettingsWrittenBeforeTheDenseChannelReadAsWithoutIt) {
   settings.style = true;
   settings.fluency = true;
   EXPECT_TRUE(FeaturizerSettings::from_json(settings.to_json()) == settings);
+  settings.style_by_script = true;
+  EXPECT_TRUE(FeaturizerSettings::from_json(settings.to_json()) == settings);
   const std::string old = R"({"hash_buckets":262144,"subword_bigrams":true,"char_ngram_min":2,)"
                           R"("char_ngram_max":4,"seed":6168190})";
   const FeaturizerSettings read = FeaturizerSettings::from_json(old);
   EXPECT_FALSE(read.style);
+  EXPECT_FALSE(read.style_by_script);
   EXPECT_FALSE(read.fluency);
   EXPECT_FALSE(read.fluency_statistics);
   EXPECT_EQ(read.dense_width(), 0u);

@@ -20,13 +20,18 @@ struct FeaturizerSettings {
   int char_ngram_min = 2;                 // character n-grams of each word, with begin/end markers;
   int char_ngram_max = 4;                 // 0 and 0 turn them off
   std::uint64_t seed = 0x5e1e7e;          // hash seed: changing it changes every hashed id
-  bool style = false;    // the dense style values of each post (style_features.h)
+  bool style = false;                     // the dense style values of each post (style_features.h)
+  // With style: two blocks of style values, the first for posts of other scripts, the second for Chinese
+  // ones (guess_language), zeros in the other block: a head then weighs a Chinese post's punctuation and
+  // lengths apart from an English or French one's, as it does their fluency values.
+  bool style_by_script = false;
   bool fluency = false;  // the dense fluency values of each post under a FluencyModel (fluency_model.h)
   // With fluency: the statistics of each post under the same models too (kFluencyStatisticCount values).
   bool fluency_statistics = false;
 
   bool char_ngrams() const { return char_ngram_max > 0; }
-  // Dense values per post: the style values, then the fluency values in one block per language
+  // Dense values per post: the style values (two blocks with style_by_script), then the fluency values in
+  // one block per language
   // (kFluencyLanguageCount blocks; only the block of the language that scored the post is not zero), each
   // block the values followed by the statistics when fluency_statistics is on.
   std::size_t dense_width() const;
@@ -112,7 +117,8 @@ class Featurizer {
                    std::vector<std::uint32_t>& ngrams, FeaturizerWorkspace::Impl& ws) const;
   void char_ngrams(std::string_view word, std::vector<std::uint32_t>& out,
                    FeaturizerWorkspace::Impl& ws) const;
-  void dense_values(std::string_view text, std::string_view normalized, int fluency_fold, Features& out) const;
+  void dense_values(std::string_view text, std::string_view normalized, int fluency_fold,
+                    Features& out) const;
 
   Normalizer normalizer_;
   SubwordModel subwords_;
