@@ -325,7 +325,8 @@ def variants_section(r):
     lines = ["## Variants", "", "In `sieve data prepare` options, `FLUENCY` is the fluency model of the setup "
              "(the labelled native posts of train.jsonl, with the learner and machine contrasts) and "
              "`NATIVE_FLUENCY` the one that also read the native text (the setup commands below); `default` "
-             "is scripts/train-default's recipe.", "",
+             "is scripts/train-default's recipe on the corpus alone, as it was before the LLM data (docs/llm-text.md "
+             "measures the recipe since).", "",
              table(["variant", "`sieve train` settings", "`sieve data prepare` options"], [
         [f"`{name}`", f"`{d['train']}`" if d["train"] else "(the defaults)", f"`{d['prepare']}`" if d["prepare"] else "–"]
         for name, d in r["definitions"].items() if name in (r["settings"].get("variants") or [])], left=3), ""]
