@@ -68,14 +68,12 @@ void Featurizer::dense_values(std::string_view text, std::string_view normalized
                               Features& out) const {
   out.dense.resize(settings_.dense_width());
   float* next = out.dense.data();
-  if (settings_.style && settings_.style_by_script) {
-    const bool chinese = guess_language(normalized) == "zh";
-    std::fill(next, next + 2 * kStyleFeatureCount, 0.0f);
-    style_features(text, normalized, next + (chinese ? kStyleFeatureCount : 0));
-    next += 2 * kStyleFeatureCount;
-  } else if (settings_.style) {
-    style_features(text, normalized, next);
-    next += kStyleFeatureCount;
+  if (settings_.style) {
+    // With style_by_script a Chinese post fills the second block, any other the first; the other is zeros.
+    const bool second_block = settings_.style_by_script && mostly_han(normalized);
+    std::fill(next, next + settings_.style_width(), 0.0f);
+    style_features(text, normalized, next + (second_block ? kStyleFeatureCount : 0));
+    next += settings_.style_width();
   }
   if (!settings_.fluency) return;
   // One block of fluency values per language, zeros but for the language that scored the post: a head

@@ -77,11 +77,13 @@ bool FeaturizerSettings::operator==(const FeaturizerSettings& other) const {
          fluency == other.fluency && fluency_statistics == other.fluency_statistics;
 }
 
+std::size_t FeaturizerSettings::style_width() const {
+  return style ? kStyleFeatureCount * (style_by_script ? 2 : 1) : 0;
+}
+
 std::size_t FeaturizerSettings::dense_width() const {
   const std::size_t fluency_block = kFluencyFeatureCount + (fluency_statistics ? kFluencyStatisticCount : 0);
-  const std::size_t style_blocks = style_by_script ? 2 : 1;
-  return (style ? kStyleFeatureCount * style_blocks : 0) +
-         (fluency ? fluency_block * kFluencyLanguageCount : 0);
+  return style_width() + (fluency ? fluency_block * kFluencyLanguageCount : 0);
 }
 
 }  // namespace sieve::tokenizer

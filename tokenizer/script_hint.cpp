@@ -29,6 +29,8 @@ bool is_french_letter(char32_t c) {
   return kFrenchLetters.find(c) != std::u32string_view::npos;
 }
 
+bool is_mostly_han(const ScriptShares& shares) { return shares.letters > 0 && shares.han >= 1.0 / 3; }
+
 }  // namespace
 
 ScriptShares script_shares(std::string_view text) {
@@ -56,10 +58,12 @@ ScriptShares script_shares(std::string_view text) {
   return shares;
 }
 
+bool mostly_han(std::string_view text) { return is_mostly_han(script_shares(text)); }
+
 std::string_view guess_language(std::string_view text) {
   const ScriptShares shares = script_shares(text);
   if (shares.letters == 0) return "";
-  if (shares.han >= 1.0 / 3) return "zh";
+  if (is_mostly_han(shares)) return "zh";
   if (shares.latin < 0.5) return "";
   // Votes: a French or English function word, or a French diacritic, is one vote each.
   int french = 0, english = 0;

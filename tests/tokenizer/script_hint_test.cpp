@@ -29,6 +29,15 @@ TEST(GuessLanguage, ReadsScriptsAndFunctionWords) {
   EXPECT_EQ(guess_language("Москва"), "");
 }
 
+TEST(GuessLanguage, MostlyHanIsWhenItSaysChinese) {
+  for (const char* text : {"这个总理贪污了 COVID", "The prime minister 是个骗子",
+                           "总理 is a liar and a thief", "Le premier ministre", "😂😂 123", "Москва", ""}) {
+    EXPECT_EQ(mostly_han(text), guess_language(text) == "zh") << text;
+  }
+  EXPECT_TRUE(mostly_han("总理 liar"));    // 2 Han letters of 6: a third
+  EXPECT_FALSE(mostly_han("总理 liars"));  // 2 of 7
+}
+
 // On real posts the hint must be right most of the time for each language of the corpus.
 TEST(GuessLanguage, AgreesWithTheCorpusLabels) {
   const std::string file = "test.jsonl";

@@ -22,7 +22,7 @@ struct FeaturizerSettings {
   std::uint64_t seed = 0x5e1e7e;          // hash seed: changing it changes every hashed id
   bool style = false;                     // the dense style values of each post (style_features.h)
   // With style: two blocks of style values, the first for posts of other scripts, the second for Chinese
-  // ones (guess_language), zeros in the other block: a head then weighs a Chinese post's punctuation and
+  // ones (mostly_han), zeros in the other block: a head then weighs a Chinese post's punctuation and
   // lengths apart from an English or French one's, as it does their fluency values.
   bool style_by_script = false;
   bool fluency = false;  // the dense fluency values of each post under a FluencyModel (fluency_model.h)
@@ -30,6 +30,8 @@ struct FeaturizerSettings {
   bool fluency_statistics = false;
 
   bool char_ngrams() const { return char_ngram_max > 0; }
+  // The style values' share of the dense values: 0, one block, or two with style_by_script.
+  std::size_t style_width() const;
   // Dense values per post: the style values (two blocks with style_by_script), then the fluency values in
   // one block per language
   // (kFluencyLanguageCount blocks; only the block of the language that scored the post is not zero), each

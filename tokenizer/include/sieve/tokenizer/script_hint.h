@@ -17,6 +17,9 @@ struct ScriptShares {
 
 ScriptShares script_shares(std::string_view text);
 
+// Whether Han letters make up at least a third of a text's letters: when guess_language says "zh".
+bool mostly_han(std::string_view text);
+
 // "zh" when Han letters make up at least a third of the letters, else "fr" or "en" by function words
 // and French diacritics, "" for a text with no letters or mostly other scripts.
 std::string_view guess_language(std::string_view text);
