@@ -17,6 +17,10 @@ def fmt(x, digits=3):
     return "–" if x is None else f"{x:.{digits}f}"
 
 
+def percent(x):
+    return "–" if x is None else f"{x:.2%}"
+
+
 def signed(x):
     return "–" if x is None else f"{round(x, 3) if round(x, 3) != 0 else 0.0:+.3f}"
 
@@ -28,6 +32,12 @@ def cells(result):
         for c in e["within"].get("cells", []):
             out[(head, c["source"], c["lang"])] = (c["roc_auc"], c["n"])
     return out
+
+
+def rate(result, group, lang):
+    """The machine head's false-positive rate on a group of human posts in one language (None: no post)."""
+    posts, flagged = result["promise"].get(group, {}).get(lang, [0, 0])
+    return flagged / posts if posts else None
 
 
 def paired(result, head, source):
@@ -109,12 +119,8 @@ def promise_section(r, max_fpr):
     for group, words in groups.items():
         langs = sorted({lang for m in MODELS for lang in res[m]["promise"].get(group, {})})
         for lang in langs:
-            row = []
-            n = 0
-            for m in MODELS:
-                posts, flagged = res[m]["promise"].get(group, {}).get(lang, [0, 0])
-                n = max(n, posts)
-                row.append(f"{flagged / posts:.2%}" if posts else "–")
+            n = max(res[m]["promise"].get(group, {}).get(lang, [0, 0])[0] for m in MODELS)
+            row = [percent(rate(res[m], group, lang)) for m in MODELS]
             lines.append(f"| {words} | {lang} | {n:,} | " + " | ".join(row) + " |")
     return lines + [""]
 
@@ -131,15 +137,14 @@ def targets_section(r, source):
              "| model | LLM cells ≥ 0.90 | paired ≥ 0.90 | no other cell down by more than 0.01 | organic ≤ 1.5 % | "
              "learners no worse |", "|:---|:---:|:---:|:---:|:---:|:---:|"]
     yes = lambda ok: "yes" if ok else "no"
-    rate = lambda m, group, lang: (lambda n_k: n_k[1] / n_k[0] if n_k[0] else 0.0)(
-        res[m]["promise"].get(group, {}).get(lang, [0, 0]))
+    fpr = lambda m, group, lang: rate(res[m], group, lang) or 0.0
     for m in [m for m in MODELS if m != REFERENCE]:
         c = cells(res[m])
         llm = [c.get(("machine", source, lang), (0,))[0] for lang in ["en", "zh"]]
         acc, _ = paired(res[m], "machine", source)
         moved = fallen(base, c, source)
-        organic = max(rate(m, "organic", lang) for lang in res[m]["promise"].get("organic", {"": 0}))
-        learners = all(rate(m, "learners", lang) <= rate(REFERENCE, "learners", lang)
+        organic = max((fpr(m, "organic", lang) for lang in res[m]["promise"].get("organic", {})), default=0.0)
+        learners = all(fpr(m, "learners", lang) <= fpr(REFERENCE, "learners", lang)
                        for lang in res[m]["promise"].get("learners", {}))
         lines.append(f"| {MODEL_WORDS[m]} | {yes(min(llm) >= 0.9)} ({' / '.join(fmt(x) for x in llm)}) | "
                      f"{yes((acc or 0) >= 0.9)} ({fmt(acc)}) | {yes(not moved)} ("
