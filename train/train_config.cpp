@@ -11,6 +11,15 @@ void require(bool ok, const char* field, const std::string& message) {
   if (!ok) throw Error(ErrorKind::kConfig, std::string("train.") + field, message);
 }
 
+// A table of name → weight (pos_weight, source_weight).
+void read_weights(ConfigFile::Table table, std::map<std::string, double>& weights) {
+  for (const std::string& name : table.keys()) {
+    double weight = 1;
+    table.read(name.c_str(), weight);
+    weights[name] = weight;
+  }
+}
+
 }  // namespace
 
 void TrainConfig::validate() const {
@@ -44,6 +53,10 @@ void TrainConfig::validate() const {
   for (const auto& [head, weight] : pos_weight) {
     require(weight > 0, "pos_weight", "weight of '" + head + "' must be positive");
   }
+  for (const auto& [cell, weight] : source_weight) {
+    require(weight > 0 && std::isfinite(weight), "source_weight",
+            "weight of '" + cell + "' must be finite and positive");
+  }
 }
 
 TrainConfig read_train_config(const ConfigFile& file) {
@@ -73,12 +86,8 @@ TrainConfig read_train_config(const ConfigFile& file) {
   t.read("pair_batch", config.pair_batch);
   t.read("init_embeddings", config.init_embeddings);
   t.read("init_embeddings_scale", config.init_embeddings_scale);
-  ConfigFile::Table weights = t.table("pos_weight");
-  for (const std::string& head : weights.keys()) {
-    double weight = 1;
-    weights.read(head.c_str(), weight);
-    config.pos_weight[head] = weight;
-  }
+  read_weights(t.table("pos_weight"), config.pos_weight);
+  read_weights(t.table("source_weight"), config.source_weight);
   t.reject_unknown_keys();
   config.validate();
   return config;

@@ -67,6 +67,41 @@ std::vector<float> source_label_weights(const ShardSet& set, const std::vector<s
   return weights;
 }
 
+std::vector<float> with_source_weights(const ShardSet& set, const std::vector<std::uint32_t>& records,
+                                       const std::map<std::string, double>& source_weight,
+                                       std::vector<float> weights) {
+  if (source_weight.empty()) return weights;
+  const std::size_t heads = set.schema().heads.size(), langs = set.langs().size();
+  if (weights.empty()) weights.assign(set.size() * heads, 1.0f);
+  // The factor of each (source, language) cell, and how many records each cell holds.
+  std::vector<double> factor(set.sources().size() * langs, 1.0);
+  std::vector<std::size_t> count(factor.size(), 0);
+  for (const std::uint32_t record : records) ++count[set.source(record) * langs + set.lang(record)];
+  for (const auto& [cell, weight] : source_weight) {
+    const std::size_t colon = cell.find(':');
+    const std::string source = cell.substr(0, colon);
+    const std::string lang = colon == std::string::npos ? "" : cell.substr(colon + 1);
+    std::size_t matched = 0;
+    for (std::size_t s = 0; s < set.sources().size(); ++s) {
+      for (std::size_t l = 0; l < langs; ++l) {
+        if (set.sources()[s] != source || (!lang.empty() && set.langs()[l] != lang)) continue;
+        factor[s * langs + l] *= weight;
+        matched += count[s * langs + l];
+      }
+    }
+    if (matched == 0) {
+      throw Error(
+          ErrorKind::kConfig, "train.source_weight",
+          "no training record of " + set.dir() + " belongs to '" + cell + "' (source or source:lang)");
+    }
+  }
+  for (const std::uint32_t record : records) {
+    const auto f = static_cast<float>(factor[set.source(record) * langs + set.lang(record)]);
+    for (std::size_t h = 0; h < heads; ++h) weights[record * heads + h] *= f;
+  }
+  return weights;
+}
+
 DenseStandardization dense_standardization(const ShardSet& set, const std::vector<std::uint32_t>& records) {
   const std::size_t width = set.dense_width();
   DenseStandardization out;

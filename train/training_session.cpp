@@ -98,6 +98,7 @@ void TrainingSession::select_records() {
   if (dev_set_) dev_records_ = records_outside(*dev_set_, train.exclude_sources, false);
   if (train.balance == "source_label")
     weights_ = source_label_weights(train_set_, selected_, train.balance_cap);
+  weights_ = with_source_weights(train_set_, selected_, train.source_weight, std::move(weights_));
   if (train.pair_weight > 0) pairs_ = group_pairs(train_set_, selected_, train.seed);
   const auto records = static_cast<std::int64_t>(selected_.size());
   const std::int64_t steps_per_epoch = (records + train.batch_size - 1) / train.batch_size;

@@ -90,6 +90,15 @@ TEST(TrainConfig, ReadsTheTrainTableAndValidates) {
             "config: train.epoch: unknown key");
 }
 
+TEST(TrainConfig, ReadsSourceWeightsByCellAndRefusesANonPositiveOne) {
+  const TrainConfig config = read_train_config(
+      ConfigFile::load("", {"train.source_weight.hc3plus:en=2", "train.source_weight.jfleg=0.5"}));
+  EXPECT_DOUBLE_EQ(config.source_weight.at("hc3plus:en"), 2.0);
+  EXPECT_DOUBLE_EQ(config.source_weight.at("jfleg"), 0.5);
+  EXPECT_EQ(error_text([] { read_train_config(ConfigFile::load("", {"train.source_weight.jfleg=0"})); }),
+            "config: train.source_weight: weight of 'jfleg' must be finite and positive");
+}
+
 TEST(TrainConfig, LearningRateWarmsUpThenDecays) {
   TrainConfig config;
   config.lr = 1.0;

@@ -28,7 +28,8 @@ std::string write_essays_and_tweets(const std::string& name) {
   auto add = [&](const std::string& source, const std::string& group, std::int8_t nonnative) {
     writer.add({"r", "t", "en", group, source, 0, {-1, -1, nonnative, -1}}, ids.data(), ids.size(), 1);
   };
-  for (int i = 0; i < 30; ++i) add("essays", i < 10 ? "pair-" + std::to_string(i) : "alone-" + std::to_string(i), 1);
+  for (int i = 0; i < 30; ++i)
+    add("essays", i < 10 ? "pair-" + std::to_string(i) : "alone-" + std::to_string(i), 1);
   for (int i = 0; i < 10; ++i) add("essays", "pair-" + std::to_string(i), 0);
   for (int i = 0; i < 20; ++i) add("tweets", "user-" + std::to_string(i % 4), 0);
   writer.write((dir / "shard-0.bin").string());
@@ -76,7 +77,43 @@ TEST_F(TrainingRecords, BalancingEvensTheLabelsInsideASourceAndLeavesOneLabelSou
   double essays = 0;
   for (std::size_t r = 0; r < 40; ++r) essays += weights[r * heads + kNonnative];
   EXPECT_NEAR(essays, 40.0, 1e-4);
-  EXPECT_FLOAT_EQ(source_label_weights(set, records_outside(set, {}, true), 1.5)[35 * heads + kNonnative], 1.5f);
+  EXPECT_FLOAT_EQ(source_label_weights(set, records_outside(set, {}, true), 1.5)[35 * heads + kNonnative],
+                  1.5f);
+}
+
+TEST_F(TrainingRecords, SourceWeightsMultiplyTheBalancedWeightsOfTheirCellOnly) {
+  const std::size_t heads = set.schema().heads.size();
+  const std::vector<std::uint32_t> all = records_outside(set, {}, true);
+  const std::vector<float> balanced = source_label_weights(set, all, 10);
+  // A source's factor and its language's factor multiply; every head of its records is weighed alike.
+  const std::vector<float> weighted =
+      with_source_weights(set, all, {{"essays", 3}, {"essays:en", 2}}, balanced);
+  ASSERT_EQ(weighted.size(), balanced.size());
+  EXPECT_FLOAT_EQ(weighted[0 * heads + kNonnative], 6 * 40.0f / 60.0f);
+  EXPECT_FLOAT_EQ(weighted[35 * heads + kNonnative], 6 * 40.0f / 20.0f);
+  EXPECT_FLOAT_EQ(weighted[35 * heads + 0], 6.0f);
+  EXPECT_FLOAT_EQ(weighted[45 * heads + kNonnative], 1.0f);  // tweets keep their weight
+  // Without balancing every post starts at 1; without factors the weights pass through.
+  const std::vector<float> tweets = with_source_weights(set, all, {{"tweets", 0.5}}, {});
+  ASSERT_EQ(tweets.size(), 60 * heads);
+  EXPECT_FLOAT_EQ(tweets[45 * heads + kNonnative], 0.5f);
+  EXPECT_FLOAT_EQ(tweets[0 * heads + kNonnative], 1.0f);
+  EXPECT_TRUE(with_source_weights(set, all, {}, {}).empty());
+}
+
+TEST_F(TrainingRecords, ASourceWeightThatMatchesNoTrainingRecordIsAnError) {
+  const std::vector<std::uint32_t> all = records_outside(set, {}, true);
+  EXPECT_EQ(error_text([&] {
+              with_source_weights(set, all, {{"essays:fr", 2}}, {});
+            }),
+            "config: train.source_weight: no training record of " + set.dir() +
+                " belongs to 'essays:fr' (source or source:lang)");
+  // A cell left out by exclude_sources holds no training record either.
+  EXPECT_EQ(error_text([&] {
+              with_source_weights(set, records_outside(set, {"tweets"}, true), {{"tweets", 2}}, {});
+            }),
+            "config: train.source_weight: no training record of " + set.dir() +
+                " belongs to 'tweets' (source or source:lang)");
 }
 
 TEST_F(TrainingRecords, PairsJoinBothLabelsOfOneGroupOnly) {

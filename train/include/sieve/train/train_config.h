@@ -32,6 +32,10 @@ struct TrainConfig {
   std::uint64_t seed = 1;           // data order and initialisation
   int threads = 0;                  // LibTorch intra-op threads (0: all cores)
   std::map<std::string, double> pos_weight;  // head → weight of its positives in the loss (default 1)
+  // "source" or "source:lang" → factor on the loss weights of its posts, after balancing (default 1): a
+  // source that matters more than its size says, such as one language of a bilingual source. Factors of
+  // a source and of one of its languages multiply. The paired objective is not weighted.
+  std::map<std::string, double> source_weight;
   // Sources whose records are left out of training and of the dev evaluation (leave-one-source-out runs).
   std::vector<std::string> exclude_sources;
   // Per-post loss weights. "source_label": inside each source holding both labels of a head, its positives

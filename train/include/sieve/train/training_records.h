@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,14 @@ std::vector<std::uint32_t> epoch_order_of(const ShardSet& set, const std::vector
 std::vector<float> source_label_weights(const ShardSet& set, const std::vector<std::uint32_t>& records,
                                         double cap);
 
+// weights (as above; empty: every post weighs 1) with the factors of TrainConfig::source_weight applied to
+// the records of each "source" or "source:lang" cell, every head alike. Throws Error(kConfig,
+// "train.source_weight") naming a cell that no record of records belongs to (a typo would silently weigh
+// nothing).
+std::vector<float> with_source_weights(const ShardSet& set, const std::vector<std::uint32_t>& records,
+                                       const std::map<std::string, double>& source_weight,
+                                       std::vector<float> weights);
+
 // The mean and 1/std of each dense value over records (scale 0 for a value that never varies, which then
 // carries nothing): the model's fixed standardisation of its dense channel. Empty without dense values.
 struct DenseStandardization {
@@ -52,7 +61,7 @@ std::vector<LabelPair> group_pairs(const ShardSet& set, const std::vector<std::u
 
 // The pairs of one step: count of them drawn from pairs by (seed, step), the same on every rank and after
 // a resume.
-std::vector<LabelPair> pairs_of_step(const std::vector<LabelPair>& pairs, std::size_t count, std::uint64_t seed,
-                                     std::int64_t step);
+std::vector<LabelPair> pairs_of_step(const std::vector<LabelPair>& pairs, std::size_t count,
+                                     std::uint64_t seed, std::int64_t step);
 
 }  // namespace sieve::train
