@@ -205,7 +205,10 @@ RunResult train_run(const GridContext& g, const datasets::AdaptationSchedule& sc
                                    "--init",  g.options.base};
   if (!g.toml.empty()) args.insert(args.end(), {"-c", g.work + "/base.toml"});
   std::vector<std::string> sets = schedule.trainer_settings(result.run);
+  // The base model's left-out sources and source weights name its own training data, which the campaign's
+  // posts (and the replay sample) need not hold: a weight of a source missing here would be an error.
   sets.push_back("train.exclude_sources=[]");
+  sets.push_back("train.source_weight={}");
   sets.push_back("train.threads=" + std::to_string(g.options.threads));
   sets.push_back("train.seed=" + std::to_string(g.options.seed));
   for (const std::string& set : sets) args.insert(args.end(), {"--set", set});
