@@ -81,7 +81,9 @@ constexpr std::array<const char*, kFluencyStatisticCount> kStatisticNames = {
     "char_unseen_top_rate",      "learner_minus_native_word", "machine_minus_native_word",
     "learner_minus_native_char", "machine_minus_native_char"};
 
-// Mostly Han (at least a third of the letters, as guess_language() decides) → zh, else -1.
+// Mostly CJK (at least a third of the CJK and non-digit word characters) → zh, else -1. Close to mostly_han()
+// (script_hint.h), which guess_language() and the style blocks use, but not the same count: kept apart, since
+// a post whose language changed here would change the values that stored fluency models give it.
 int language_by_script(std::string_view text) {
   std::size_t cjk = 0, other = 0;
   for (std::size_t pos = 0; pos < text.size();) {
