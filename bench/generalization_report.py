@@ -12,8 +12,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_results import command_output, machine  # noqa: E402
 
-# The paired sources the document shows per variant, by head (the pairs of the corpus, ../shared/corpus/SOURCES.md).
-PAIRED_SOURCES = {"nonnative": ["wi-locness", "jfleg", "mucgec"], "machine": ["mlqe", "diabla", "wmt-ted"]}
+# The paired sources the document shows per variant, by head (the pairs of the corpus, ../shared/corpus/SOURCES.md,
+# and of the LLM data, hc3plus, when the run had it).
+PAIRED_SOURCES = {"nonnative": ["wi-locness", "jfleg", "mucgec"], "machine": ["mlqe", "diabla", "wmt-ted", "hc3plus"]}
 CELL_HEADS = ["nonnative", "machine"]  # heads whose every within-source cell gets a column
 
 
@@ -297,7 +298,10 @@ def header(r):
         f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, {m['os']}, Linux {m['kernel']}",
         f"- sieve {v['sieve']}" + (" (with uncommitted changes in the tree)" if v["sieve_dirty"] else "")
         + f", libtorch-dev {v['libtorch-dev']}",
-        f"- data: the corpus beside the checkout (`$CORPUS`, ../shared/corpus, not part of the repository): "
+        "- data: the corpus beside the checkout (`$CORPUS`, ../shared/corpus, not part of the repository)"
+        + (", with the LLM data (../shared/llm, source hc3plus: ChatGPT's rewrites beside the human texts they "
+           "came from) appended to its train.jsonl and test.jsonl as `$WORK/corpus`, as scripts/train-default "
+           "trains on it" if s.get("llm") == "yes" else "") + ": "
         f"{r['corpus']['train']:,} training posts from {len(r['sources']['train'])} sources, "
         f"{r['corpus']['dev']:,} dev posts (early stopping, thresholds of best F1), {r['corpus']['test']:,} "
         "test posts for every number below",
@@ -325,8 +329,8 @@ def variants_section(r):
     lines = ["## Variants", "", "In `sieve data prepare` options, `FLUENCY` is the fluency model of the setup "
              "(the labelled native posts of train.jsonl, with the learner and machine contrasts) and "
              "`NATIVE_FLUENCY` the one that also read the native text (the setup commands below); `default` "
-             "is scripts/train-default's recipe on the corpus alone, as it was before the LLM data (docs/llm-text.md "
-             "measures the recipe since).", "",
+             "is scripts/train-default's recipe (its network, and the weights it gives the LLM data when that is "
+             "trained on) at this run's budget; docs/llm-text.md measures each of its parts.", "",
              table(["variant", "`sieve train` settings", "`sieve data prepare` options"], [
         [f"`{name}`", f"`{d['train']}`" if d["train"] else "(the defaults)", f"`{d['prepare']}`" if d["prepare"] else "–"]
         for name, d in r["definitions"].items() if name in (r["settings"].get("variants") or [])], left=3), ""]

@@ -35,7 +35,9 @@ struct CalibrateOptions {
   std::string output;   // "" writes over the model
   std::string organic;  // organic traffic: thresholds at max_fpr ("" for none)
   double max_fpr = 0.01;
-  bool per_language = false;
+  // A threshold per language by default: one threshold for every language promises only the languages'
+  // mean rate, and a head that flags one language more breaks the promise on traffic in that language.
+  bool per_language = true;
   // How the organic posts weigh, and what of the rate is kept at max_fpr: the words of --weighting and
   // --bound, parsed into `rule` (its defaults when not given).
   std::string weighting, bound;
@@ -303,9 +305,10 @@ std::vector<Command> add_model_commands(CLI::App& app) {
   calibrate->add_option(
       "--max-fpr", calibrate_options->max_fpr,
       "the false-positive rate the thresholds may give on the organic posts (default 0.01)");
-  calibrate->add_flag(
-      "--per-language", calibrate_options->per_language,
-      "a threshold per language that has --min-posts organic posts (the others use the overall one)");
+  calibrate->add_flag("--per-language,!--no-per-language", calibrate_options->per_language,
+                      "a threshold per language that has --min-posts organic posts, the others using the "
+                      "overall one (the default); --no-per-language: one threshold per head, which "
+                      "promises the languages' mean rate, not each language's");
   calibrate
       ->add_option(
           "--weighting", calibrate_options->weighting,

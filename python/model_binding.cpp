@@ -279,7 +279,7 @@ void bind_model(py::module_& m) {
           "binary head -> the probability at or above which it decides positive")
       .def_property_readonly(
           "language_thresholds", [](const ModelHandle& h) { return thresholds(h, true); },
-          "binary head -> language -> threshold, from `sieve calibrate --organic --per-language`")
+          "binary head -> language -> threshold: the languages `sieve calibrate --organic` gave their own")
       .def_property_readonly(
           "normalizer",
           [](const ModelHandle& h) {

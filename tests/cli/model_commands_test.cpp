@@ -270,16 +270,24 @@ std::string organic_dev_posts() {
   return out;
 }
 
-TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsThresholdsThatScoreDecidesWithPerLanguage) {
+// By default every language with --min-posts organic posts gets a threshold of its own, so the promise holds
+// for each language; --no-per-language keeps one threshold per head.
+TEST_F(ModelCommands, CalibrateOnOrganicPostsSetsAThresholdPerLanguageByDefaultThatScoreDecidesWith) {
   const std::string organic = dir_ + "/organic.jsonl";
   const std::string posts = organic_dev_posts();
   ASSERT_GT(text_lines(posts).size(), 1000u);
   std::ofstream(organic) << posts;
   const std::string calibrated = dir_ + "/model.organic.sieve";
   const RunResult r = run_sieve("calibrate " + model_ + " --organic " + organic +
-                                " --max-fpr 0.02 --per-language --min-posts 500 -o " + calibrated);
+                                " --max-fpr 0.02 --min-posts 500 -o " + calibrated);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("thresholds stored in " + calibrated), std::string::npos) << r.out;
+  const RunResult one =
+      run_sieve("calibrate " + model_ + " --organic " + organic +
+                " --max-fpr 0.02 --no-per-language --min-posts 500 -o " + dir_ + "/one.sieve");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find("\ncoordinated    all "), std::string::npos) << one.out;
+  EXPECT_EQ(one.out.find("\ncoordinated    en "), std::string::npos) << one.out;
 
   // What serving decides on the same posts is what calibration counted: per language at most 2 %.
   const RunResult scored = run_sieve("score " + calibrated + " " + organic);
