@@ -456,10 +456,13 @@ def runs_section(r):
 
 
 def commands_section(r):
-    lines = ["## Commands", "", "From the repository root, `$WORK` the work folder, `$CORPUS` the corpus and "
-             "`$NATIVE` the native text; `sieve` is `build/cli/sieve`.", "", "```sh"]
+    with_llm = r["settings"].get("llm") == "yes"
+    lines = ["## Commands", "", "From the repository root, `$WORK` the work folder, `$CORPUS` the corpus, "
+             + ("`$LLM` the LLM data " if with_llm else "") + "and `$NATIVE` the native text; `sieve` is "
+             "`build/cli/sieve`.", "", "```sh"]
     lines += r["settings"].get("setup_commands", [])
-    lines.append("/usr/bin/python3 bench/generalization_data.py $CORPUS $WORK/data   # test-<source>.jsonl")
+    lines.append(f"/usr/bin/python3 bench/generalization_data.py {'$WORK/corpus' if with_llm else '$CORPUS'} "
+                 "$WORK/data   # test-<source>.jsonl")
     for run in r["runs"]:
         lines += run["commands"]
     return lines + ["```", ""]
