@@ -4,13 +4,14 @@ import datetime
 from paired_cells import more_flagged_p
 
 MODELS = ["previous", "left-out", "default", "no-hidden", "one-style-block", "no-style", "no-statistics",
-          "no-llm-weights", "dropout", "seed-2"]
+          "no-llm-weights", "no-zh-weight", "dropout", "seed-2"]
 MODEL_WORDS = {"previous": "the recipe before the LLM data", "left-out": "the recipe without the LLM data (left out)",
                "default": "the recipe (with the LLM data)", "no-hidden": "the recipe without the hidden layer",
                "one-style-block": "the recipe with one block of style values for every script",
                "no-style": "the recipe without the style values",
                "no-statistics": "the recipe without the language-model statistics",
                "no-llm-weights": "the recipe without the weights of the LLM data",
+               "no-zh-weight": "the recipe without the weight of the LLM data's Chinese posts",
                "dropout": "the recipe with the trainer's dropout (0.1)",
                "seed-2": "the recipe from another seed"}
 # The model every other is measured against, and the one the targets are for; the same recipe trained without
@@ -144,7 +145,9 @@ def promise_section(r, max_fpr):
 def interval(r, against, key):
     """ " [low, high]": the recipe's paired interval against a model in one cell (bench/paired_cells.py)."""
     found = r.get("falls", {}).get(against, {}).get("|".join(key))
-    return f" [{signed(found[1])}, {signed(found[2])}]" if found else ""
+    if not found:
+        return ""
+    return f" [{signed(found[1])}, {signed(found[2])}]" if found[1] is not None else " [too few groups]"
 
 
 def learners_worse(res, m, rule, lang):
@@ -170,7 +173,8 @@ def targets_section(r, source):
              f"{MODEL_WORDS[REFERENCE]}'s, under the same rule). The rates are the largest of any language, under "
              "calibrate's defaults (a threshold per language) and with `--no-per-language` (the promise section "
              "below). Beside each of the recipe's falls, the 95 % interval of the change from resampling the "
-             "cell's posts by group (1,000 resamples): a fall whose interval reaches above zero may be chance. "
+             "cell's posts by group (1,000 resamples; none for a cell of fewer than 20 groups): a fall whose "
+             "interval reaches above zero may be chance. "
              "Beside a learner rate above the reference's, the counts and the one-sided Fisher exact p of the "
              "difference.", "",
              f"| model | LLM cells ≥ 0.90 | paired ≥ 0.90 | no other cell down by more than 0.01 | same, against "

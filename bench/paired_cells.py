@@ -4,17 +4,21 @@ the posts of one account), since posts of one group are not independent. The sam
 paired_auc_bootstrap (infer/report/paired_bootstrap.h), for benches that hold scores in Python.
 
 A fall whose interval reaches above zero may be chance: the seeds of one recipe move cells of a few hundred
-posts by 0.02 to 0.04.
+posts by 0.02 to 0.04. A cell of fewer than MIN_GROUPS groups (tweepfake's four accounts) gets no interval:
+resampling a handful of groups says nothing.
 """
 import math
 import random
 
 from compare_report import roc_auc
 
+MIN_GROUPS = 20
+
 
 def paired_auc_interval(rows, resamples=1000, level=0.95, seed=1):
     """rows: (group, label 0/1, score before, score after) of one cell. Returns (after − before on the rows
-    as given, low, high) of the interval at `level`, or None when the rows lack a class."""
+    as given, low, high) of the interval at `level`, low and high None under MIN_GROUPS groups; or None when
+    the rows lack a class."""
     by_group = {}
     for group, label, before, after in rows:
         by_group.setdefault(group, []).append((label, before, after))
@@ -28,6 +32,8 @@ def paired_auc_interval(rows, resamples=1000, level=0.95, seed=1):
     point = difference([post for group in groups for post in group])
     if point is None:
         return None
+    if len(groups) < MIN_GROUPS:
+        return point, None, None
     rng = random.Random(seed)
     draws = []
     for _ in range(resamples):
