@@ -3,9 +3,10 @@ percentile interval of their difference from resampling whole groups (a learner 
 the posts of one account), since posts of one group are not independent. The same method as the runtime's
 paired_auc_bootstrap (infer/report/paired_bootstrap.h), for benches that hold scores in Python.
 
-A fall whose interval reaches above zero may be chance: the seeds of one recipe move cells of a few hundred
-posts by 0.02 to 0.04. A cell of fewer than MIN_GROUPS groups (tweepfake's four accounts) gets no interval:
-resampling a handful of groups says nothing.
+A fall whose interval reaches above zero may be chance. The interval covers the sampling of the test posts,
+not the training seed, which moves cells of a few hundred posts by 0.02 to 0.04 on its own: a fall to act on
+holds from more than one seed too. A cell of fewer than MIN_GROUPS groups (tweepfake's four accounts) gets
+no interval: resampling a handful of groups says nothing.
 """
 import math
 import random
