@@ -25,6 +25,17 @@ class Runner:
             sys.exit(f"{self.name}: {' '.join(words)} failed (exit {code}); see {log}")
 
 
+def test_with_llm(corpus, llm, work):
+    """The corpus's test.jsonl with the LLM data's test.jsonl after it, written once per run to work: what
+    the LLM benches evaluate on (its path)."""
+    path = os.path.join(work, "test-with-llm.jsonl")
+    with open(path, "w", encoding="utf-8") as out:
+        for source in [f"{corpus}/test.jsonl", f"{llm}/test.jsonl"]:
+            with open(source, encoding="utf-8") as lines:
+                out.writelines(lines)
+    return path
+
+
 def read_jsonl(path):
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f]
