@@ -59,6 +59,9 @@ datasets::ReaderConfig load_reader_config(const RunConfigSource& source) {
   data.read_ints("fixed").swap(columns.fixed_labels);
   ConfigFile::Table values = data.table("values");
   for (const std::string& head : values.keys()) columns.values[head] = values.read_ints(head.c_str());
+  ConfigFile::Table relabel = data.table("relabel");
+  for (const std::string& source : relabel.keys())
+    columns.relabel[source] = relabel.read_strings(source.c_str());
   data.reject_unknown_keys();
   config.validate();
   return config;

@@ -1,5 +1,7 @@
 #include "sieve/datasets/reader_config.h"
 
+#include <set>
+
 #include "sieve/core/error.h"
 #include "sieve/core/utf8.h"
 
@@ -13,6 +15,23 @@ void check_head(const LabelSchema& schema, const std::string& head, const std::s
     std::string known;
     for (const auto& h : schema.heads) known += (known.empty() ? "" : ", ") + h.name;
     throw Error(ErrorKind::kConfig, where, "no label head '" + head + "' (heads: " + known + ")");
+  }
+}
+
+// Each head read and each head it labels is in the schema, of the same kind, and no head is labelled twice.
+void check_relabel(const LabelSchema& schema, const std::string& where,
+                   const std::map<std::string, std::string>& moves) {
+  std::set<std::string> targets;
+  for (const auto& [from, to] : moves) {
+    check_head(schema, from, where + "." + from);
+    check_head(schema, to, where + "." + from);
+    const int from_values = schema.heads[static_cast<std::size_t>(schema.index_of(from))].num_values();
+    const int to_values = schema.heads[static_cast<std::size_t>(schema.index_of(to))].num_values();
+    if (from == to || from_values != to_values) {
+      throw Error(ErrorKind::kConfig, where + "." + from,
+                  "'" + to + "' must be another head with as many values as '" + from + "'");
+    }
+    if (!targets.insert(to).second) throw Error(ErrorKind::kConfig, where, "two heads relabel '" + to + "'");
   }
 }
 
@@ -61,6 +80,7 @@ void ReaderConfig::validate() const {
       }
     }
   }
+  for (const auto& [source, moves] : columns.relabel) check_relabel(schema, "data.relabel." + source, moves);
   for (const auto& [head, value] : columns.fixed_labels) {
     check_head(schema, head, "data.fixed." + head);
     const int limit = schema.heads[static_cast<std::size_t>(schema.index_of(head))].num_values();

@@ -87,6 +87,12 @@ RowMapper::RowMapper(const ReaderConfig& config, const std::string& path)
     label_columns_.push_back(
         config_.columns.fixed_labels.count(head.name) ? "" : config_.columns.label_column(head.name));
   }
+  for (const auto& [source, moves] : config_.columns.relabel) {  // validated: every head is in the schema
+    for (const auto& [from, to] : moves) {
+      relabel_[source].push_back({static_cast<std::size_t>(config_.schema.index_of(from)),
+                                  static_cast<std::size_t>(config_.schema.index_of(to))});
+    }
+  }
 }
 
 void RowMapper::set_header(const std::vector<std::string_view>& header) {
@@ -191,7 +197,16 @@ bool RowMapper::map(const Get& get, std::size_t line, Record& out, std::string& 
     const auto raw = get(Field::kLabel, i);
     if (raw && !parse_label(i, *raw, out.labels[i], reason)) return false;
   }
+  relabel(out);
   return true;
+}
+
+void RowMapper::relabel(Record& out) const {
+  const auto moves = relabel_.find(out.source);
+  if (moves == relabel_.end()) return;
+  const std::vector<std::int8_t> read = out.labels;
+  for (const auto& [from, to] : moves->second) out.labels[from] = kMissingLabel;
+  for (const auto& [from, to] : moves->second) out.labels[to] = read[from];
 }
 
 bool RowMapper::parse_label(std::size_t head_index, std::string_view raw, std::int8_t& value,

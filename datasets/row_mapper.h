@@ -5,9 +5,11 @@
 #include <simdjson.h>
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sieve/datasets/reader_config.h"
@@ -38,12 +40,15 @@ class RowMapper {
   template <class Get>
   bool map(const Get& get, std::size_t line, Record& out, std::string& reason);
   bool parse_label(std::size_t head, std::string_view raw, std::int8_t& value, std::string& reason) const;
+  void relabel(Record& out) const;  // ColumnMapping::relabel of the row's source
 
   const ReaderConfig& config_;
   std::string path_;
   std::string default_source_;
   const std::string* names_[kFieldCount];   // the configured column of each field
   std::vector<std::string> label_columns_;  // per head; "" for a fixed label
+  // source → (head read, head it labels), by index
+  std::map<std::string, std::vector<std::pair<std::size_t, std::size_t>>, std::less<>> relabel_;
   Columns csv_;
   std::size_t csv_width_ = 0;
   std::string scratch_;

@@ -123,6 +123,26 @@ TEST(DataCommands, CustomHeadsAreDeclaredInTheConfig) {
   EXPECT_NE(r.out.find("\"labels\":{\"stance\":[1,1]}"), std::string::npos) << r.out;
 }
 
+TEST(DataCommands, ASourcesLabelIsReadAsAnotherHeadFromTheConfigOrTheCommandLine) {
+  const std::string dir = scratch_dir("relabel");
+  std::ofstream(dir + "/heads.toml") << "[[heads]]\nname = \"machine\"\n[[heads]]\nname = \"llm\"\n";
+  std::ofstream(dir + "/posts.jsonl") << "{\"text\":\"a\",\"source\":\"mt\",\"machine\":1}\n"
+                                         "{\"text\":\"b\",\"source\":\"gpt\",\"machine\":1}\n"
+                                         "{\"text\":\"c\",\"source\":\"gpt\",\"machine\":0}\n";
+  for (const std::string how :
+       {"--set data.relabel.gpt.machine=llm", "--set 'data.relabel.gpt={machine=\"llm\"}'"}) {
+    const RunResult r =
+        run_sieve("data stats --json --config " + dir + "/heads.toml " + how + " " + dir + "/posts.jsonl");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("\"source\":\"mt\",\"records\":1,\"labels\":{\"machine\":[0,1],\"llm\":[0,0]}"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("\"source\":\"gpt\",\"records\":2,\"labels\":{\"machine\":[0,0],\"llm\":[1,1]}"),
+              std::string::npos)
+        << r.out;
+  }
+}
+
 TEST(DataCommands, SimulateIsDeterministicPerSeedAndChecksItsOptions) {
   const std::string dir = scratch_dir("simulate");
   const RunResult a = run_sieve("data simulate --n 300 --seed 7");

@@ -31,6 +31,10 @@ struct ColumnMapping {
   std::map<std::string, std::map<std::string, int>> values;
   // head → the value of every row, for a file that is one class throughout (a takedown archive).
   std::map<std::string, int> fixed_labels;
+  // source → head read → head it labels, for a dataset whose label means another head than its column's
+  // name (LLM-written text labelled `machine`, trained as the `llm` head). On rows of that source the head
+  // read becomes unknown and the other head takes its value, whatever that head's own column said.
+  std::map<std::string, std::map<std::string, std::string>> relabel;
 
   std::string label_column(const std::string& head) const;
 };
@@ -41,8 +45,8 @@ struct ReaderConfig {
   LabelSchema schema = LabelSchema::defaults();
   OnError on_error = OnError::kSkip;
   std::size_t max_text_bytes = kMaxTextBytes;  // longer posts are rejected rows, not truncated silently
-  std::string default_source;           // source of rows without a source column ("" = the file name)
-  std::string default_lang;             // lang of rows without one ("" = guessed from the script and words)
+  std::string default_source;                  // source of rows without a source column ("" = the file name)
+  std::string default_lang;  // lang of rows without one ("" = guessed from the script and words)
 
   // The X/Twitter information-operations archive CSV: tweetid, userid, tweet_text, tweet_language,
   // tweet_time; every row of such an archive is coordinated = 1. Throws Error(kConfig) on another name.
