@@ -27,7 +27,7 @@ class Runner:
 
 def test_with_llm(corpus, llm, work):
     """The corpus's test.jsonl with the LLM data's test.jsonl after it, written once per run to work: what
-    the LLM benches evaluate on (its path)."""
+    bench/llm_text evaluates on (its path)."""
     path = os.path.join(work, "test-with-llm.jsonl")
     with open(path, "w", encoding="utf-8") as out:
         for source in [f"{corpus}/test.jsonl", f"{llm}/test.jsonl"]:

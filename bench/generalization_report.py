@@ -8,14 +8,19 @@ import json
 import os
 import shutil
 import sys
+import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_results import command_output, machine  # noqa: E402
 
 # The paired sources the document shows per variant, by head (the pairs of the corpus, ../shared/corpus/SOURCES.md,
-# and of the LLM data, hc3plus, when the run had it).
-PAIRED_SOURCES = {"nonnative": ["wi-locness", "jfleg", "mucgec"], "machine": ["mlqe", "diabla", "wmt-ted", "hc3plus"]}
-CELL_HEADS = ["nonnative", "machine"]  # heads whose every within-source cell gets a column
+# and of the LLM data, hc3plus, when the run had it: on the llm head where the variant has one).
+PAIRED_SOURCES = {"nonnative": ["wi-locness", "jfleg", "mucgec"], "machine": ["mlqe", "diabla", "wmt-ted", "hc3plus"],
+                  "llm": ["hc3plus"]}
+CELL_HEADS = ["nonnative", "machine", "llm"]  # heads whose every within-source cell gets a column
+# source → head whose labels it gives → the head the default variant learns them as (scripts/llm-head.toml).
+LLM_HEADS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts", "llm-head.toml")
+RELABEL = tomllib.load(open(LLM_HEADS, "rb"))["data"]["relabel"]
 
 
 def mean(values):
@@ -147,7 +152,8 @@ def loso(run, default_report):
             continue
         with_all = None
         if default_report:
-            trained = next((h for h in binary_heads(default_report) if h["name"] == head["name"]), None)
+            names = [RELABEL.get(run["name"], {}).get(head["name"]), head["name"]]
+            trained = next((h for name in names for h in binary_heads(default_report) if h["name"] == name), None)
             with_all = at_threshold(slice_named(trained, f"source:{run['name']}")) if trained else None
             if with_all:
                 with_all["threshold"] = trained.get("threshold")
@@ -425,7 +431,10 @@ def loso_section(r):
         "thresholds), evaluated with `sieve eval` on the test posts of that source only; per head that "
         "labels them. Its fluency models (`FLUENCY`, `NATIVE_FLUENCY`) are learned without that source too, "
         "so that no part of the model has read its posts. *With*: the `default` variant trained on every "
-        "source, on the same posts (the `source:<name>` slice of its report). AUC needs both classes; FPR (false-positive rate) and "
+        "source, on the same posts (the `source:<name>` slice of its report); for a source whose labels "
+        "the default variant learns as another head (scripts/llm-head.toml: the LLM data's machine labels as "
+        "llm), that head, while the left-out model, prepared without it, is measured on the head the labels "
+        "name. AUC needs both classes; FPR (false-positive rate) and "
         "recall are at each model's own threshold (best F1 on its dev posts), FPR where the source holds "
         "negatives, recall where it holds positives."
         + ("" if with_name else " The `default` variant was not run or failed: no *with* numbers.")

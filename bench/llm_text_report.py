@@ -3,21 +3,26 @@ import datetime
 
 from paired_cells import more_flagged_p
 
-MODELS = ["previous", "left-out", "default", "no-hidden", "one-style-block", "no-style", "no-statistics",
-          "no-llm-weights", "no-zh-weight", "dropout", "seed-2"]
+MODELS = ["previous", "left-out", "default", "one-machine-head", "no-hidden", "one-style-block", "no-style", "no-statistics",
+          "llm-weights", "dropout", "seed-2"]
 MODEL_WORDS = {"previous": "the recipe before the LLM data", "left-out": "the recipe without the LLM data (left out)",
-               "default": "the recipe (with the LLM data)", "no-hidden": "the recipe without the hidden layer",
+               "default": "the recipe (with the LLM data)",
+               "one-machine-head": "the recipe with the LLM data on the machine head, weighed up (no llm head)",
+               "no-hidden": "the recipe without the hidden layer",
                "one-style-block": "the recipe with one block of style values for every script",
                "no-style": "the recipe without the style values",
                "no-statistics": "the recipe without the language-model statistics",
-               "no-llm-weights": "the recipe without the weights of the LLM data",
-               "no-zh-weight": "the recipe without the weight of the LLM data's Chinese posts",
+               "llm-weights": "the recipe with the LLM data weighed up (English 3, Chinese 1.5)",
                "dropout": "the recipe with the trainer's dropout (0.1)",
                "seed-2": "the recipe from another seed"}
 # The model every other is measured against, and the one the targets are for; the same recipe trained without
 # the LLM data, the second reference of the targets.
 REFERENCE, RECIPE, LEFT_OUT = "previous", "default", "left-out"
 TOLERANCE = 0.01
+# The heads whose decision says a post is machine-written, each with its own threshold, and the decision that
+# either of them gives (bench/llm_text's promise).
+HEADS = ["machine", "llm"]
+EITHER = "machine or llm"
 
 
 def fmt(x, digits=3):
@@ -48,9 +53,14 @@ RULES = {"per-language": "calibrate's defaults: a threshold for each language wi
                           "their mean rate is what is promised"}
 
 
-def rate(result, group, lang, rule):
-    """The machine head's false-positive rate on a group of human posts in one language (None: no post)."""
-    posts, flagged = result["promise"][rule].get(group, {}).get(lang, [0, 0])
+def llm_head(result):
+    """The head that learned the LLM data: llm where the model has one, else machine."""
+    return "llm" if "llm" in result["eval"] else "machine"
+
+
+def rate(result, group, lang, rule, head="machine"):
+    """A head's false-positive rate on a group of human posts in one language (None: no post, or no head)."""
+    posts, flagged = result["promise"][rule].get(head, {}).get(group, {}).get(lang, [0, 0])
     return flagged / posts if posts else None
 
 
@@ -64,15 +74,16 @@ def paired(result, head, source):
 def llm_section(r, source):
     res = r["results"]
     lines = ["## The LLM test split", "",
-             f"Within-source ROC-AUC of the machine head on LLM/test.jsonl ({source}: ChatGPT's paraphrases, "
-             "summaries and translations beside the human texts they came from) and its paired accuracy (the share "
-             "of pairs whose machine side scores higher).", "",
+             f"Within-source ROC-AUC on LLM/test.jsonl ({source}: ChatGPT's paraphrases, summaries and "
+             "translations beside the human texts they came from) of the head that learned it (llm where the model "
+             "has one, else machine), and its paired accuracy (the share of pairs whose machine side scores "
+             "higher).", "",
              "| model | en | zh | paired |", "|:---|---:|---:|---:|"]
     for m in MODELS:
-        c = cells(res[m])
-        acc, pairs = paired(res[m], "machine", source)
-        lines.append(f"| {MODEL_WORDS[m]} | {fmt(c.get(('machine', source, 'en'), (None,))[0])} | "
-                     f"{fmt(c.get(('machine', source, 'zh'), (None,))[0])} | {fmt(acc)} ({pairs:,} pairs) |")
+        c, head = cells(res[m]), llm_head(res[m])
+        acc, pairs = paired(res[m], head, source)
+        lines.append(f"| {MODEL_WORDS[m]} | {fmt(c.get((head, source, 'en'), (None,))[0])} | "
+                     f"{fmt(c.get((head, source, 'zh'), (None,))[0])} | {fmt(acc)} ({pairs:,} pairs) |")
     ft = r["fasttext"]
     lines += [f"| fastText trained on LLM/train.jsonl alone | {fmt(ft.get('en'))} | {fmt(ft.get('zh'))} | – |", ""]
     return lines
@@ -126,19 +137,21 @@ def promise_section(r, max_fpr):
               "learners": "learners' sentences (nonnative = 1)", "corrections": "their native corrections (nonnative = 0)"}
     lines = ["## The promise on human text", "",
              f"Each model calibrated by `sieve calibrate --organic` at {max_fpr:.0%} on dev.jsonl's organic posts "
-             "(the Wilson bound), under each rule below, then the machine head's false-positive rate on test.jsonl: "
-             "its share of human posts flagged, per language.", ""]
+             "(the Wilson bound), under each rule below, then the false-positive rate on test.jsonl of each head "
+             "that says a post is machine-written (machine; llm where the model has it; and a post flagged by "
+             "either, as a user who acts on both sees it): its share of human posts flagged, per language.", ""]
     for rule, words in RULES.items():
-        lines += [f"### {rule}: {words}", "",
-                  "| posts | lang | posts | " + " | ".join(MODEL_WORDS[m] for m in MODELS) + " |",
-                  "|:---|:---|---:|" + "---:|" * len(MODELS)]
-        for group, group_words in groups.items():
-            langs = sorted({lang for m in MODELS for lang in res[m]["promise"][rule].get(group, {})})
-            for lang in langs:
-                n = max(res[m]["promise"][rule].get(group, {}).get(lang, [0, 0])[0] for m in MODELS)
-                row = [percent(rate(res[m], group, lang, rule)) for m in MODELS]
-                lines.append(f"| {group_words} | {lang} | {n:,} | " + " | ".join(row) + " |")
-        lines.append("")
+        for head in HEADS + [EITHER]:
+            lines += [f"### {rule}, {head}: {words}", "",
+                      "| posts | lang | posts | " + " | ".join(MODEL_WORDS[m] for m in MODELS) + " |",
+                      "|:---|:---|---:|" + "---:|" * len(MODELS)]
+            for group, group_words in groups.items():
+                counts = [res[m]["promise"][rule].get(head, {}).get(group, {}) for m in MODELS]
+                for lang in sorted({lang for c in counts for lang in c}):
+                    n = max(c.get(lang, [0, 0])[0] for c in counts)
+                    row = [percent(rate(res[m], group, lang, rule, head)) for m in MODELS]
+                    lines.append(f"| {group_words} | {lang} | {n:,} | " + " | ".join(row) + " |")
+            lines.append("")
     return lines
 
 
@@ -150,15 +163,15 @@ def interval(r, against, key):
     return f" [{signed(found[1])}, {signed(found[2])}]" if found[1] is not None else " [too few groups]"
 
 
-def learners_worse(res, m, rule, lang):
-    """How m flags one language's learner sentences more than REFERENCE does, with the one-sided Fisher p of
-    the counts ("" when it flags no more)."""
-    posts, flagged = res[m]["promise"][rule]["learners"][lang]
-    before_posts, before = res[REFERENCE]["promise"][rule].get("learners", {}).get(lang, [0, 0])
+def learners_worse(res, m, rule, head, lang):
+    """How m's head flags one language's learner sentences more than REFERENCE's machine head does, with the
+    one-sided Fisher p of the counts ("" when it flags no more)."""
+    posts, flagged = res[m]["promise"][rule][head]["learners"][lang]
+    before_posts, before = res[REFERENCE]["promise"][rule]["machine"].get("learners", {}).get(lang, [0, 0])
     if not posts or not before_posts or flagged / posts <= before / before_posts:
         return ""
     p = more_flagged_p(flagged, posts, before, before_posts)
-    return f"{lang} {flagged} of {posts:,} against {before} of {before_posts:,}, p = {p:.2f}"
+    return f"{head} {lang} {flagged} of {posts:,} against {before} of {before_posts:,}, p = {p:.2f}"
 
 
 def targets_section(r, source):
@@ -168,9 +181,11 @@ def targets_section(r, source):
     lines = ["## Against the targets", "",
              "What the LLM data must bring (within-source ROC-AUC of at least 0.90 in each language and paired "
              "accuracy of at least 0.90 on the LLM test split) and must not cost (no other within-source cell more "
-             f"than {TOLERANCE} below {MODEL_WORDS[REFERENCE]}, nor below {MODEL_WORDS[LEFT_OUT]}; the machine "
-             "head's false positives at most 1.5 % on organic posts and no more on learners' sentences than "
-             f"{MODEL_WORDS[REFERENCE]}'s, under the same rule). The rates are the largest of any language, under "
+             f"than {TOLERANCE} below {MODEL_WORDS[REFERENCE]}, nor below {MODEL_WORDS[LEFT_OUT]}; the false "
+             "positives of the machine head, and of the llm head where the model has one, at most 1.5 % on organic "
+             "posts and no more on learners' sentences than the machine head of "
+             f"{MODEL_WORDS[REFERENCE]}, under the same rule). The rates are the largest of any language and head, "
+             "under "
              "calibrate's defaults (a threshold per language) and with `--no-per-language` (the promise section "
              "below). Beside each of the recipe's falls, the 95 % interval of the change from resampling the "
              "cell's posts by group (1,000 resamples; none for a cell of fewer than 20 groups): a fall whose "
@@ -181,22 +196,24 @@ def targets_section(r, source):
              f"{LEFT_OUT} | organic ≤ 1.5 %, per language | organic ≤ 1.5 %, one threshold | learners no worse, "
              "per language | learners no worse, one threshold |", "|:---|:---:|:---:|:---:|:---:|:---:|:---:|:---:|:---:|"]
     yes = lambda ok: "yes" if ok else "no"
-    fpr = lambda m, group, lang, rule: rate(res[m], group, lang, rule) or 0.0
+    fpr = lambda m, group, lang, rule, head: rate(res[m], group, lang, rule, head) or 0.0
     falls = lambda moved, against: yes(not moved) + " (" + (", ".join(
         f"{k[0]} {k[1]} {k[2]} {signed(d)}{interval(r, against, k) if m == RECIPE else ''}"
         for k, d in moved.items()) or "none") + ")"
     for m in [m for m in MODELS if m != REFERENCE]:
         c = cells(res[m])
-        llm = [c.get(("machine", source, lang), (0,))[0] for lang in ["en", "zh"]]
-        acc, _ = paired(res[m], "machine", source)
+        llm = [c.get((llm_head(res[m]), source, lang), (0,))[0] for lang in ["en", "zh"]]
+        acc, _ = paired(res[m], llm_head(res[m]), source)
         against_left_out = "–" if m == LEFT_OUT else falls(fallen(left_out, c, source), LEFT_OUT)
         promise = ""
+        heads = [h for h in HEADS if h in res[m]["promise"]["per-language"]]
         for rule in RULES:
-            organic = max((fpr(m, "organic", lang, rule) for lang in res[m]["promise"][rule].get("organic", {})),
-                          default=0.0)
+            organic = max((fpr(m, "organic", lang, rule, h) for h in heads
+                           for lang in res[m]["promise"][rule][h].get("organic", {})), default=0.0)
             promise += f"{yes(organic <= 0.015)} ({organic:.2%} at most) | "
         for rule in RULES:
-            worse = [learners_worse(res, m, rule, lang) for lang in res[m]["promise"][rule].get("learners", {})]
+            worse = [learners_worse(res, m, rule, h, lang) for h in heads
+                     for lang in res[m]["promise"][rule][h].get("learners", {})]
             worse = [w for w in worse if w]
             promise += f"{yes(not worse)} ({', '.join(worse) or 'none'}) | "
         lines.append(f"| {MODEL_WORDS[m]} | {yes(min(llm) >= 0.9)} ({' / '.join(fmt(x) for x in llm)}) | "
@@ -207,13 +224,14 @@ def targets_section(r, source):
 
 def document(r, commands, machine, versions, source, max_fpr):
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = ["# Text written by LLMs: what the machine head learns from it, and what that costs", "",
+    lines = ["# Text written by LLMs: what the model learns from it, and what that costs", "",
              f"Generated by `bench/llm_text` on {now}; do not edit by hand.", "",
              "The machine head learned machine translation and GPT-2-era bots from the corpus. The LLM data "
-             "(ChatGPT's rewrites beside the human texts they came from, train and test split by pair) teaches it "
-             "today's machine-written text, and `scripts/train-default` trains on it by default (EXTRA_TRAIN). This "
-             "page compares the recipe with the recipe before the LLM data, the recipe without the LLM data (the "
-             "leave-it-out run: the LLM test split is a source it never saw), and the recipe without each of its "
+             "(ChatGPT's rewrites beside the human texts they came from, train and test split by pair) teaches "
+             "today's machine-written text, and `scripts/train-default` trains on it by default (EXTRA_TRAIN), as a "
+             "head of its own, llm (scripts/llm-head.toml). This page compares the recipe with the recipe before "
+             "the LLM data, the recipe without the LLM data (the leave-it-out run: the LLM test split is a source "
+             "it never saw), the recipe with the LLM data on the machine head, and the recipe without each of its "
              "parts.", "",
              "## Run", "",
              f"- machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB, {machine['os']}",
