@@ -46,7 +46,7 @@ struct ReaderConfig {
   OnError on_error = OnError::kSkip;
   std::size_t max_text_bytes = kMaxTextBytes;  // longer posts are rejected rows, not truncated silently
   std::string default_source;                  // source of rows without a source column ("" = the file name)
-  std::string default_lang;  // lang of rows without one ("" = guessed from the script and words)
+  std::string default_lang;                    // lang of rows without one ("" = guessed from the text)
 
   // The X/Twitter information-operations archive CSV: tweetid, userid, tweet_text, tweet_language,
   // tweet_time; every row of such an archive is coordinated = 1. Throws Error(kConfig) on another name.
