@@ -335,8 +335,9 @@ def variants_section(r):
     lines = ["## Variants", "", "In `sieve data prepare` options, `FLUENCY` is the fluency model of the setup "
              "(the labelled native posts of train.jsonl, with the learner and machine contrasts) and "
              "`NATIVE_FLUENCY` the one that also read the native text (the setup commands below); `default` "
-             "is scripts/train-default's recipe (its network, and the weights it gives the LLM data when that is "
-             "trained on) at this run's budget; docs/llm-text.md measures each of its parts.", "",
+             "is scripts/train-default's recipe (its network and, when the LLM data is trained on, the llm head "
+             "it learns that data as: `LLM_HEADS` is `-c scripts/llm-head.toml`, given to its `sieve eval` too) "
+             "at this run's budget; docs/llm-text.md measures each of its parts.", "",
              table(["variant", "`sieve train` settings", "`sieve data prepare` options"], [
         [f"`{name}`", f"`{d['train']}`" if d["train"] else "(the defaults)", f"`{d['prepare']}`" if d["prepare"] else "–"]
         for name, d in r["definitions"].items() if name in (r["settings"].get("variants") or [])], left=3), ""]
@@ -386,7 +387,10 @@ def variants_section(r):
               "Per source, the share of its pairs (count in the header) ordered correctly: inside a group, "
               "every (positive, negative) pair of the head. – where the source has no pair in test.jsonl.", ""]
     for head in CELL_HEADS:
-        cells = (get_path("within_source", head)(m) or {}).get("cells", [])
+        # Every variant's cells of the head, once each: a head may be in some variants only (llm).
+        cells = {(c["source"], c["lang"]): c for v in r["variants"].values() if v["metrics"]
+                 for c in (get_path("within_source", head)(v["metrics"]) or {}).get("cells", [])}
+        cells = [cells[key] for key in sorted(cells)]
         if not cells:
             continue
         columns = []
