@@ -19,10 +19,6 @@ MODEL_WORDS = {"previous": "the recipe before the LLM data", "left-out": "the re
 # the LLM data, the second reference of the targets.
 REFERENCE, RECIPE, LEFT_OUT = "previous", "default", "left-out"
 TOLERANCE = 0.01
-# The heads whose decision says a post is machine-written, each with its own threshold, and the decision that
-# either of them gives (bench/llm_text's promise).
-HEADS = ["machine", "llm"]
-EITHER = "machine or llm"
 
 
 def fmt(x, digits=3):
@@ -141,7 +137,8 @@ def promise_section(r, max_fpr):
              "that says a post is machine-written (machine; llm where the model has it; and a post flagged by "
              "either, as a user who acts on both sees it): its share of human posts flagged, per language.", ""]
     for rule, words in RULES.items():
-        for head in HEADS + [EITHER]:
+        # The heads that say a post is machine-written, then the decision of either (bench/llm_text's promise).
+        for head in r["machine_written"] + [" or ".join(r["machine_written"])]:
             lines += [f"### {rule}, {head}: {words}", "",
                       "| posts | lang | posts | " + " | ".join(MODEL_WORDS[m] for m in MODELS) + " |",
                       "|:---|:---|---:|" + "---:|" * len(MODELS)]
@@ -206,7 +203,7 @@ def targets_section(r, source):
         acc, _ = paired(res[m], llm_head(res[m]), source)
         against_left_out = "–" if m == LEFT_OUT else falls(fallen(left_out, c, source), LEFT_OUT)
         promise = ""
-        heads = [h for h in HEADS if h in res[m]["promise"]["per-language"]]
+        heads = [h for h in r["machine_written"] if h in res[m]["promise"]["per-language"]]
         for rule in RULES:
             organic = max((fpr(m, "organic", lang, rule, h) for h in heads
                            for lang in res[m]["promise"][rule][h].get("organic", {})), default=0.0)
